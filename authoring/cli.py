@@ -1,0 +1,116 @@
+"""The command line: parses arguments, calls the library, turns its errors into exit codes.
+
+Exit codes: 0 success, 1 invalid input or a failed build, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from authoring import __version__
+from authoring.build import DEFAULT_OUT_DIR, build
+from authoring.exceptions import AuthoringError, InvalidInputError
+from authoring.loading import form_files
+from authoring.registry import forces as registry_forces
+from authoring.render import ALL_FORMATS, Format
+
+app = typer.Typer(
+    help="Build press releases from per-force form files and one shared campaign file.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _formats(value: str) -> list[Format]:
+    names = [part.strip().lower() for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in {f.value for f in Format}]
+    if unknown or not names:
+        raise typer.BadParameter(f"choose from {', '.join(f.value for f in Format)} (comma-separated); got {value!r}")
+    return [fmt for fmt in ALL_FORMATS if fmt.value in names]
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Form files named directly, and every form in each folder named."""
+    expanded: list[Path] = []
+    for path in paths:
+        expanded.extend(form_files(path) if path.is_dir() else [path])
+    return expanded
+
+
+def _fail(error: AuthoringError) -> typer.Exit:
+    if isinstance(error, InvalidInputError):
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        count = len(error.problems)
+        typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    else:
+        typer.echo(f"{type(error).__name__}: {error}", err=True)
+    return typer.Exit(1)
+
+
+@app.command("build")
+def build_command(
+    forms: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Form files (or folders of them) to build, e.g. forces/thames-valley.yaml.", show_default=False
+        ),
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated formats: docx,html,pdf,md.")
+    ] = ",".join(f.value for f in ALL_FORMATS),
+    campaign: Annotated[
+        Path | None,
+        typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
+    ] = None,
+) -> None:
+    """Build the release of each FORM as DOCX, HTML, PDF and Markdown.
+
+    Every form is validated before anything is written; if any is invalid, every
+    problem is listed as path:line:col: field: message and nothing is written.
+    Output goes to OUT/<force>/<date>-<force-name>-<campaign>.<ext>.
+    """
+    chosen = _formats(formats)
+    try:
+        built = build(_expand(forms), out_dir=out, formats=chosen, campaign=campaign)
+    except AuthoringError as error:
+        raise _fail(error) from None
+    for item in built:
+        for path in item.files:
+            typer.echo(str(path))
+
+
+@app.command("forces")
+def forces_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List the 44 forces a form may name (the 'force:' key takes the slug)."""
+    forces = list(registry_forces().values())
+    if as_json:
+        typer.echo(json.dumps([force.model_dump(mode="json") for force in forces], indent=2, ensure_ascii=False))
+        return
+    width = max(len(force.slug) for force in forces)
+    for force in forces:
+        short = f" ({force.short_name})" if force.short_name else ""
+        typer.echo(f"{force.slug:<{width}}  {force.name}{short} — {force.country.value}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"authoring {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Build press releases from per-force form files and one shared campaign file."""

@@ -1,0 +1,71 @@
+"""DOCX: the Word template (``templates/docx/release.docx``) rendered by docxtpl.
+
+The result is deterministic: core properties come from the release, and the ZIP
+entries carry a fixed timestamp, so the same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+import jinja2
+
+from authoring.context import Release
+from authoring.exceptions import TemplateProblemError
+from authoring.inline import Inline
+from authoring.render.environment import docx_environment, templates_dir
+
+DOCX_TEMPLATE = "docx/release.docx"
+LINK_COLOUR = "1D70B8"
+
+
+def render_docx(release: Release) -> bytes:
+    """The release as a Word document."""
+    from docxtpl import DocxTemplate, RichText
+
+    template = DocxTemplate(str(templates_dir() / DOCX_TEMPLATE))
+
+    def rich(value: Inline) -> RichText:
+        text = RichText()
+        for span in value.spans:
+            link: dict[str, Any] = {}
+            if span.href:
+                link = {"url_id": template.build_url_id(span.href), "color": LINK_COLOUR, "underline": True}
+            text.add(span.text, italic=span.italic, **link)
+        return text
+
+    try:
+        template.render({"release": release}, jinja_env=docx_environment(rich), autoescape=True)
+    except jinja2.TemplateError as exc:
+        raise TemplateProblemError(f"template {DOCX_TEMPLATE}: {exc}") from exc
+
+    moment = dt.datetime.combine(release.campaign.release_date, dt.time())
+    properties = template.docx.core_properties
+    properties.title = release.headline
+    properties.subject = release.campaign.national_report
+    properties.author = release.campaign.organisation
+    properties.last_modified_by = release.campaign.organisation
+    properties.keywords = ", ".join(release.keywords)
+    properties.language = "en-GB"
+    properties.created = properties.modified = moment
+    properties.revision = 1
+
+    buffer = io.BytesIO()
+    template.save(buffer)
+    return _fixed_timestamps(buffer.getvalue(), moment)
+
+
+def _fixed_timestamps(data: bytes, moment: dt.datetime) -> bytes:
+    """Rewrite the ZIP with one fixed timestamp on every entry (determinism)."""
+    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
