@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from authoring import phrasing
-from authoring.inline import Inline, Span
+from authoring.inline import Inline, Span, smarten
 from authoring.models import (
     AntiCorruptionStaffing,
     Campaign,
@@ -34,6 +34,7 @@ class Release:
 
     force: Force
     campaign: Campaign
+    organisation: str
     is_draft: bool
     headline: str
     release_date: str
@@ -77,6 +78,7 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
     return Release(
         force=force,
         campaign=campaign,
+        organisation=smarten(campaign.organisation),
         is_draft=form.status is Status.DRAFT,
         headline=f"{force.name} {campaign.headlines[form.grade]} {campaign.subject}",
         release_date=phrasing.long_date(campaign.release_date),
@@ -113,15 +115,15 @@ def _phrase(finding: StructuredFinding, campaign: Campaign, force: Force) -> str
 
 
 def _quote(paragraphs: list[str], marks: QuoteMarks) -> tuple[Inline, ...]:
-    """Quote paragraphs with typographic marks, per the campaign's convention."""
+    """Quote paragraphs in italics with typographic marks, per the campaign's convention."""
     quoted = []
     last = len(paragraphs) - 1
     for index, paragraph in enumerate(paragraphs):
-        text = Inline.parse(paragraph.strip(OPEN_QUOTE + CLOSE_QUOTE + '"'))
+        text = Inline.parse(paragraph.strip(OPEN_QUOTE + CLOSE_QUOTE + '"')).italicised()
         if index == 0 or marks is QuoteMarks.EVERY_PARAGRAPH:
-            text = Inline.plain(OPEN_QUOTE) + text
+            text = Inline.plain(OPEN_QUOTE).italicised() + text
         if index == last:
-            text = text + Inline.plain(CLOSE_QUOTE)
+            text = text + Inline.plain(CLOSE_QUOTE).italicised()
         quoted.append(text)
     return tuple(quoted)
 

@@ -66,7 +66,7 @@ class Inline:
         return cls((Span(text),))
 
     def __add__(self, other: Inline) -> Inline:
-        return Inline(self.spans + other.spans)
+        return Inline(_merged(self.spans + other.spans))
 
     @property
     def text(self) -> str:
@@ -75,4 +75,15 @@ class Inline:
 
     def italicised(self) -> Inline:
         """The same text, every span in italics (for quotes)."""
-        return Inline(tuple(Span(s.text, True, s.href) for s in self.spans))
+        return Inline(_merged(tuple(Span(s.text, True, s.href) for s in self.spans)))
+
+
+def _merged(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Join neighbouring spans that look the same, so formats never split a run of italics."""
+    result: list[Span] = []
+    for span in spans:
+        if result and (result[-1].italic, result[-1].href) == (span.italic, span.href):
+            result[-1] = Span(result[-1].text + span.text, span.italic, span.href)
+        else:
+            result.append(span)
+    return tuple(result)

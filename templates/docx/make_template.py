@@ -48,7 +48,7 @@ def build(path: Path) -> None:
     para("{%p if release.embargo %}")
     para("{{ release.embargo }}", "Lead In")
     para("{%p endif %}")
-    para("{{ release.campaign.organisation }} · Press release, {{ release.release_date }}")
+    para("{{ release.organisation }} · Press release, {{ release.release_date }}")
     para("{{ release.headline }}", "Heading 1")
 
     para("{%p for paragraph in release.background %}")

@@ -1,0 +1,97 @@
+"""Read rendered outputs back as a reader would see them: plain text, paragraph by paragraph.
+
+Used by the tests to check what a journalist would actually read in each format, with
+real parsers (python-docx, pypdf, html.parser), not by looking at template source.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+import docx
+import pypdf
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Fold white space and quotation-mark styles, so texts compare by their words."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return _SPACE.sub(" ", text).strip()
+
+
+def docx_paragraphs(data: bytes) -> list[tuple[str, str]]:
+    """(style name, text) of every non-empty body paragraph."""
+    document = docx.Document(io.BytesIO(data))
+    return [(p.style.name, p.text) for p in document.paragraphs if p.text.strip()]
+
+
+def docx_text(data: bytes) -> str:
+    return normalise(" ".join(text for _, text in docx_paragraphs(data)))
+
+
+def pdf_text(data: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    text = " ".join(page.extract_text() or "" for page in reader.pages)
+    return normalise(text.replace("-\n", "-"))
+
+
+@dataclass
+class HtmlDocument(HTMLParser):
+    """A tiny reader-view of an HTML page: text, and text per element kind."""
+
+    text_parts: list[str] = field(default_factory=list)
+    by_tag: dict[str, list[str]] = field(default_factory=dict)
+    _stack: list[tuple[str, list[str]]] = field(default_factory=list)
+    _skip: int = 0
+
+    def __post_init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("style", "script", "head"):
+            self._skip += 1
+        if tag in ("p", "li", "h1", "h2", "em", "a", "blockquote", "figcaption", "title"):
+            self._stack.append((tag, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("style", "script", "head"):
+            self._skip -= 1
+        for index in range(len(self._stack) - 1, -1, -1):
+            if self._stack[index][0] == tag:
+                name, parts = self._stack.pop(index)
+                self.by_tag.setdefault(name, []).append(normalise("".join(parts)))
+                break
+
+    def handle_data(self, data: str) -> None:
+        for _, parts in self._stack:
+            parts.append(data)
+        if not self._skip:
+            self.text_parts.append(data)
+
+    @property
+    def text(self) -> str:
+        return normalise(" ".join(self.text_parts))
+
+
+def html_document(data: bytes) -> HtmlDocument:
+    parser = HtmlDocument()
+    parser.feed(data.decode("utf-8"))
+    parser.close()
+    return parser
+
+
+def html_text(data: bytes) -> str:
+    return html_document(data).text
+
+
+_MD_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*>#]|\\(?=[^\w\s])|^\s*(?:-|\d+\.)\s", re.MULTILINE)
+
+
+def markdown_text(data: bytes) -> str:
+    """Markdown as a reader sees it rendered: link texts kept, markup dropped."""
+    source = data.decode("utf-8")
+    return normalise(_MD_MARKUP.sub(lambda m: m.group(1) or " ", source))
