@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,10 +14,10 @@ REFERENCE_FORCES = ("british-transport-police", "bedfordshire", "thames-valley")
 
 
 @pytest.fixture(autouse=True)
-def isolated_filesystem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def isolated_filesystem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Run each test with its working directory in a fresh temporary folder."""
     monkeypatch.chdir(tmp_path)
-    yield tmp_path
+    return tmp_path
 
 
 @pytest.fixture
