@@ -50,14 +50,15 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
     releases: list[tuple[Path, Release]] = []
     seen: dict[str, Path] = {}
     for form_path in forms:
+        if not form_path.is_file():
+            problems.append(Problem(form_path, None, None, "", "no such form file"))
+            continue
         campaign_path = campaign or campaign_for(form_path)
         if campaign_path not in campaigns:
             campaigns[campaign_path] = _try(load_campaign, problems, campaign_path)
         loaded_campaign = campaigns[campaign_path]
-        if loaded_campaign is None:
-            continue
         form = _try(load_form, problems, form_path, loaded_campaign)
-        if form is None:
+        if form is None or loaded_campaign is None:
             continue
         if form.force in seen:
             problems.append(

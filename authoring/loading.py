@@ -27,8 +27,11 @@ def load_campaign(path: Path) -> Campaign:
     return _validate(load_yaml(path), Campaign)
 
 
-def load_form(path: Path, campaign: Campaign) -> ReleaseForm:
-    """Load and validate one form file against its campaign (inspectors, periods)."""
+def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
+    """Load and validate one form file against its campaign (inspectors, periods).
+
+    With no campaign (it failed to load), everything but those references is checked.
+    """
     return _validate(load_yaml(path), ReleaseForm, context={"campaign": campaign})
 
 
@@ -64,11 +67,9 @@ def _kind(value: Any) -> str:
 def _problems(document: SourceDocument, error: ValidationError) -> list[Problem]:
     problems = []
     for item in error.errors(include_url=False):
-        loc = _data_loc(document.data, item["loc"])
-        if item["type"] in ("missing", "extra_forbidden"):
-            position = document.key_position(loc)
-        else:
-            position = document.locate(loc)
+        names_key = item["type"] in ("missing", "extra_forbidden")
+        loc = _data_loc(document.data, item["loc"], keep_last=names_key)
+        position = document.key_position(loc) if names_key else document.locate(loc)
         line, column = position if position else (None, None)
         problems.append(
             Problem(
@@ -82,18 +83,19 @@ def _problems(document: SourceDocument, error: ValidationError) -> list[Problem]
     return problems
 
 
-def _data_loc(data: Any, loc: tuple[int | str, ...]) -> Loc:
+def _data_loc(data: Any, loc: tuple[int | str, ...], *, keep_last: bool) -> Loc:
     """Keep the parts of a pydantic location that are keys in the data.
 
     Pydantic inserts union tags ('media-disclosures', 'text') into locations; they are
-    dropped. The last part is kept even when absent: it names a missing field.
+    dropped. With ``keep_last``, the last part is kept even when absent: it names a
+    missing field.
     """
     result: list[str | int] = []
     node = data
     for index, part in enumerate(loc):
         if _has(node, part):
             node = node[part]
-        elif index == len(loc) - 1:
+        elif keep_last and index == len(loc) - 1:
             node = None
         else:
             continue

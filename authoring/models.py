@@ -193,11 +193,13 @@ class MediaDisclosures(_Structured):
         default=None, description="How many were still being investigated at the time of the inspection, if stated."
     )
 
-    @model_validator(mode="after")
-    def _ongoing_le_investigated(self) -> MediaDisclosures:
-        if self.ongoing is not None and self.ongoing > self.investigated:
-            raise ValueError(f"ongoing ({self.ongoing}) cannot exceed investigated ({self.investigated})")
-        return self
+    @field_validator("ongoing")
+    @classmethod
+    def _ongoing_le_investigated(cls, value: int | None, info: ValidationInfo) -> int | None:
+        investigated = info.data.get("investigated")
+        if value is not None and investigated is not None and value > investigated:
+            raise ValueError(f"ongoing ({value}) cannot exceed investigated ({investigated})")
+        return value
 
 
 class SocialMedia(_Structured):
@@ -216,11 +218,13 @@ class SecondJobs(_Structured):
     applications: NonNegativeInt = Field(description="How many applications were made.")
     approved: NonNegativeInt = Field(description="How many of them were approved.")
 
-    @model_validator(mode="after")
-    def _approved_le_applications(self) -> SecondJobs:
-        if self.approved > self.applications:
-            raise ValueError(f"approved ({self.approved}) cannot exceed applications ({self.applications})")
-        return self
+    @field_validator("approved")
+    @classmethod
+    def _approved_le_applications(cls, value: int, info: ValidationInfo) -> int:
+        applications = info.data.get("applications")
+        if applications is not None and value > applications:
+            raise ValueError(f"approved ({value}) cannot exceed applications ({applications})")
+        return value
 
 
 class AntiCorruptionStaffing(_Structured):

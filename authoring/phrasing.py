@@ -108,7 +108,12 @@ def second_jobs(finding: SecondJobs, period: str | None) -> str:
         return capitalise(f"{_lead(period)}there {been} no applications for second jobs.")
     if n == 1:
         there = "there has been" if perfect else "there was"
-        outcome = ("has been" if perfect else "was") + ("" if k == 1 else " not")
+        outcome = {
+            (True, True): "has been",
+            (True, False): "has not been",
+            (False, True): "was",
+            (False, False): "was not",
+        }[(perfect, k == 1)]
         return capitalise(f"{_lead(period)}{there} one application for a second job, which {outcome} approved.")
     if k == n:
         tail = f"{'both' if n == 2 else 'all'} of which {been} approved"

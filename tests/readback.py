@@ -33,10 +33,23 @@ def docx_text(data: bytes) -> str:
     return normalise(" ".join(text for _, text in docx_paragraphs(data)))
 
 
-def pdf_text(data: bytes) -> str:
+def pdf_pages(data: bytes) -> list[str]:
+    """The text of each page, laid out as printed (list markers stay where they stand)."""
     reader = pypdf.PdfReader(io.BytesIO(data))
-    text = " ".join(page.extract_text() or "" for page in reader.pages)
-    return normalise(text.replace("-\n", "-"))
+    return [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
+
+
+_PAGE_FOOTER = re.compile(r"^.*\bPage \d+ of \d+\s*$", re.MULTILINE)
+_LIST_MARKER = re.compile(r"^\s{0,3}(?:•|\d{1,2}\.)\s+", re.MULTILINE)
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text in reading order, without page footers and list markers."""
+    pages = [_LIST_MARKER.sub("", _PAGE_FOOTER.sub("", page)) for page in pdf_pages(data)]
+    return normalise(" ".join(pages))
+
+
+_INLINE = {"a", "em", "strong", "span", "time", "abbr", "b", "i"}
 
 
 @dataclass
@@ -56,10 +69,14 @@ class HtmlDocument(HTMLParser):
             self._skip += 1
         if tag in ("p", "li", "h1", "h2", "em", "a", "blockquote", "figcaption", "title"):
             self._stack.append((tag, []))
+        if tag not in _INLINE:
+            self.text_parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("style", "script", "head"):
             self._skip -= 1
+        if tag not in _INLINE:
+            self.text_parts.append(" ")
         for index in range(len(self._stack) - 1, -1, -1):
             if self._stack[index][0] == tag:
                 name, parts = self._stack.pop(index)
@@ -74,7 +91,7 @@ class HtmlDocument(HTMLParser):
 
     @property
     def text(self) -> str:
-        return normalise(" ".join(self.text_parts))
+        return normalise("".join(self.text_parts))
 
 
 def html_document(data: bytes) -> HtmlDocument:
@@ -88,10 +105,13 @@ def html_text(data: bytes) -> str:
     return html_document(data).text
 
 
-_MD_MARKUP = re.compile(r"\[([^\]]*)\]\([^)]*\)|[*>#]|\\(?=[^\w\s])|^\s*(?:-|\d+\.)\s", re.MULTILINE)
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_BLOCK = re.compile(r"^\s*(?:#+|>|-|\d+\.)[ \t]*", re.MULTILINE)
+_MD_ESCAPE = re.compile(r"\\([^\w\s])")
 
 
 def markdown_text(data: bytes) -> str:
     """Markdown as a reader sees it rendered: link texts kept, markup dropped."""
-    source = data.decode("utf-8")
-    return normalise(_MD_MARKUP.sub(lambda m: m.group(1) or " ", source))
+    source = _MD_LINK.sub(r"\1", data.decode("utf-8"))
+    source = _MD_BLOCK.sub(" ", source).replace("**", "").replace("*", "")
+    return normalise(_MD_ESCAPE.sub(r"\1", source))
