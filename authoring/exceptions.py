@@ -46,6 +46,11 @@ class InvalidInputError(AuthoringError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class UsageError(AuthoringError):
+    """Raised when a command is pointed at something it cannot use: a path that does not exist,
+    a folder without forms, or a file it must not overwrite."""
+
+
 class TemplateProblemError(AuthoringError):
     """Raised when a template is missing, malformed, or asks for a value the context lacks."""
 
