@@ -1,7 +1,8 @@
 """Gaps in draft forms: the ``TODO`` convention.
 
 A press officer who does not know a value yet writes ``TODO`` in its place, optionally
-followed by a note: ``TODO``, ``TODO: figures from PSD on Friday``. That is allowed in a
+followed by a note: ``TODO``, ``TODO figures from PSD on Friday``, ``TODO - ask Zoë``, or
+in quotes ``"TODO: ask Zoë"`` (unquoted, YAML reads ``TODO: …`` as a key). That is allowed in a
 ``draft`` form for any text (a whole finding, a paragraph of the quote, …), any count in a
 structured finding, the grade, the inspector and a staffing change. A draft with gaps
 still builds; each gap is printed as ``[TODO: field]`` (or ``[TODO: field — note]``) so
@@ -25,10 +26,13 @@ from pydantic_core import PydanticCustomError, core_schema
 #: The word that marks a gap.
 MARKER = "TODO"
 
-# "TODO", "TODO: note", "TODO note" — but not "TODOs" or "todo".
-_GAP = re.compile(r"\s*TODO(?:\s*:\s*|\s+|$)(?P<note>.*?)\s*", re.DOTALL)
+# "TODO", "TODO note", "TODO - note", "TODO: note" — but not "TODOs" or "todo".
+_GAP = re.compile(r"\s*TODO(?:\s*[:\-–—]\s*|\s+|$)(?P<note>.*?)\s*", re.DOTALL)
 # The same rule for editors, as a JSON Schema (ECMA 262) pattern.
-GAP_PATTERN = r"^\s*TODO(\s|:|$)"
+GAP_PATTERN = r"^\s*TODO(\s|[:\-–—]|$)"
+#: How to write a note, for messages.
+NOTE_HINT = 'write a note after TODO without a colon (TODO ask PSD), or quote it ("TODO: ask PSD")'
+
 # TODO anywhere in a text: left over in a final form, it is a mistake.
 _ANYWHERE = re.compile(r"\bTODO\b")
 

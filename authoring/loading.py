@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.gaps import find_todos
+from authoring.gaps import MARKER, NOTE_HINT, find_todos
 from authoring.models import FINAL_HAS_TODO, Campaign, ReleaseForm, Status
 from authoring.yamlsource import Loc, SourceDocument, load_yaml
 
@@ -144,6 +144,8 @@ def _has(node: Any, part: int | str) -> bool:
 def _message(item: Any, model: type[BaseModel]) -> str:
     """What a press officer reads: pydantic's message, reworded where it speaks Python."""
     kind, value, context = item["type"], item.get("input"), item.get("ctx") or {}
+    if isinstance(value, dict) and MARKER in value:  # "- TODO: note" unquoted is a mapping in YAML
+        return NOTE_HINT
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -166,11 +168,10 @@ def _message(item: Any, model: type[BaseModel]) -> str:
         return "must not be empty"
     if kind == "too_short" and context.get("min_length") == 1:
         return "give at least one item"
+    if kind.startswith("datetime"):  # pydantic's reason is about its fallback to a date: not useful
+        return "not a real date and time; write YYYY-MM-DD HH:MM, e.g. 2012-12-11 00:01"
     if kind.startswith("date"):
         return f"not a real date ({context.get('error', 'unreadable')}); write YYYY-MM-DD, e.g. 2012-12-11"
-    if kind.startswith("datetime"):
-        reason = context.get("error", "unreadable")
-        return f"not a real date and time ({reason}); write YYYY-MM-DD HH:MM, e.g. 2012-12-11 00:01"
     message: str = item["msg"]
     return message.removeprefix("Value error, ")
 

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from authoring.exceptions import InvalidInputError, Problem
+from authoring.gaps import NOTE_HINT
 
 try:  # the C loader is several times faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -177,6 +178,9 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        lines = _LINE_BREAK.split(text)
+        if line and line <= len(lines) and "TODO:" in lines[line - 1]:
+            message += f"; {NOTE_HINT}"
         raise InvalidInputError([_problem(path, line, column, f"YAML syntax error: {message}")]) from exc
     except yaml.YAMLError as exc:  # e.g. a reader error; the checks above should leave none
         raise InvalidInputError([_problem(path, None, None, f"YAML error: {exc}")]) from exc
