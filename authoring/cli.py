@@ -176,6 +176,8 @@ def new_command(
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
     except AuthoringError as error:
         raise _fail(error) from None
+    except OSError as error:
+        raise _cannot_write(error) from None
     for path in result.written:
         typer.echo(str(path))
     if result.schema:
@@ -194,8 +196,16 @@ def schema_command(
     if out is None:
         typer.echo(schema_text(), nl=False)
         return
-    write_files({out: schema_text().encode()})
+    try:
+        write_files({out: schema_text().encode()})
+    except OSError as error:
+        raise _cannot_write(error) from None
     typer.echo(str(out))
+
+
+def _cannot_write(error: OSError) -> typer.Exit:
+    typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
+    return typer.Exit(1)
 
 
 def _version(value: bool) -> None:
