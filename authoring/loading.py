@@ -11,19 +11,21 @@ from __future__ import annotations
 import difflib
 from functools import cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos
-from authoring.models import FINAL_HAS_TODO, Campaign, ReleaseForm, Status
+from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status
 from authoring.yamlsource import Loc, SourceDocument, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it.
 CAMPAIGN_FILE = "campaign.yaml"
 
 M = TypeVar("M", bound=BaseModel)
+
+_KEY_PATTERN = get_args(Key)[1].pattern
 
 
 def load_campaign(path: Path) -> Campaign:
@@ -160,6 +162,12 @@ def _message(item: Any, model: type[BaseModel]) -> str:
         return f"expected a whole number such as 3 (or TODO in a draft), found {_describe(value)}"
     if kind == "greater_than_equal":
         return f"must be {context['ge']} or more"
+    if kind == "enum":
+        return f"expected {context['expected']}, found {_describe(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"expected true or false, found {_describe(value)}"
+    if kind == "string_pattern_mismatch" and context.get("pattern") == _KEY_PATTERN:
+        return f"expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found {_describe(value)}"
     if kind == "list_type":
         return f"expected a list (one item per line, each starting with '- '), found {_describe(value)}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
@@ -184,7 +192,7 @@ def _describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"the number {value}"
     if isinstance(value, str):
-        return "text"
+        return f"'{value}'" if len(value) <= 40 and "\n" not in value else "text"
     return "a list" if isinstance(value, list) else "fields (key: value lines)"
 
 

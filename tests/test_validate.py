@@ -35,7 +35,7 @@ CORPUS = {
         "{f}:7:5: control character U+000C is not allowed; delete it (it corrupts Word files)"
     ],
     "wrong-type.yaml": [
-        "{f}:9:19: findings.1.investigated: expected a whole number such as 3 (or TODO in a draft), found text"
+        "{f}:9:19: findings.1.investigated: expected a whole number such as 3 (or TODO in a draft), found 'three'"
     ],
     "missing-required-field-in-final.yaml": ["{f}:2:1: quote: required field is missing"],
     "todo-in-final.yaml": [
@@ -156,7 +156,7 @@ def test_all_problems_of_all_files_at_once(forms: Path) -> None:
 def test_many_problems_in_one_file_are_all_reported(forms: Path) -> None:
     (forms / "kent.yaml").write_text(
         "force: kent\n"
-        "status: final\n"
+        "status: Final\n"
         "grdae: improvements\n"
         "inspector: Zoe\n"
         "findings:\n"
@@ -171,8 +171,9 @@ def test_many_problems_in_one_file_are_all_reported(forms: Path) -> None:
     f = "forces/kent.yaml"
     assert lines == [
         f"{f}:1:1: grade: required field is missing",
+        f"{f}:2:9: status: expected 'draft' or 'final', found 'Final'",
         f"{f}:3:1: grdae: unknown field; did you mean 'grade'?",
-        f"{f}:4:12: inspector: String should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'",
+        f"{f}:4:12: inspector: expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found 'Zoe'",
         f"{f}:7:19: findings.0.applications: must be 0 or more",
         f"{f}:8:15: findings.0.approved: expected a whole number such as 3 (or TODO in a draft), found the number 2.5",
         f"{f}:9:5: findings.1: a finding is either text, or a mapping whose 'kind' is one of: "
