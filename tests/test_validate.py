@@ -42,6 +42,7 @@ CORPUS = {
         "{f}:9:19: findings.1.applications: TODO left in a final form; fill it in, or set 'status: draft'",
         "{f}:12:5: quote.0: TODO left in a final form; fill it in, or set 'status: draft'",
     ],
+    "merge-key.yaml": ["{f}:4:1: YAML merge keys (<<) are not allowed in forms"],
     "explicit-tag.yaml": ["{f}:9:12: YAML tag '!!int' is not allowed in forms; write the plain value"],
     "yaml-syntax-error.yaml": ["{f}:8:2: YAML syntax error: while parsing a block mapping did not find expected key"],
     "not-a-mapping.yaml": ["{f}:1:1: expected a mapping of fields (key: value), found a list"],
