@@ -47,8 +47,11 @@ class InvalidInputError(AuthoringError):
 
 
 class UsageError(AuthoringError):
-    """Raised when a command is pointed at something it cannot use: a path that does not exist,
-    a folder without forms, or a file it must not overwrite."""
+    """Raised when a command is pointed at something it cannot use.
+
+    For example: a path that does not exist, a folder without forms, an unknown force, or
+    a file it must not overwrite. The CLI exits with status 2.
+    """
 
 
 class TemplateProblemError(AuthoringError):
