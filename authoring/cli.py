@@ -112,7 +112,7 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Form files, campaign files or folders of forms to check [default: forces/].", show_default=False
+            help="Form files, campaign files or folders of forms to check (default: forces/).", show_default=False
         ),
     ] = None,
     campaign: Annotated[
@@ -123,8 +123,10 @@ def validate_command(
     """Check forms and their campaign without building anything.
 
     Every problem in every file is printed, one per line, as path:line:col: field: message.
-    Exit status: 0 if all are valid, 1 if any is invalid, 2 for a usage error.
+
     A draft may contain TODO gaps; a final form may not.
+
+    Exit status: 0 if all are valid, 1 if any is invalid, 2 for a usage error.
     """
     try:
         report = validate(paths or [DEFAULT_FORMS_DIR], campaign=campaign)
@@ -156,18 +158,23 @@ def new_command(
         str | None, typer.Argument(help="The force's slug, e.g. thames-valley (see 'authoring forces').")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="File to write [default: FORMS/<slug>.yaml].", show_default=False)
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="File to write (default: SLUG.yaml in the --forms folder).", show_default=False
+        ),
     ] = None,
     all_forces: Annotated[
-        bool, typer.Option("--all", help="Write a draft for every force that has no form in FORMS yet.")
+        bool, typer.Option("--all", help="Write a draft for every force that has no form in the --forms folder yet.")
     ] = False,
     forms: Annotated[Path, typer.Option("--forms", help="The folder of forms.")] = DEFAULT_FORMS_DIR,
 ) -> None:
     """Write a commented draft form for a force (or, with --all, for every force without one).
 
-    Each field is explained in a comment; what is not known yet is TODO, so the new form is
-    a valid draft at once. An existing file is never overwritten. The first line points
-    editors to form.schema.json, which is written beside the form.
+    Each field is explained in a comment; what is not known yet is TODO, so a new form is a valid draft.
+
+    An existing file is never overwritten.
+
+    The first line points editors to form.schema.json, which is written beside the form.
     """
     if all_forces == (slug is not None) or (all_forces and out is not None):
         typer.echo("Error: give either one SLUG (optionally with --out), or --all", err=True)
