@@ -13,10 +13,13 @@ import typer
 
 from authoring import __version__
 from authoring.build import DEFAULT_OUT_DIR, build
-from authoring.exceptions import AuthoringError, InvalidInputError
+from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
 from authoring.loading import form_files
+from authoring.output import write_files
 from authoring.registry import forces as registry_forces
 from authoring.render import ALL_FORMATS, Format
+from authoring.scaffold import new_form, new_forms, schema_text
+from authoring.validate import DEFAULT_FORMS_DIR, ValidationReport, validate
 
 app = typer.Typer(
     help="Build press releases from per-force form files and one shared campaign file.",
@@ -43,6 +46,9 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 
 def _fail(error: AuthoringError) -> typer.Exit:
+    if isinstance(error, UsageError):
+        typer.echo(f"Error: {error}", err=True)
+        return typer.Exit(2)
     if isinstance(error, InvalidInputError):
         for problem in error.problems:
             typer.echo(str(problem), err=True)
@@ -99,6 +105,114 @@ def forces_command(
     for force in forces:
         short = f" ({force.short_name})" if force.short_name else ""
         typer.echo(f"{force.slug:<{width}}  {force.name}{short} — {force.country.value}")
+
+
+@app.command("validate")
+def validate_command(
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Form files, campaign files or folders of forms to check (default: forces/).", show_default=False
+        ),
+    ] = None,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
+    ] = None,
+) -> None:
+    """Check forms and their campaign without building anything.
+
+    Every problem in every file is printed, one per line, as path:line:col: field: message.
+
+    A draft may contain TODO gaps; a final form may not.
+
+    Exit status: 0 if all are valid, 1 if any is invalid, 2 for a usage error.
+    """
+    try:
+        report = validate(paths or [DEFAULT_FORMS_DIR], campaign=campaign)
+    except AuthoringError as error:
+        raise _fail(error) from None
+    for problem in report.problems:
+        typer.echo(str(problem))
+    typer.echo(_summary(report), err=True)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _summary(report: ValidationReport) -> str:
+    def count(n: int, noun: str) -> str:
+        return f"{n} {noun}{'' if n == 1 else 's'}"
+
+    checked = f"{count(len(report.forms), 'form')} and {count(len(report.campaigns), 'campaign')} checked"
+    if not report.ok:
+        problems, files = len(report.problems), len(report.invalid_files)
+        return f"{count(problems, 'problem')} in {count(files, 'file')}; {checked}."
+    gaps = sum(len(check.todos) for check in report.drafts)
+    drafts = f" ({count(len(report.drafts), 'draft')}, {count(gaps, 'TODO')} to fill)" if report.drafts else ""
+    return f"All valid: {checked}{drafts}."
+
+
+@app.command("new")
+def new_command(
+    slug: Annotated[
+        str | None, typer.Argument(help="The force's slug, e.g. thames-valley (see 'authoring forces').")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", "-o", help="File to write (default: SLUG.yaml in the --forms folder).", show_default=False
+        ),
+    ] = None,
+    all_forces: Annotated[
+        bool, typer.Option("--all", help="Write a draft for every force that has no form in the --forms folder yet.")
+    ] = False,
+    forms: Annotated[Path, typer.Option("--forms", help="The folder of forms.")] = DEFAULT_FORMS_DIR,
+) -> None:
+    """Write a commented draft form for a force (or, with --all, for every force without one).
+
+    Each field is explained in a comment; what is not known yet is TODO, so a new form is a valid draft.
+
+    An existing file is never overwritten.
+
+    The first line points editors to form.schema.json, which is written beside the form.
+    """
+    if all_forces == (slug is not None) or (all_forces and out is not None):
+        typer.echo("Error: give either one SLUG (optionally with --out), or --all", err=True)
+        raise typer.Exit(2)
+    try:
+        result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
+    except AuthoringError as error:
+        raise _fail(error) from None
+    except OSError as error:
+        raise _cannot_write(error) from None
+    for path in result.written:
+        typer.echo(str(path))
+    if result.schema:
+        typer.echo(f"{result.schema} (schema for editors)", err=True)
+    if all_forces:
+        typer.echo(f"{len(result.written)} drafts written; {len(result.skipped)} forces already had a form.", err=True)
+
+
+@app.command("schema")
+def schema_command(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write instead of printing.", show_default=False)
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a form file, generated from the models (for editors and other tools)."""
+    if out is None:
+        typer.echo(schema_text(), nl=False)
+        return
+    try:
+        write_files({out: schema_text().encode()})
+    except OSError as error:
+        raise _cannot_write(error) from None
+    typer.echo(str(out))
+
+
+def _cannot_write(error: OSError) -> typer.Exit:
+    typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
+    return typer.Exit(1)
 
 
 def _version(value: bool) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from authoring import phrasing
+from authoring.gaps import Todo, parse_gap
 from authoring.inline import Inline, Span, smarten
 from authoring.models import (
     AntiCorruptionStaffing,
@@ -66,37 +67,66 @@ class Release:
 
 
 def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
-    """Phrase one validated form, with its campaign, into a :class:`Release`."""
+    """Phrase one validated form, with its campaign, into a :class:`Release`.
+
+    A draft's gaps (``TODO``) are printed as ``[TODO: field]`` where their value would be.
+    """
     force = get_force(form.force)
-    inspector = campaign.inspectors[form.inspector]
     organisation = campaign.organisation_short
+    verdict = form.grade.placeholder("grade") if isinstance(form.grade, Todo) else campaign.headlines[form.grade]
+    if isinstance(form.inspector, Todo):
+        attribution = f"{form.inspector.placeholder('inspector')} said:"
+    else:
+        attribution = phrasing.attribution(campaign.inspectors[form.inspector])
 
     background = [Inline.parse(paragraph) for paragraph in campaign.background]
     if form.background_extra:
-        background[0] = background[0] + Inline.plain(" ") + Inline.parse(form.background_extra)
+        background[0] = (
+            background[0] + Inline.plain(" ") + Inline.parse(_text(form.background_extra, "background_extra"))
+        )
 
     return Release(
         force=force,
         campaign=campaign,
         organisation=smarten(campaign.organisation),
         is_draft=form.status is Status.DRAFT,
-        headline=f"{force.name} {campaign.headlines[form.grade]} {campaign.subject}",
+        headline=f"{force.name} {verdict} {campaign.subject}",
         release_date=phrasing.long_date(campaign.release_date),
         embargo=phrasing.embargo_line(campaign.embargo) if campaign.embargo else None,
         background=tuple(background),
         revisit=Inline.parse(campaign.revisit),
         findings_intro=f"In {force.name}, {organisation} found:",
-        findings=tuple(
-            Inline.parse(item) if isinstance(item, str) else Inline.plain(_phrase(item, campaign, force))
-            for item in form.findings
+        findings=tuple(_finding(item, campaign, force) for item in form.findings),
+        after_findings=tuple(Inline.parse(_text(paragraph, "after_findings")) for paragraph in form.after_findings),
+        attribution=attribution,
+        quote=_quote(
+            [
+                *(_text(paragraph, "quote") for paragraph in form.quote),
+                *(_text(paragraph, "quote_closing") for paragraph in form.quote_closing or campaign.quote_closing),
+            ],
+            campaign.quote_marks,
         ),
-        after_findings=tuple(Inline.parse(paragraph) for paragraph in form.after_findings),
-        attribution=phrasing.attribution(inspector),
-        quote=_quote([*form.quote, *(form.quote_closing or campaign.quote_closing)], campaign.quote_marks),
         full_report=_full_report(force, campaign),
         notes_heading=NOTES_HEADING,
         notes=tuple(_notes(campaign)),
     )
+
+
+def _text(value: str, label: str) -> str:
+    """A text field as printed: itself, or ``[TODO: label]`` if it is a gap."""
+    gap = parse_gap(value)
+    return gap.placeholder(label) if gap else value
+
+
+def _finding(item: str | StructuredFinding, campaign: Campaign, force: Force) -> Inline:
+    """One finding: its text, its standard sentence, or a placeholder naming what is missing."""
+    if isinstance(item, str):
+        return Inline.parse(_text(item, "findings"))
+    gaps = {name: value for name, value in item if isinstance(value, Todo)}
+    if gaps:
+        notes = "; ".join(gap.note for gap in gaps.values() if gap.note)
+        return Inline.plain(Todo(notes).placeholder(f"{item.kind} finding, {', '.join(gaps)}"))
+    return Inline.plain(_phrase(item, campaign, force))
 
 
 def _phrase(finding: StructuredFinding, campaign: Campaign, force: Force) -> str:

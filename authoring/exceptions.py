@@ -46,6 +46,14 @@ class InvalidInputError(AuthoringError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class UsageError(AuthoringError):
+    """Raised when a command is pointed at something it cannot use.
+
+    For example: a path that does not exist, a folder without forms, an unknown force, or
+    a file it must not overwrite. The CLI exits with status 2.
+    """
+
+
 class TemplateProblemError(AuthoringError):
     """Raised when a template is missing, malformed, or asks for a value the context lacks."""
 

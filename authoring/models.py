@@ -18,19 +18,23 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
-    NonNegativeInt,
+    Strict,
     StringConstraints,
     Tag,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from authoring.gaps import OrTodo, Todo, find_todos
 from authoring.registry import forces, unknown_force_message
 
 #: One paragraph or sentence of text: stripped, never empty.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+#: A count: a whole number, 0 or more (not 2.5, not "3", not true).
+Count = Annotated[int, Strict(), Field(ge=0)]
 
 
 class _Model(BaseModel):
@@ -188,16 +192,16 @@ class MediaDisclosures(_Structured):
     """Inappropriate disclosures to the media that the force investigated."""
 
     kind: Literal["media-disclosures"]
-    investigated: NonNegativeInt = Field(description="How many instances the force investigated.")
-    ongoing: NonNegativeInt | None = Field(
+    investigated: OrTodo[Count] = Field(description="How many instances the force investigated.")
+    ongoing: OrTodo[Count] | None = Field(
         default=None, description="How many were still being investigated at the time of the inspection, if stated."
     )
 
     @field_validator("ongoing")
     @classmethod
-    def _ongoing_le_investigated(cls, value: int | None, info: ValidationInfo) -> int | None:
+    def _ongoing_le_investigated(cls, value: int | Todo | None, info: ValidationInfo) -> int | Todo | None:
         investigated = info.data.get("investigated")
-        if value is not None and investigated is not None and value > investigated:
+        if isinstance(value, int) and isinstance(investigated, int) and value > investigated:
             raise ValueError(f"ongoing ({value}) cannot exceed investigated ({investigated})")
         return value
 
@@ -206,7 +210,7 @@ class SocialMedia(_Structured):
     """Cases of inappropriate behaviour on social media that HMIC's research found."""
 
     kind: Literal["social-media"]
-    cases: NonNegativeInt = Field(description="How many cases the research identified.")
+    cases: OrTodo[Count] = Field(description="How many cases the research identified.")
     potentially: bool = Field(default=False, description="Say 'potentially inappropriate' rather than 'inappropriate'.")
     referred: bool = Field(default=True, description="Say that the cases have been referred back to the force.")
 
@@ -215,14 +219,14 @@ class SecondJobs(_Structured):
     """Applications for second jobs, and how many were approved."""
 
     kind: Literal["second-jobs"]
-    applications: NonNegativeInt = Field(description="How many applications were made.")
-    approved: NonNegativeInt = Field(description="How many of them were approved.")
+    applications: OrTodo[Count] = Field(description="How many applications were made.")
+    approved: OrTodo[Count] = Field(description="How many of them were approved.")
 
     @field_validator("approved")
     @classmethod
-    def _approved_le_applications(cls, value: int, info: ValidationInfo) -> int:
+    def _approved_le_applications(cls, value: int | Todo, info: ValidationInfo) -> int | Todo:
         applications = info.data.get("applications")
-        if applications is not None and value > applications:
+        if isinstance(value, int) and isinstance(applications, int) and value > applications:
             raise ValueError(f"approved ({value}) cannot exceed applications ({applications})")
         return value
 
@@ -231,7 +235,7 @@ class AntiCorruptionStaffing(_Structured):
     """How the number of staff in the anti-corruption unit changed."""
 
     kind: Literal["anti-corruption-staffing"]
-    change: Staffing = Field(description="increase, no-change or reduction.")
+    change: OrTodo[Staffing] = Field(description="increase, no-change or reduction.")
 
 
 def _finding_tag(value: Any) -> str | None:
@@ -268,11 +272,16 @@ class ReleaseForm(_Model):
     """One force's release: the only file a press officer edits."""
 
     force: str = Field(description="The force's registry key, e.g. 'thames-valley' (see 'authoring forces').")
-    status: Status = Field(default=Status.DRAFT, description="'draft' (marked as such) or 'final'.")
-    grade: Grade = Field(
+    status: Status = Field(
+        default=Status.DRAFT,
+        description="'draft' (marked as such, and may have gaps written TODO) or 'final' (complete, no TODO).",
+    )
+    grade: OrTodo[Grade] = Field(
         description="The verdict: good-progress, some-improvements or improvements. It chooses the headline."
     )
-    inspector: Key = Field(description="Key of the quoted inspector in the campaign file, e.g. 'zoe-billingham'.")
+    inspector: OrTodo[Key] = Field(
+        description="Key of the quoted inspector in the campaign file, e.g. 'zoe-billingham'."
+    )
     background_extra: Text | None = Field(
         default=None, description="A sentence added to the end of the first background paragraph, if any."
     )
@@ -292,8 +301,27 @@ class ReleaseForm(_Model):
 
     @field_validator("inspector")
     @classmethod
-    def _inspector_known(cls, value: str, info: ValidationInfo) -> str:
+    def _inspector_known(cls, value: str | Todo, info: ValidationInfo) -> str | Todo:
         campaign = (info.context or {}).get("campaign")
-        if isinstance(campaign, Campaign) and value not in campaign.inspectors:
+        if isinstance(value, str) and isinstance(campaign, Campaign) and value not in campaign.inspectors:
             raise ValueError(f"no inspector '{value}' in the campaign; it has: {', '.join(campaign.inspectors)}")
         return value
+
+    def todos(self) -> list[str]:
+        """The field paths that are gaps (``TODO``) or whose text mentions TODO, e.g. ``findings.3.approved``."""
+        return [".".join(str(part) for part in loc) for loc in find_todos(self.model_dump())]
+
+    @model_validator(mode="after")
+    def _final_is_complete(self) -> ReleaseForm:
+        todos = self.todos()
+        if self.status is Status.FINAL and todos:
+            raise PydanticCustomError(
+                FINAL_HAS_TODO,
+                "a final form cannot contain TODO; fill in {fields}, or set 'status: draft'",
+                {"fields": ", ".join(todos)},
+            )
+        return self
+
+
+#: The error type of a final form with gaps (the loader reports each gap at its own line instead).
+FINAL_HAS_TODO = "final_has_todo"

@@ -10,7 +10,9 @@ natural sentence for zero ("did not identify any cases", "there were no applicat
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
+from authoring.gaps import Todo
 from authoring.models import (
     AntiCorruptionStaffing,
     Inspector,
@@ -19,6 +21,8 @@ from authoring.models import (
     SocialMedia,
     Staffing,
 )
+
+T = TypeVar("T")
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -50,6 +54,13 @@ def is_perfect(period: str) -> bool:
     return period.strip().lower().startswith("since ")
 
 
+def _known(value: T | Todo) -> T:
+    """A value that is not a gap; a draft's gaps are printed as placeholders by the context, never phrased."""
+    if isinstance(value, Todo):
+        raise ValueError(f"cannot phrase a gap ({value})")
+    return value
+
+
 def _lead(period: str | None) -> str:
     return f"{period} " if period else ""
 
@@ -57,7 +68,7 @@ def _lead(period: str | None) -> str:
 def media_disclosures(finding: MediaDisclosures, period: str | None) -> str:
     """Phrase a media-disclosures finding, with how many were continuing if stated."""
     perfect = period is None or is_perfect(period)
-    n = finding.investigated
+    n = _known(finding.investigated)
     noun = "of inappropriate disclosure to the media"
     if n == 0:
         verb = "has not investigated" if perfect else "did not investigate"
@@ -67,7 +78,7 @@ def media_disclosures(finding: MediaDisclosures, period: str | None) -> str:
     sentence = capitalise(sentence)
     if finding.ongoing is None:
         return sentence
-    return f"{sentence} {_ongoing(n, finding.ongoing)}"
+    return f"{sentence} {_ongoing(n, _known(finding.ongoing))}"
 
 
 def _ongoing(n: int, k: int) -> str:
@@ -88,7 +99,7 @@ def social_media(finding: SocialMedia, period: str | None, *, force_name: str, o
     kind = "potentially inappropriate" if finding.potentially else "inappropriate"
     research = f"{_lead(period)}{organisation}’s independently commissioned research"
     tail = f"{kind} behaviour on Facebook or Twitter by {force_name} officers or staff."
-    n = finding.cases
+    n = _known(finding.cases)
     if n == 0:
         return capitalise(f"{research} did not identify any cases of {tail}")
     sentence = capitalise(f"{research} identified {counted(n, 'case', 'cases')} of {tail}")
@@ -102,7 +113,7 @@ def social_media(finding: SocialMedia, period: str | None, *, force_name: str, o
 def second_jobs(finding: SecondJobs, period: str | None) -> str:
     """Phrase applications for second jobs and how many were approved."""
     perfect = period is None or is_perfect(period)
-    n, k = finding.applications, finding.approved
+    n, k = _known(finding.applications), _known(finding.approved)
     been = "have been" if perfect else "were"
     if n == 0:
         return capitalise(f"{_lead(period)}there {been} no applications for second jobs.")
@@ -137,7 +148,7 @@ def anti_corruption_staffing(finding: AntiCorruptionStaffing, period: str | None
         Staffing.INCREASE: "an increase in",
         Staffing.NO_CHANGE: "no change in",
         Staffing.REDUCTION: "a reduction in",
-    }[finding.change]
+    }[_known(finding.change)]
     when = f" {lower_first(period)}" if period else ""
     return (
         f"Data provided by the force to {organisation} shows that {there} {change} "

@@ -4,6 +4,11 @@ PyYAML's safe loader is used for scalars, but mappings and sequences are built h
 that we can (a) refuse what PyYAML lets through silently — duplicate keys, aliases —
 and (b) keep the line and column of every value, keyed by its path, so that a
 validation error on ``findings.3.approved`` can point at the right line of the file.
+
+Before anything is built, the file's events are scanned once (iteratively, so a hostile
+file cannot exhaust the stack): anchors, aliases, explicit tags and deep nesting are
+refused there, with their positions. Dates are left as text for the models to parse,
+so that ``2012-02-30`` is reported as a field problem, not a crash.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from typing import Any
 import yaml
 
 from authoring.exceptions import InvalidInputError, Problem
+from authoring.gaps import NOTE_HINT
 
 try:  # the C loader is several times faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -27,9 +33,32 @@ MAX_BYTES = 256 * 1024
 
 Loc = tuple[str | int, ...]
 
-# C0 controls other than tab, newline and carriage return; DEL; C1 controls.
-# Word cannot open a document that contains them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: No form needs more than four levels (findings → a finding → its fields); this bounds the builder's recursion.
+MAX_DEPTH = 16
+
+# C0 controls other than tab, newline and carriage return; DEL; C1 controls; and code
+# points that are not characters (surrogates, U+FFFE, U+FFFF). Word cannot open a
+# document that contains them. Checked in the file, and again in values, where YAML
+# escapes such as "\x0b" can put them.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Line breaks as YAML counts them for its marks (U+0085 is refused above).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
+
+_SPELL = "write the value out in full"
+_CORE_TAG = "tag:yaml.org,2002:"
+# Implicit types a form never needs: dates stay text (the models parse them, and report
+# impossible ones); "=" stays text rather than a YAML 1.1 'value' key.
+_UNRESOLVED = {_CORE_TAG + "timestamp", _CORE_TAG + "value"}
+
+
+class _FormLoader(_Loader):
+    """The safe loader, without the implicit types listed in ``_UNRESOLVED``."""
+
+
+_FormLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag not in _UNRESOLVED]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
 
 
 @dataclass(frozen=True)
@@ -57,11 +86,60 @@ def _problem(path: Path, line: int | None, column: int | None, message: str) -> 
     return Problem(path=path, line=line, column=column, field="", message=message)
 
 
+def _at(path: Path, mark: Any, message: str) -> Problem:
+    """A problem at a YAML mark (0-based) of the pure-Python or the C parser."""
+    return _problem(path, mark.line + 1, mark.column + 1, message)
+
+
+def _character_message(character: str) -> str:
+    kind = "invalid character" if "\ud800" <= character <= "\udfff" or character > "\ufffd" else "control character"
+    return f"{kind} U+{ord(character):04X} is not allowed; delete it (it corrupts Word files)"
+
+
+def _refused_events(text: str, path: Path) -> list[Problem]:
+    """Anchors, aliases, explicit tags and deep nesting, found by one pass over the YAML events.
+
+    Each anchor is reported, and the first use of each alias; nesting stops the scan at once.
+    """
+    problems: list[Problem] = []
+    aliases: set[str] = set()
+    depth = 0
+    for event in yaml.parse(text, Loader=_FormLoader):
+        if isinstance(event, yaml.AliasEvent):
+            if event.anchor and event.anchor not in aliases:
+                aliases.add(event.anchor)
+                problems.append(
+                    _at(path, event.start_mark, f"YAML alias '*{event.anchor}' is not allowed in forms; {_SPELL}")
+                )
+            continue
+        if not isinstance(event, yaml.NodeEvent):
+            if isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            continue
+        if event.anchor is not None:
+            problems.append(
+                _at(path, event.start_mark, f"YAML anchor '&{event.anchor}' is not allowed in forms; {_SPELL}")
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = "!!" + tag.removeprefix(_CORE_TAG) if tag.startswith(_CORE_TAG) else tag
+            problems.append(
+                _at(path, event.start_mark, f"YAML tag '{shown}' is not allowed in forms; write the plain value")
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                problems.append(_at(path, event.start_mark, f"values nested more than {MAX_DEPTH} levels deep"))
+                break
+    return problems
+
+
 def load_yaml(path: Path) -> SourceDocument:
     """Load ``path`` safely; raise :class:`InvalidInputError` listing what is wrong.
 
     Refuses files over :data:`MAX_BYTES`, invalid UTF-8, control characters, YAML
-    syntax errors, duplicate keys, aliases and non-string keys.
+    syntax errors, anchors and aliases, explicit tags, nesting deeper than
+    :data:`MAX_DEPTH`, merge keys, duplicate keys and non-string keys.
     """
     try:
         raw = path.read_bytes()
@@ -82,21 +160,17 @@ def load_yaml(path: Path) -> SourceDocument:
 def parse_yaml(text: str, path: Path) -> SourceDocument:
     """Parse YAML ``text`` (read from ``path``) into a :class:`SourceDocument`."""
     problems = []
-    for number, source_line in enumerate(text.splitlines(), start=1):
-        for match in _CONTROL.finditer(source_line):
-            problems.append(
-                _problem(
-                    path,
-                    number,
-                    match.start() + 1,
-                    f"control character U+{ord(match.group()):04X} is not allowed; delete it (it corrupts Word files)",
-                )
-            )
+    for number, source_line in enumerate(_LINE_BREAK.split(text), start=1):
+        for match in _NOT_TEXT.finditer(source_line):
+            problems.append(_problem(path, number, match.start() + 1, _character_message(match.group())))
     if problems:
         raise InvalidInputError(problems)
 
-    loader = _Loader(text)
+    loader = _FormLoader(text)
     try:
+        problems = _refused_events(text, path)
+        if problems:
+            raise InvalidInputError(problems)
         node = loader.get_single_node()
         builder = _Builder(loader, path)
         data = builder.build(node, ()) if node is not None else None
@@ -104,8 +178,11 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        lines = _LINE_BREAK.split(text)
+        if line and line <= len(lines) and "TODO:" in lines[line - 1]:
+            message += f"; {NOTE_HINT}"
         raise InvalidInputError([_problem(path, line, column, f"YAML syntax error: {message}")]) from exc
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError as exc:  # e.g. a reader error; the checks above should leave none
         raise InvalidInputError([_problem(path, None, None, f"YAML error: {exc}")]) from exc
     finally:
         loader.dispose()
@@ -122,27 +199,32 @@ class _Builder:
         self.path = path
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
-        self._seen: set[int] = set()
 
     def _pos(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.marks[loc] = self._pos(node)
-        if id(node) in self._seen:
-            # The composer hands back the anchored node itself for every alias.
-            line, column = self._pos(node)
-            self.problems.append(
-                _problem(self.path, line, column, "YAML anchors and aliases (&name, *name) are not allowed in forms")
-            )
-            return None
         if isinstance(node, yaml.MappingNode):
-            self._seen.add(id(node))
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
-            self._seen.add(id(node))
             return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
-        return self.loader.construct_object(node, deep=True)
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """The value of a scalar; ``None`` (with a problem recorded) if it cannot be a form's value."""
+        line, column = self._pos(node)
+        try:
+            value = self.loader.construct_object(node, deep=True)
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            self.problems.append(_problem(self.path, line, column, f"cannot read this value: {exc}"))
+            return None
+        if isinstance(value, str):
+            bad = _NOT_TEXT.search(value)
+            if bad:
+                self.problems.append(_problem(self.path, line, column, _character_message(bad.group())))
+                return None
+        return value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -151,7 +233,10 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(_problem(self.path, line, column, "YAML merge keys (<<) are not allowed in forms"))
                 continue
-            key = self.loader.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+            reported = len(self.problems)
+            key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
+            if len(self.problems) > reported:
+                continue
             if not isinstance(key, str):
                 self.problems.append(_problem(self.path, line, column, "keys must be plain words"))
                 continue

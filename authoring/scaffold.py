@@ -1,0 +1,200 @@
+"""Authoring helpers: a commented skeleton of a form, and the JSON Schema of the form file.
+
+The skeleton is generated from the models: every field is explained by its ``Field``
+description, so the comments cannot drift from what validation accepts. What the
+registry knows (the force's slug and name) and, if there is one beside the form, what
+the campaign knows (its inspectors and periods) is filled in; everything else is
+``TODO``, which makes the skeleton a valid draft (see :mod:`authoring.gaps`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, get_args
+
+from pydantic import BaseModel
+
+from authoring.exceptions import InvalidInputError, UsageError
+from authoring.gaps import MARKER
+from authoring.loading import CAMPAIGN_FILE, form_files, load_campaign
+from authoring.models import (
+    AntiCorruptionStaffing,
+    Campaign,
+    MediaDisclosures,
+    ReleaseForm,
+    SecondJobs,
+    SocialMedia,
+    Status,
+)
+from authoring.registry import Force, forces, unknown_force_message
+from authoring.yamlsource import load_yaml
+
+#: The schema's file name; ``authoring new`` writes it beside the forms it creates.
+SCHEMA_FILE = "form.schema.json"
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+_STRUCTURED: tuple[type[BaseModel], ...] = (MediaDisclosures, SocialMedia, SecondJobs, AntiCorruptionStaffing)
+
+
+@cache
+def form_schema() -> dict[str, Any]:
+    """The JSON Schema of a form file, from the models, with the registry's force slugs as choices.
+
+    Rules that need the campaign (inspector and period keys) are checked by ``authoring validate`` only.
+    """
+    schema = ReleaseForm.model_json_schema()
+    schema["properties"]["force"]["enum"] = list(forces())
+    return {"$schema": JSON_SCHEMA_DIALECT, **schema}
+
+
+def schema_text() -> str:
+    """:func:`form_schema` as the text of a ``.json`` file."""
+    return json.dumps(form_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def skeleton(
+    force: Force, *, campaign: Campaign | None = None, schema: str = SCHEMA_FILE, path: Path | None = None
+) -> str:
+    """A commented draft form for ``force``: valid as it stands, every unknown value ``TODO``.
+
+    ``schema`` is where the first line points editors to; ``path`` is where the form will be.
+    """
+    lines = [
+        f"# yaml-language-server: $schema={schema}",
+        "#",
+        f"# {force.name}: release form"
+        + (f" for {campaign.national_report}." if campaign else ".")
+        + f" Written by 'authoring new {force.slug}'.",
+        f"# Replace every {MARKER} (you may add a note: '{MARKER}: ask PSD'), then check the form with",
+        f"#   authoring validate {path or force.slug + '.yaml'}",
+        f"# A draft builds, with each {MARKER} printed as [{MARKER}: field]; a final form may contain no {MARKER}.",
+        "# In text, *words* are set in italics, and web addresses become links.",
+    ]
+    schema_properties = ReleaseForm.model_json_schema()["properties"]
+    for name, field in ReleaseForm.model_fields.items():
+        lines.append("")
+        optional = "" if field.is_required() or name == "status" else " (Optional: delete the '# ' to use it.)"
+        lines.append(f"# {field.description}{optional}")
+        if name == "inspector" and campaign:
+            choices = ", ".join(f"{key} ({i.display_name}, {i.region})" for key, i in campaign.inspectors.items())
+            lines.append(f"# This campaign's inspectors: {choices}.")
+        value = {"force": force.slug, "status": Status.DRAFT.value}.get(name, MARKER)
+        is_list = "array" in json.dumps(schema_properties[name].get("type", schema_properties[name].get("anyOf")))
+        prefix = "" if field.is_required() or name in ("status",) else "# "
+        if not is_list:
+            lines.append(f"{prefix}{name}: {value}")
+            continue
+        lines.append(f"{prefix}{name}:")
+        lines.append(f"{prefix}  - {MARKER}")
+        if name == "findings":
+            lines.extend(_structured_examples(campaign))
+    return "\n".join(lines) + "\n"
+
+
+def _structured_examples(campaign: Campaign | None) -> Iterator[str]:
+    yield "  # A finding may instead be structured: give the figures, and the sentence is written in house"
+    yield "  # style. To use one, delete the '# ' at the start of its lines. Fields marked (optional) may go."
+    for model in _STRUCTURED:
+        (kind,) = get_args(model.model_fields["kind"].annotation)
+        yield f"  # {model.__doc__}"
+        yield f"  # - kind: {kind}"
+        for name, field in model.model_fields.items():
+            if name in ("kind", "period"):
+                continue
+            optional = " (optional)" if not field.is_required() else ""
+            value = MARKER if field.is_required() or field.default is None else json.dumps(field.default)
+            yield f"  #   {name}: {value}  #{optional} {field.description}"
+        if campaign:  # the period keys are the campaign's
+            default = campaign.default_periods.get(kind)
+            usual = f"by default {default}" if default else "by default none"
+            about = f"{model.model_fields['period'].description} One of: {', '.join(campaign.periods)}."
+            yield f"  #   period: {default or next(iter(campaign.periods))}  # (optional, {usual}) {about}"
+
+
+@dataclass(frozen=True)
+class NewForms:
+    """What :func:`new_forms` wrote, and what it left alone."""
+
+    written: tuple[Path, ...]
+    schema: Path | None
+    skipped: tuple[tuple[str, Path], ...]
+    """Forces with a form already, and that form."""
+
+
+def new_form(slug: str, *, out: Path | None = None, forms_dir: Path = Path("forces")) -> NewForms:
+    """Write the skeleton for force ``slug`` to ``out`` (default ``forms_dir/<slug>.yaml``).
+
+    Raises :class:`UsageError` for an unknown force, a file that exists, or a force that
+    already has a form in the folder; it never overwrites anything.
+    """
+    registry = forces()
+    if slug not in registry:
+        raise UsageError(unknown_force_message(slug))
+    target = out or forms_dir / f"{slug}.yaml"
+    existing = forms_by_force(target.parent)
+    if target.exists():
+        raise UsageError(f"{target} already exists; it was not overwritten")
+    if slug in existing:
+        raise UsageError(f"{slug} already has a form: {existing[slug]}; each force may have one form only")
+    _write_new(target, skeleton(registry[slug], campaign=_campaign_in(target.parent), path=target))
+    return NewForms(written=(target,), schema=write_schema_beside(target), skipped=())
+
+
+def new_forms(forms_dir: Path = Path("forces")) -> NewForms:
+    """Write a draft for every force in the registry that has no form in ``forms_dir`` yet."""
+    existing = forms_by_force(forms_dir)
+    campaign = _campaign_in(forms_dir)
+    written = []
+    for slug, force in forces().items():
+        target = forms_dir / f"{slug}.yaml"
+        if slug in existing or target.exists():
+            continue
+        _write_new(target, skeleton(force, campaign=campaign, path=target))
+        written.append(target)
+    schema = write_schema_beside(written[0]) if written else None
+    skipped = tuple(sorted(existing.items()))
+    return NewForms(written=tuple(written), schema=schema, skipped=skipped)
+
+
+def forms_by_force(folder: Path) -> dict[str, Path]:
+    """The forms in ``folder`` by the force they name (by file name if a form cannot be read)."""
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for path in form_files(folder):
+        try:
+            data = load_yaml(path).data
+        except InvalidInputError:
+            data = None
+        force = data.get("force") if isinstance(data, dict) else None
+        found.setdefault(force if isinstance(force, str) else path.stem, path)
+    return found
+
+
+def write_schema_beside(form: Path) -> Path | None:
+    """Write (or refresh) the schema that a new form's first line points to; the path if it changed."""
+    target = form.parent / SCHEMA_FILE
+    text = schema_text()
+    if target.is_file() and target.read_text(encoding="utf-8") == text:
+        return None
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+def _campaign_in(folder: Path) -> Campaign | None:
+    try:
+        return load_campaign(folder / CAMPAIGN_FILE) if (folder / CAMPAIGN_FILE).is_file() else None
+    except InvalidInputError:
+        return None
+
+
+def _write_new(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with target.open("x", encoding="utf-8") as stream:  # "x": fail rather than overwrite
+            stream.write(text)
+    except FileExistsError:
+        raise UsageError(f"{target} already exists; it was not overwritten") from None

@@ -1,0 +1,178 @@
+"""Check forms and their campaigns without building anything: every problem, at once.
+
+:func:`validate` is what ``authoring validate`` runs: it reads each campaign once, checks
+every form against its campaign, and then checks the set as a whole (one form per force).
+Nothing here raises for a mistake in the files; every problem ends up in the
+:class:`ValidationReport`. A batch build can call :func:`check_campaign` and
+:func:`check_form` per file and :func:`one_form_per_force` over the set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from authoring.exceptions import InvalidInputError, Problem, UsageError
+from authoring.loading import CAMPAIGN_FILE, campaign_for, form_files, load_campaign, validate_form
+from authoring.models import Campaign, ReleaseForm, Status
+from authoring.yamlsource import load_yaml
+
+#: What ``authoring validate`` checks when given no paths.
+DEFAULT_FORMS_DIR = Path("forces")
+
+
+@dataclass(frozen=True)
+class CampaignCheck:
+    """The outcome of checking one campaign file."""
+
+    path: Path
+    campaign: Campaign | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the campaign file is valid."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """The outcome of checking one form file against its campaign."""
+
+    path: Path
+    campaign: Path
+    form: ReleaseForm | None
+    problems: tuple[Problem, ...] = ()
+    force: str | None = None
+    """The force the file names, even if the file is otherwise invalid (for the one-form-per-force rule)."""
+    force_at: tuple[int, int] | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the form is valid (its campaign may still be invalid)."""
+        return self.form is not None and not self.problems
+
+    @property
+    def todos(self) -> list[str]:
+        """The fields of a valid draft still marked TODO."""
+        return self.form.todos() if self.form is not None else []
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """Every campaign and form checked, with every problem found."""
+
+    campaigns: tuple[CampaignCheck, ...]
+    forms: tuple[FormCheck, ...]
+
+    @property
+    def problems(self) -> list[Problem]:
+        """All problems, ordered by file, line and column."""
+        found = [p for check in self.campaigns for p in check.problems]
+        found += [p for check in self.forms for p in check.problems]
+        return sorted(found, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+
+    @property
+    def ok(self) -> bool:
+        """Whether every file checked is valid."""
+        return all(check.ok for check in self.campaigns) and all(check.ok for check in self.forms)
+
+    @property
+    def invalid_files(self) -> list[Path]:
+        """The files with at least one problem."""
+        return sorted({problem.path for problem in self.problems})
+
+    @property
+    def drafts(self) -> list[FormCheck]:
+        """The valid forms that are drafts."""
+        return [check for check in self.forms if check.form is not None and check.form.status is Status.DRAFT]
+
+
+def validate(paths: Sequence[Path] = (DEFAULT_FORMS_DIR,), *, campaign: Path | None = None) -> ValidationReport:
+    """Check the forms and campaigns at ``paths`` (files or folders of forms).
+
+    A folder stands for its forms and its ``campaign.yaml``; a file named ``campaign.yaml``
+    is checked as a campaign. Each form uses the campaign beside it, or ``campaign`` if
+    given. Raises :class:`UsageError` only if a path does not exist or nothing is found.
+    """
+    form_paths, campaign_paths = find_files(paths)
+    uses = {form_path: campaign or campaign_for(form_path) for form_path in form_paths}
+    campaigns = {path.resolve(): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
+    forms = [
+        check_form(form_path, campaigns[used.resolve()].campaign, campaign_path=used)
+        for form_path, used in uses.items()
+    ]
+    return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)))
+
+
+def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The form files and campaign files that ``paths`` name, each once, in order."""
+    forms: list[Path] = []
+    campaigns: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            forms.extend(form_files(path))
+            if (path / CAMPAIGN_FILE).is_file():
+                campaigns.append(path / CAMPAIGN_FILE)
+        elif path.is_file():
+            (campaigns if path.name == CAMPAIGN_FILE else forms).append(path)
+        else:
+            raise UsageError(f"{path}: no such file or folder")
+    if not forms and not campaigns:
+        raise UsageError(f"no form files found in {', '.join(str(p) for p in paths)}")
+    return _unique(forms), _unique(campaigns)
+
+
+def check_campaign(path: Path) -> CampaignCheck:
+    """Check one campaign file."""
+    if not path.is_file():
+        message = f"campaign file not found; put {CAMPAIGN_FILE} beside the forms, or name one with --campaign"
+        return CampaignCheck(path, None, (Problem(path, None, None, "", message),))
+    try:
+        return CampaignCheck(path, load_campaign(path))
+    except InvalidInputError as error:
+        return CampaignCheck(path, None, tuple(error.problems))
+
+
+def check_form(path: Path, campaign: Campaign | None, *, campaign_path: Path | None = None) -> FormCheck:
+    """Check one form file against its campaign (``None`` if the campaign is itself invalid)."""
+    used = campaign_path or campaign_for(path)
+    try:
+        document = load_yaml(path)
+    except InvalidInputError as error:
+        return FormCheck(path, used, None, tuple(error.problems))
+    force = document.data.get("force") if isinstance(document.data, dict) else None
+    named = force if isinstance(force, str) else None
+    at = document.locate(("force",)) if named else None
+    try:
+        form = validate_form(document, campaign)
+    except InvalidInputError as error:
+        return FormCheck(path, used, None, tuple(error.problems), named, at)
+    return FormCheck(path, used, form, (), named, at)
+
+
+def one_form_per_force(checks: Iterable[FormCheck]) -> list[FormCheck]:
+    """The checks, with a problem added to every form that names a force an earlier form named."""
+    first: dict[str, Path] = {}
+    result = []
+    for check in checks:
+        if check.force is None:
+            result.append(check)
+            continue
+        if check.force not in first:
+            first[check.force] = check.path
+            result.append(check)
+            continue
+        line, column = check.force_at or (None, None)
+        message = f"'{check.force}' already has a form ({first[check.force]}); each force may have one form only"
+        result.append(replace(check, problems=(*check.problems, Problem(check.path, line, column, "force", message))))
+    return result
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    """Paths in order, each file once however it was spelled."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return list(seen.values())
