@@ -30,6 +30,7 @@ from pydantic import (
 
 from authoring.registry import forces, unknown_force_message
 
+
 def file_name_part(text: str) -> str:
     """Text as a file-name part: ASCII letters and digits in lower case, joined by single hyphens.
 

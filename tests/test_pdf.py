@@ -114,10 +114,10 @@ def test_pdf_metadata_comes_from_the_release(force: str, status: str) -> None:
 @pytest.mark.parametrize(("force", "status"), CASES)
 def test_poppler_sees_a_tagged_a4_pdf_with_every_font_embedded(force: str, status: str, tmp_path: Path) -> None:
     data = pdf_of(force, status)
-    info = dict(
-        (key.strip(), value.strip())
+    info = {
+        key.strip(): value.strip()
         for key, value in (line.split(":", 1) for line in poppler("pdfinfo", data, tmp_path).splitlines())
-    )
+    }
     assert info["Tagged"] == "yes"
     assert info["Page size"] == "595.276 x 841.89 pts (A4)"
     assert info["Title"] == release(force, status).headline

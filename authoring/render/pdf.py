@@ -92,7 +92,7 @@ def _check_printable(release: Release, html: str) -> None:
         return
     char = missing[0]
     index = text.index(char)
-    snippet = " ".join(text[max(0, index - 30) : index + 30].split())
+    snippet = " ".join(text[max(0, index - 40) : index + 40].split())
     others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
     raise UnprintableCharacterError(
         f"{release.force.slug}: the house font, {HOUSE_FONT}, has no {describe(char)}{others}, "

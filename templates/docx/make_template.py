@@ -46,6 +46,8 @@ def build(path: Path) -> None:
 
     styles = document.styles
     _document_defaults(styles.element)
+    for fonts in styles.element.iter(qn("w:rFonts")):  # every style a press officer may pick
+        _fonts(fonts.getparent())
     _style(styles["Normal"], size=11.5)
     _style(styles["Heading 1"], size=19, bold=True, before=0, after=10)
     _style(styles["Heading 2"], size=13, bold=True, before=18, after=6)
