@@ -40,9 +40,10 @@ def render_pdf(release: Release, html: str) -> bytes:
     import weasyprint
 
     _check_printable(release, html)
-    fetcher = _fetcher_class()(allowed_roots=allowed_roots())
     try:
-        document = weasyprint.HTML(string=html, base_url=str(asset_root() / "release.html"), url_fetcher=fetcher)
+        document = weasyprint.HTML(
+            string=html, base_url=str(asset_root() / "release.html"), url_fetcher=assets_fetcher()
+        )
         pdf = document.write_pdf(
             stylesheets=[_house_font_stylesheet()],
             pdf_variant=PDF_VARIANT,
@@ -67,6 +68,15 @@ def allowed_roots() -> tuple[Path, ...]:
     return (asset_root(), font_dir())
 
 
+def assets_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that reads files in :func:`allowed_roots` and ``data:`` URIs, nothing else.
+
+    Anything else raises a ``weasyprint.urls.FatalURLFetchingError`` subclass, which
+    stops the render; :func:`render_pdf` turns it into ``ForbiddenResourceError``.
+    """
+    return _fetcher_class()(allowed_roots=allowed_roots())
+
+
 @cache
 def _font_config() -> weasyprint.text.fonts.FontConfiguration:
     """One font configuration per process, so fonts are loaded once, not per release."""
@@ -80,8 +90,7 @@ def _house_font_stylesheet() -> weasyprint.CSS:
     """The ``@font-face`` rules of the house font, loaded once per process into :func:`_font_config`."""
     import weasyprint
 
-    fetcher = _fetcher_class()(allowed_roots=allowed_roots())
-    return weasyprint.CSS(string=font_face_css(), font_config=_font_config(), url_fetcher=fetcher)
+    return weasyprint.CSS(string=font_face_css(), font_config=_font_config(), url_fetcher=assets_fetcher())
 
 
 def _check_printable(release: Release, html: str) -> None:
