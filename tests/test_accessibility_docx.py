@@ -57,17 +57,19 @@ def test_the_document_language_is_british_english() -> None:
 
 
 @pytest.mark.parametrize(("force", "status"), CASES)
-def test_every_page_has_the_draft_header_and_a_page_x_of_y_footer(force: str, status: str) -> None:
+def test_pages_have_the_draft_header_and_a_page_x_of_y_footer(force: str, status: str) -> None:
     document = docx.Document(io.BytesIO(rendered(force, status)[Format.DOCX]))
     [section] = document.sections
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)  # A4
+    assert section.different_first_page_header_footer  # page 1 opens with the boxed draft mark instead
+    assert " ".join(p.text for p in section.first_page_header.paragraphs).strip() == ""
     header = " ".join(p.text for p in section.header.paragraphs).strip()
     assert header == ("DRAFT — NOT FOR PUBLICATION" if status == "draft" else "")
-    footer = section.footer.paragraphs[0]
     name = release(force, status).force.name
-    assert footer.text == f"HMIC press release · {name} · 11 December 2012\tPage 1 of 1"  # fields show their cache
-    codes = [node.text.strip() for node in footer._p.iter() if node.tag.endswith("}instrText")]
-    assert codes == ["PAGE", "NUMPAGES"]  # Word fills these in for each page
+    for footer in (section.first_page_footer.paragraphs[0], section.footer.paragraphs[0]):
+        assert footer.text == f"HMIC press release · {name} · 11 December 2012\tPage 1 of 1"  # fields show their cache
+        codes = [node.text.strip() for node in footer._p.iter() if node.tag.endswith("}instrText")]
+        assert codes == ["PAGE", "NUMPAGES"]  # Word fills these in for each page
 
 
 @pytest.mark.parametrize(("force", "status"), CASES)

@@ -7,7 +7,7 @@ Quote), so a press officer can edit the result in Word and its navigation pane w
 Every style is set in the house font (Atkinson Hyperlegible, the PDF's font; Word uses
 a substitute where it is not installed) and the document's language is British English.
 A draft carries "DRAFT — NOT FOR PUBLICATION" above everything and in the header of
-every page; the footer says where the release comes from and "Page X of Y".
+every later page; the footer says where the release comes from and "Page X of Y".
 Tags follow docxtpl: ``{%p … %}`` wraps whole paragraphs (loops, conditions), ``{{r … }}``
 inserts inline text as formatted runs (italics, links) through the ``inline`` filter.
 Every value is phrased by ``authoring.context.Release``; nothing here is boilerplate text.
@@ -102,20 +102,13 @@ def build(path: Path) -> None:
     para("{{r note|inline }}", "List Number")
     para("{%p endfor %}")
 
+    # The first page has the boxed mark above everything, so its header stays empty.
+    section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
     header.style = styles["Draft Mark"]
     header.text = "{% if release.is_draft %}" + DRAFT + "{% endif %}"
-
-    footer = section.footer.paragraphs[0]
-    footer.style = styles["Footer"]
-    footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    footer.add_run(
-        "{{ release.campaign.organisation_short }} press release · {{ release.force.name }} · "
-        "{{ release.release_date }}\tPage "
-    )
-    _field(footer, "PAGE")
-    footer.add_run(" of ")
-    _field(footer, "NUMPAGES")
+    for footer in (section.footer.paragraphs[0], section.first_page_footer.paragraphs[0]):
+        _footer(footer, styles["Footer"])
 
     document.core_properties.author = "authoring"
     document.core_properties.language = LANGUAGE
@@ -167,6 +160,19 @@ def _style(
         style.paragraph_format.space_before = Pt(before)
     if after is not None:
         style.paragraph_format.space_after = Pt(after)
+
+
+def _footer(footer: Paragraph, style: Any) -> None:
+    """Where the release comes from on the left, "Page X of Y" on the right."""
+    footer.style = style
+    footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
+    footer.add_run(
+        "{{ release.campaign.organisation_short }} press release · {{ release.force.name }} · "
+        "{{ release.release_date }}\tPage "
+    )
+    _field(footer, "PAGE")
+    footer.add_run(" of ")
+    _field(footer, "NUMPAGES")
 
 
 def _field(paragraph: Paragraph, code: str) -> None:
