@@ -50,7 +50,7 @@ def render_pdf(release: Release, html: str) -> bytes:
             pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
             font_config=_font_config(),
         )
-    except _fatal_classes() as exc:
+    except _fatal_class() as exc:
         error = ForbiddenResourceError if isinstance(exc, _forbidden_class()) else RenderError
         raise error(f"{release.force.slug}: {exc}") from None
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
@@ -133,7 +133,7 @@ def _printed_text(html: str) -> str:
 
 
 @cache
-def _fatal_classes() -> type[BaseException]:
+def _fatal_class() -> type[BaseException]:
     """WeasyPrint's errors that stop a render (a ``BaseException``, so caught by name)."""
     from weasyprint.urls import FatalURLFetchingError
 
