@@ -23,14 +23,14 @@ from readback import html_document, html_text, normalise
 
 from authoring.render import Format
 
-CHROMIUM = os.environ.get("CHROMIUM") or next(
-    (found for name in ("chromium", "chromium-browser", "google-chrome") if (found := shutil.which(name))), None
-)
+CHROMIUM_NAMES = [os.environ["CHROMIUM"]] if os.environ.get("CHROMIUM") else ["chromium", "chromium-browser"]
+CHROMIUM = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
 AXE = Path(os.environ.get("AXE_CORE_JS") or ROOT / "scripts" / "a11y" / "node_modules" / "axe-core" / "axe.min.js")
+_MISSING = ": not found"
 needs_axe = pytest.mark.skipif(
     CHROMIUM is None or not AXE.is_file(),
-    reason=f"axe-core check needs Chromium ({CHROMIUM or 'not found'}) and axe-core ({AXE}"
-    f"{'' if AXE.is_file() else ': not found'}); run scripts/install-a11y-tools (CI does)",
+    reason=f"the axe-core check needs Chromium ({CHROMIUM or ' or '.join(CHROMIUM_NAMES) + _MISSING}) and axe-core "
+    f"({AXE}{'' if AXE.is_file() else _MISSING}); run scripts/install-a11y-tools (CI does)",
 )
 CHROMIUM_FLAGS = (
     "--headless",
