@@ -22,6 +22,7 @@ from authoring.models import (
     SocialMedia,
     Status,
     StructuredFinding,
+    file_name_part,
 )
 from authoring.registry import Force, get_force
 
@@ -57,8 +58,7 @@ class Release:
 
         ``2012-12-11-thames-valley-police-revisiting-police-relationships``
         """
-        name = "-".join("".join(c for c in w if c.isalnum()) for w in self.force.name.lower().split())
-        return f"{self.campaign.release_date.isoformat()}-{name}-{self.campaign.slug}"
+        return f"{self.campaign.release_date.isoformat()}-{file_name_part(self.force.name)}-{self.campaign.slug}"
 
     @property
     def keywords(self) -> tuple[str, ...]:

@@ -64,3 +64,7 @@ class RenderError(AuthoringError):
 
 class ForbiddenResourceError(RenderError):
     """Raised when a template or stylesheet asks WeasyPrint for anything but the project's own assets."""
+
+
+class UnprintableCharacterError(RenderError):
+    """Raised when a release's text has a character the house font cannot print in the PDF."""

@@ -10,6 +10,8 @@ Text fields accept one piece of inline markup: ``*words*`` sets the words in ita
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -29,6 +31,16 @@ from pydantic_core import PydanticCustomError
 
 from authoring.gaps import OrTodo, Todo, find_todos
 from authoring.registry import forces, unknown_force_message
+
+
+def file_name_part(text: str) -> str:
+    """Text as a file-name part: ASCII letters and digits in lower case, joined by single hyphens.
+
+    ``Dyfed-Powys Police`` → ``dyfed-powys-police``; ``Stop & Search: One Year On`` → ``stop-search-one-year-on``.
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
 
 #: One paragraph or sentence of text: stripped, never empty.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
@@ -153,7 +165,7 @@ class Campaign(_Model):
     @property
     def slug(self) -> str:
         """The national report's title as a file-name part: 'revisiting-police-relationships'."""
-        return "-".join("".join(c for c in word if c.isalnum()) for word in self.national_report.lower().split())
+        return file_name_part(self.national_report)
 
     @field_validator("headlines")
     @classmethod

@@ -1,7 +1,9 @@
 """DOCX: the Word template (``templates/docx/release.docx``) rendered by docxtpl.
 
-The result is deterministic: core properties come from the release, and the ZIP
-entries carry a fixed timestamp, so the same inputs give the same bytes.
+Core properties match the PDF's metadata: title = the headline, author = the
+organisation, subject, keywords (force, campaign), language, and the release date as
+creation date. The result is deterministic: the ZIP entries carry a fixed timestamp,
+so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from authoring.render.environment import docx_environment, templates_dir
 
 DOCX_TEMPLATE = "docx/release.docx"
 LINK_COLOUR = "1D70B8"
+#: The document's language (core properties; the template's styles say the same).
+LANGUAGE = "en-GB"
 
 
 def render_docx(release: Release) -> bytes:
@@ -45,11 +49,12 @@ def render_docx(release: Release) -> bytes:
     moment = dt.datetime.combine(release.campaign.release_date, dt.time())
     properties = template.docx.core_properties
     properties.title = release.headline
-    properties.subject = release.campaign.national_report
-    properties.author = release.campaign.organisation
-    properties.last_modified_by = release.campaign.organisation
+    properties.subject = f"{release.campaign.national_report}: {release.force.name}"
+    properties.author = properties.last_modified_by = release.organisation
     properties.keywords = ", ".join(release.keywords)
-    properties.language = "en-GB"
+    properties.language = LANGUAGE
+    properties.comments = ""
+    properties.category = "Press release"
     properties.created = properties.modified = moment
     properties.revision = 1
 

@@ -1,5 +1,15 @@
 """PDF: WeasyPrint prints the HTML, fetching nothing but the project's own assets.
 
+The result is a tagged PDF/UA-1 file (language, title, structure tree) whose metadata
+comes from the HTML's ``<title>`` and ``<meta>`` elements, set in the house font only:
+:mod:`authoring.render.fonts` ships it, and a character it cannot print stops the build
+rather than letting the machine substitute a font of its own.
+
+WeasyPrint may read two folders and nothing else: the templates' ``html/`` folder (the
+stylesheet) and the house font's folder; ``data:`` URIs are allowed too. Any other URL
+(``http:``, a file elsewhere, a path that escapes through ``..`` or a symbolic link)
+stops the build with :class:`~authoring.exceptions.ForbiddenResourceError`.
+
 WeasyPrint is imported lazily: it takes most of a second to import, and commands that
 do not make PDFs (validate, forces, a no-op batch) should not pay for it.
 """
@@ -8,13 +18,15 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from authoring.context import Release
-from authoring.exceptions import ForbiddenResourceError, RenderError
+from authoring.exceptions import ForbiddenResourceError, RenderError, UnprintableCharacterError
 from authoring.render.environment import templates_dir
+from authoring.render.fonts import HOUSE_FONT, describe, font_dir, font_face_css, uncovered
 
 if TYPE_CHECKING:
     import weasyprint
@@ -27,24 +39,42 @@ def render_pdf(release: Release, html: str) -> bytes:
     """Print ``html`` (the release's HTML) to PDF bytes, deterministically."""
     import weasyprint
 
-    fetcher = _fetcher_class()(allowed_root=asset_root())
+    _check_printable(release, html)
     try:
-        document = weasyprint.HTML(string=html, base_url=str(asset_root() / "release.html"), url_fetcher=fetcher)
+        document = weasyprint.HTML(
+            string=html, base_url=str(asset_root() / "release.html"), url_fetcher=assets_fetcher()
+        )
         pdf = document.write_pdf(
+            stylesheets=[_house_font_stylesheet()],
             pdf_variant=PDF_VARIANT,
             pdf_identifier=hashlib.sha256(html.encode()).hexdigest()[:32].encode(),
             font_config=_font_config(),
         )
-    except _forbidden_class() as exc:
-        raise ForbiddenResourceError(f"{release.force.slug}: {exc}") from None
+    except _fatal_class() as exc:
+        error = ForbiddenResourceError if isinstance(exc, _forbidden_class()) else RenderError
+        raise error(f"{release.force.slug}: {exc}") from None
     if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
         raise RenderError(f"{release.force.slug}: WeasyPrint returned no PDF")
     return pdf
 
 
 def asset_root() -> Path:
-    """The only folder WeasyPrint may read from: ``templates/html``."""
+    """The folder of the HTML's own assets (the stylesheet): ``templates/html``."""
     return templates_dir() / "html"
+
+
+def allowed_roots() -> tuple[Path, ...]:
+    """The only folders WeasyPrint may read from: the HTML assets and the house font's files."""
+    return (asset_root(), font_dir())
+
+
+def assets_fetcher() -> Any:
+    """A WeasyPrint URL fetcher that reads files in :func:`allowed_roots` and ``data:`` URIs, nothing else.
+
+    Anything else raises a ``weasyprint.urls.FatalURLFetchingError`` subclass, which
+    stops the render; :func:`render_pdf` turns it into ``ForbiddenResourceError``.
+    """
+    return _fetcher_class()(allowed_roots=allowed_roots())
 
 
 @cache
@@ -53,6 +83,61 @@ def _font_config() -> weasyprint.text.fonts.FontConfiguration:
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
+
+
+@cache
+def _house_font_stylesheet() -> weasyprint.CSS:
+    """The ``@font-face`` rules of the house font, loaded once per process into :func:`_font_config`."""
+    import weasyprint
+
+    return weasyprint.CSS(string=font_face_css(), font_config=_font_config(), url_fetcher=assets_fetcher())
+
+
+def _check_printable(release: Release, html: str) -> None:
+    """Refuse text the house font cannot print, naming the character and where it is."""
+    text = _printed_text(html)
+    missing = uncovered(text)
+    if not missing:
+        return
+    char = missing[0]
+    index = text.index(char)
+    snippet = " ".join(text[max(0, index - 40) : index + 40].split())
+    others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
+    raise UnprintableCharacterError(
+        f"{release.force.slug}: the house font, {HOUSE_FONT}, has no {describe(char)}{others}, "
+        f"in “{snippet}”; replace it in the form or campaign file"
+    )
+
+
+class _BodyText(HTMLParser):
+    """The text that gets printed: everything in ``<body>``, nothing of ``<head>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._in_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_body = self._in_body or tag == "body"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_body:
+            self.parts.append(data)
+
+
+def _printed_text(html: str) -> str:
+    parser = _BodyText()
+    parser.feed(html)
+    parser.close()
+    return " ".join(parser.parts)
+
+
+@cache
+def _fatal_class() -> type[BaseException]:
+    """WeasyPrint's errors that stop a render (a ``BaseException``, so caught by name)."""
+    from weasyprint.urls import FatalURLFetchingError
+
+    return FatalURLFetchingError  # type: ignore[no-any-return]
 
 
 @cache
@@ -72,22 +157,34 @@ def _fetcher_class() -> type[Any]:
     forbidden = _forbidden_class()
 
     class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
-        """Allows ``data:`` URIs and files inside one folder; refuses everything else."""
+        """Allows ``data:`` URIs and files inside the given folders; refuses everything else.
 
-        def __init__(self, *, allowed_root: Path) -> None:
+        A file is judged by its real path (``..`` and symbolic links resolved), and that
+        real path is what gets read. No redirects are followed: only ``file:`` and
+        ``data:`` are ever opened.
+        """
+
+        def __init__(self, *, allowed_roots: tuple[Path, ...]) -> None:
             super().__init__(allowed_protocols={"file", "data"}, allow_redirects=False, fail_on_errors=True)
-            self.allowed_root = allowed_root.resolve()
+            self.allowed_roots = tuple(root.resolve() for root in allowed_roots)
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             parts = urlsplit(url)
             if parts.scheme == "data":
                 return super().fetch(url, headers)
             if parts.scheme == "file" and parts.netloc in ("", "localhost"):
-                path = Path(unquote(parts.path)).resolve()
-                if path.is_relative_to(self.allowed_root) and path.is_file():
-                    return super().fetch(url, headers)
-            raise forbidden(
-                f"refused to fetch {url!r}: only the project's own assets in {self.allowed_root} may be used"
-            )
+                path = _real_path(parts.path)
+                if path and path.is_file() and any(path.is_relative_to(root) for root in self.allowed_roots):
+                    return super().fetch(path.as_uri(), headers)
+            folders = " and ".join(str(root) for root in self.allowed_roots)
+            raise forbidden(f"refused to fetch {url!r}: only the project's own assets in {folders} may be used")
 
     return AssetsOnlyFetcher
+
+
+def _real_path(url_path: str) -> Path | None:
+    """The real path a ``file:`` URL's path names, or ``None`` if it names none."""
+    try:
+        return Path(unquote(url_path)).resolve()
+    except (OSError, ValueError):  # a NUL byte, a symbolic-link loop
+        return None
