@@ -13,11 +13,10 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from conftest import FORCES
-
 from authoring.build import load_releases, render
 from authoring.context import Release
 from authoring.render import ALL_FORMATS, Format
+from tests.conftest import FORCES
 
 STATUSES = ("final", "draft")
 

@@ -10,11 +10,11 @@ import zipfile
 
 import docx
 import pytest
-from conftest import REFERENCE_FORCES
-from outputs import STATUSES, release, rendered
-from readback import docx_paragraphs
 
 from authoring.render import Format
+from tests.conftest import REFERENCE_FORCES
+from tests.outputs import STATUSES, release, rendered
+from tests.readback import docx_paragraphs
 
 CASES = [(force, status) for force in REFERENCE_FORCES for status in STATUSES]
 

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REFERENCE_FORCES, ROOT
-from outputs import STATUSES, release, rendered
-from readback import html_document, html_text, normalise
 
 from authoring.render import Format
+from tests.conftest import REFERENCE_FORCES, ROOT
+from tests.outputs import STATUSES, release, rendered
+from tests.readback import html_document, html_text, normalise
 
 CHROMIUM_NAMES = [os.environ["CHROMIUM"]] if os.environ.get("CHROMIUM") else ["chromium", "chromium-browser"]
 CHROMIUM = next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)

@@ -18,9 +18,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import FORCES, REFERENCE_FORCES, ROOT
 from fontTools.ttLib import TTFont
-from outputs import STATUSES, form_copy, release, rendered
 
 from authoring.build import build
 from authoring.exceptions import UnprintableCharacterError
@@ -28,6 +26,8 @@ from authoring.render import Format
 from authoring.render.fonts import CSS_FAMILY, FACES, HOUSE_FONT, font_dir, font_face_css, uncovered
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html
+from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
+from tests.outputs import STATUSES, form_copy, release, rendered
 
 SYSTEM_FONT_DIRS = [path for path in (Path("/usr/share/fonts"), Path("/usr/local/share/fonts")) if path.is_dir()]
 

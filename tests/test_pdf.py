@@ -17,15 +17,15 @@ from pathlib import Path
 import pikepdf
 import pypdf
 import pytest
-from conftest import FORCES, REFERENCE_FORCES
-from outputs import STATUSES, release, rendered
-from readback import docx_text, html_text, markdown_text, normalise
 
 from authoring.build import build
 from authoring.registry import forces
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html
+from tests.conftest import FORCES, REFERENCE_FORCES
+from tests.outputs import STATUSES, release, rendered
+from tests.readback import docx_text, html_text, markdown_text, normalise
 
 CASES = [(force, status) for force in REFERENCE_FORCES for status in STATUSES]
 DRAFT_MARK = "DRAFT — NOT FOR PUBLICATION"

@@ -18,10 +18,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import FORCES, ROOT
 from markdown_it import MarkdownIt
-from outputs import form_copy, release
-from readback import docx_text, html_text, normalise, pdf_text
 from typer.testing import CliRunner
 from weasyprint.urls import FatalURLFetchingError
 
@@ -33,6 +30,9 @@ from authoring.render import ALL_FORMATS, Format
 from authoring.render.fonts import FACES, font_dir
 from authoring.render.pdf import allowed_roots, asset_root, assets_fetcher, render_pdf
 from authoring.render.text import render_html
+from tests.conftest import FORCES, ROOT
+from tests.outputs import form_copy, release
+from tests.readback import docx_text, html_text, normalise, pdf_text
 
 ROOTS = " and ".join(str(root.resolve()) for root in allowed_roots())
 LONG_WORD = "Llanfair" * 250  # 2,000 letters without a space
