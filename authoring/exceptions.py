@@ -56,3 +56,11 @@ class RenderError(AuthoringError):
 
 class ForbiddenResourceError(RenderError):
     """Raised when a template or stylesheet asks WeasyPrint for anything but the project's own assets."""
+
+
+class OutputLockedError(AuthoringError):
+    """Raised when another batch is already writing to the same output folder."""
+
+
+class OutputWriteError(AuthoringError):
+    """Raised when the output folder cannot be written (a full disk, missing permissions)."""
