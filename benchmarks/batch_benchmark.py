@@ -120,12 +120,12 @@ def naive(forms: Sequence[Path], *, out: Path, cwd: Path) -> Run:
 
 
 def repeat(label: str, runs: int, once: Callable[[int], Run]) -> list[Run]:
-    results = []
-    for index in range(runs):
-        result = once(index)
-        results.append(result)
-        print(f"  {label:<28} run {index + 1}/{runs}: {result.seconds:7.2f} s", flush=True)
-    return results
+    return [shown(label, index, runs, once(index)) for index in range(runs)]
+
+
+def shown(label: str, index: int, runs: int, result: Run) -> Run:
+    print(f"  {label:<28} run {index + 1}/{runs}: {result.seconds:7.2f} s", flush=True)
+    return result
 
 
 def median(runs: list[Run]) -> float:
@@ -205,12 +205,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         cold: list[Run] = []
         noop: list[Run] = []
         changed: list[Run] = []
-        for index in range(args.runs):
+        for index in range(args.runs):  # interleaved, so that slow spells of the machine hit all alike
             out = _fresh(work / "output")
-            cold += repeat("batch cold", 1, lambda i: batch(work / "forces", out=out, cwd=work))
-            noop += repeat("batch no-op", 1, lambda i: batch(work / "forces", out=out, cwd=work))
+            cold.append(shown("batch cold", index, args.runs, batch(work / "forces", out=out, cwd=work)))
+            noop.append(shown("batch no-op", index, args.runs, batch(work / "forces", out=out, cwd=work)))
             synthetic.change_one(forms[index % len(forms)], index)
-            changed += repeat("batch one changed", 1, lambda i: batch(work / "forces", out=out, cwd=work))
+            changed.append(shown("batch one changed", index, args.runs, batch(work / "forces", out=out, cwd=work)))
         results |= {"batch cold": cold, "batch no-op": noop, "batch one changed": changed}
 
         if not args.skip_440:
