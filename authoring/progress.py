@@ -95,7 +95,7 @@ def batch_summary(report: BatchReport, console: Console) -> None:
     console.print(table)
     if not report.ok:
         failed = ", ".join(str(outcome.form) for outcome in report.of(Status.FAILED))
-        console.print(f"Failed (older files kept): {failed}", markup=False, soft_wrap=True)
+        console.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)
 
 
 def _plan_line(plan: Plan, workers: int) -> str:
