@@ -146,6 +146,9 @@ def batch_command(
             )
     except AuthoringError as error:
         raise _fail(error) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: the releases written so far are complete and kept; run again to finish.", err=True)
+        raise typer.Exit(130) from None
     for problem in batch_problems(report):
         typer.echo(str(problem), err=True)
     batch_summary(report, stdout)
