@@ -27,7 +27,7 @@ from typing import Protocol
 from authoring import __version__
 from authoring.build import DEFAULT_OUT_DIR, output_paths
 from authoring.context import Release, build_release
-from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
+from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, TemplateProblemError
 from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.loading import campaign_for, form_files, load_campaign, load_form
 from authoring.lock import output_lock
@@ -130,13 +130,16 @@ def run_batch(
 
     ``jobs`` worker processes render (default: one per CPU core); ``force`` rebuilds
     releases whose inputs have not changed; ``templates`` replaces the templates folder.
-    Raises :class:`InvalidInputError` if a folder has no forms, :class:`OutputLockedError`
-    if another batch holds the output folder, :class:`OutputWriteError` if the manifest
-    cannot be written. A form that fails is reported in the returned report instead.
+    Raises :class:`InvalidInputError` if a folder has no forms, :class:`TemplateProblemError`
+    if the templates folder does not exist, :class:`OutputLockedError` if another batch
+    holds the output folder, :class:`OutputWriteError` if the manifest cannot be written.
+    A form that fails is reported in the returned report instead.
     """
     started = time.perf_counter()
     forms = _find_forms(folders)
     templates_root = templates.resolve() if templates else templates_dir()
+    if not templates_root.is_dir():
+        raise TemplateProblemError(f"templates folder {templates_root} does not exist")
     with output_lock(out_dir) as lock_fd:
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
         plan = make_plan(
@@ -208,17 +211,19 @@ def make_plan(
 
 
 def _find_forms(folders: Sequence[Path]) -> list[Path]:
-    forms: list[Path] = []
+    """The forms of every folder, each once (a folder may be named twice)."""
+    forms: dict[Path, Path] = {}
     empty: list[Problem] = []
     for folder in folders:
         found = form_files(folder)
         if not found:
             message = "no such folder" if not folder.is_dir() else "no form files (*.yaml besides campaign.yaml) here"
             empty.append(Problem(folder, None, None, "", message))
-        forms.extend(found)
+        for form in found:
+            forms.setdefault(form.resolve(), form)
     if empty:
         raise InvalidInputError(empty)
-    return forms
+    return list(forms.values())
 
 
 class _Campaigns:

@@ -136,6 +136,15 @@ def peak_worker(runs: list[Run]) -> float:
     return max((peak for run in runs for peak in run.worker_peaks), default=0) / MiB
 
 
+def cpu_check() -> str:
+    """A fixed pure-Python loop, to tell a slow spell of a shared machine from a slow toolkit."""
+    started = time.perf_counter()
+    total = 0
+    for number in range(5_000_000):
+        total += number
+    return f"CPU check (a fixed loop, about 0.45 s on a quiet machine): {time.perf_counter() - started:.2f} s"
+
+
 def where_the_time_goes(forms: Sequence[Path]) -> None:
     """Time each stage of one release in a warm process (what a batch worker does)."""
     import weasyprint
@@ -184,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-naive", action="store_true", help="leave out the naive way")
     args = parser.parse_args(argv)
 
+    print(f"load average before: {os.getloadavg()[0]:.2f}; {cpu_check()}")
     harfbuzz_subset = ctypes.util.find_library("harfbuzz-subset")
     print(
         f"cores: {os.cpu_count()}; python {sys.version.split()[0]}; libharfbuzz-subset: {harfbuzz_subset or 'MISSING'}"
@@ -223,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         report(results)
         where_the_time_goes(forms)
+        print(f"\nload average after: {os.getloadavg()[0]:.2f}; {cpu_check()}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
