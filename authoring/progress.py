@@ -48,7 +48,11 @@ class PlainLines:
 
 
 class ProgressBar:
-    """A live progress bar on a terminal; stop ``progress`` when done."""
+    """A live progress bar on a terminal; stop ``progress`` when done.
+
+    It redraws on each event rather than from a timer thread: the batch forks its
+    workers after this starts, and forking a process that runs threads is unsafe.
+    """
 
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -59,6 +63,7 @@ class ProgressBar:
             TimeElapsedColumn(),
             console=console,
             transient=True,
+            auto_refresh=False,
         )
         self.task = self.progress.add_task("Rendering", total=None, start=False)
 
@@ -68,11 +73,12 @@ class ProgressBar:
             self.progress.update(self.task, total=len(plan.jobs))
             self.progress.start_task(self.task)
             self.progress.start()
+            self.progress.refresh()
 
     def finished(self, outcome: Outcome) -> None:
         if outcome.status is Status.FAILED:
             self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
-        self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name)
+        self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name, refresh=True)
 
 
 def batch_problems(report: BatchReport) -> list[Problem]:

@@ -142,7 +142,7 @@ def cpu_check() -> str:
     total = 0
     for number in range(5_000_000):
         total += number
-    return f"CPU check (a fixed loop, about 0.45 s on a quiet machine): {time.perf_counter() - started:.2f} s"
+    return f"CPU check (a fixed loop, about 0.3 s on a quiet machine): {time.perf_counter() - started:.2f} s"
 
 
 def where_the_time_goes(forms: Sequence[Path]) -> None:
