@@ -95,8 +95,9 @@ def batch_command(
     folders: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Folders of form files, each with its campaign.yaml [default: forces].",
+            help="Folders of form files, each with its campaign.yaml (default: forces).",
             show_default=False,
+            exists=True,
             file_okay=False,
         ),
     ] = None,
@@ -104,7 +105,7 @@ def batch_command(
     jobs: Annotated[
         int | None,
         typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes that render [default: one per CPU core].", show_default=False
+            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
@@ -124,12 +125,13 @@ def batch_command(
 ) -> None:
     """Build every form in FOLDERS, in parallel, rebuilding only what changed.
 
-    Every form is validated first; an invalid form is reported (path:line:col: field:
-    message) and the others are still built. A release is rebuilt only when its form,
-    its campaign, the templates or the toolkit changed, or a file is missing or was
-    edited; --force rebuilds all. Files are replaced atomically and a failed release
-    keeps its older files. OUT/manifest.json lists every file with its SHA-256.
-    Exit code 1 if any form failed or another batch is writing to OUT.
+    Every form is validated first; a bad form is reported as
+    path:line:col: field: message and the others are still built.
+    A release is rebuilt only when its form, its campaign, the templates
+    or the toolkit changed, or one of its files is missing or was edited.
+    Files are replaced atomically; a failed release keeps its older files.
+    OUT/manifest.json lists every file with its size and SHA-256.
+    Exit code 1 if a form failed or another batch is writing to OUT.
     """
     chosen = _formats(formats)
     stdout = Console(highlight=False)

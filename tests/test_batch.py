@@ -119,6 +119,14 @@ def test_folder_without_forms_is_an_error(tmp_path: Path) -> None:
     ]
 
 
+def test_missing_folder_is_a_usage_error() -> None:
+    result = batch("nowhere")
+
+    assert result.exit_code == 2
+    assert "'nowhere' does not exist" in result.stderr
+    assert not OUT.exists()
+
+
 @pytest.mark.usefixtures("forces_copy")
 def test_second_run_rebuilds_nothing() -> None:
     assert batch().exit_code == 0
