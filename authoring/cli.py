@@ -10,16 +10,20 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 
 from authoring import __version__
+from authoring.batch import run_batch
 from authoring.build import DEFAULT_OUT_DIR, build
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
-from authoring.loading import form_files
+from authoring.loading import DEFAULT_FORMS_DIR, form_files
 from authoring.output import write_files
+from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.registry import forces as registry_forces
 from authoring.render import ALL_FORMATS, Format
+from authoring.render.environment import TEMPLATES_ENV
 from authoring.scaffold import new_form, new_forms, schema_text
-from authoring.validate import DEFAULT_FORMS_DIR, ValidationReport, validate
+from authoring.validate import ValidationReport, validate
 
 app = typer.Typer(
     help="Build press releases from per-force form files and one shared campaign file.",
@@ -90,6 +94,74 @@ def build_command(
     for item in built:
         for path in item.files:
             typer.echo(str(path))
+
+
+@app.command("batch")
+def batch_command(
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Folders of form files, each with its campaign.yaml (default: forces).",
+            show_default=False,
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
+    formats: Annotated[
+        str, typer.Option("--format", "-f", help="Comma-separated formats: docx,html,pdf,md.")
+    ] = ",".join(f.value for f in ALL_FORMATS),
+    templates: Annotated[
+        Path | None,
+        typer.Option(
+            envvar=TEMPLATES_ENV,
+            file_okay=False,
+            exists=True,
+            help="Templates folder to use instead of the shipped one (a modified copy).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Build every form in FOLDERS, in parallel, rebuilding only what changed.
+
+    Every form is validated first; a bad form is reported as
+    path:line:col: field: message and the others are still built.
+    A release is rebuilt only when its form, its campaign, the templates
+    or the toolkit changed, or one of its files is missing or was edited.
+    Files are replaced atomically; a failed release keeps its older files.
+    OUT/manifest.json lists every file with its size and SHA-256.
+    Exit code 1 if a form failed or another batch is writing to OUT.
+    """
+    chosen = _formats(formats)
+    stdout = Console(highlight=False)
+    try:
+        with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
+            report = run_batch(
+                folders or [DEFAULT_FORMS_DIR],
+                out_dir=out,
+                formats=chosen,
+                jobs=jobs,
+                force=force,
+                templates=templates,
+                observer=observer,
+            )
+    except AuthoringError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        typer.echo("Interrupted: the releases written so far are complete and kept; run again to finish.", err=True)
+        raise typer.Exit(130) from None
+    for problem in batch_problems(report):
+        typer.echo(str(problem), err=True)
+    batch_summary(report, stdout)
+    if not report.ok:
+        raise typer.Exit(1)
 
 
 @app.command("forces")

@@ -68,3 +68,11 @@ class ForbiddenResourceError(RenderError):
 
 class UnprintableCharacterError(RenderError):
     """Raised when a release's text has a character the house font cannot print in the PDF."""
+
+
+class OutputLockedError(AuthoringError):
+    """Raised when another batch is already writing to the same output folder."""
+
+
+class OutputWriteError(AuthoringError):
+    """Raised when the output folder cannot be written (a full disk, missing permissions)."""

@@ -22,6 +22,8 @@ from authoring.yamlsource import Loc, SourceDocument, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it.
 CAMPAIGN_FILE = "campaign.yaml"
+#: Where forms are read from unless told otherwise.
+DEFAULT_FORMS_DIR = Path("forces")
 
 M = TypeVar("M", bound=BaseModel)
 

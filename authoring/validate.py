@@ -14,12 +14,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from authoring.exceptions import InvalidInputError, Problem, UsageError
-from authoring.loading import CAMPAIGN_FILE, campaign_for, form_files, load_campaign, validate_form
+from authoring.loading import CAMPAIGN_FILE, DEFAULT_FORMS_DIR, campaign_for, form_files, load_campaign, validate_form
 from authoring.models import Campaign, ReleaseForm, Status
 from authoring.yamlsource import load_yaml
-
-#: What ``authoring validate`` checks when given no paths.
-DEFAULT_FORMS_DIR = Path("forces")
 
 
 @dataclass(frozen=True)

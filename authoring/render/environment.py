@@ -6,6 +6,7 @@ and the sandbox stops a template (or anything it is given) reaching Python inter
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from functools import cache
@@ -22,9 +23,18 @@ from authoring.inline import Inline
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # inside a built wheel
 _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"  # in a checkout
 
+#: Environment variable naming a templates folder to use instead of the shipped one.
+TEMPLATES_ENV = "AUTHORING_TEMPLATES"
+
 
 def templates_dir() -> Path:
-    """The templates folder: the one shipped in the wheel, else the checkout's ``templates/``."""
+    """The templates folder: ``$AUTHORING_TEMPLATES`` if set, else the wheel's, else the checkout's."""
+    override = os.environ.get(TEMPLATES_ENV)
+    if override:
+        path = Path(override).resolve()
+        if not path.is_dir():
+            raise TemplateProblemError(f"{TEMPLATES_ENV}={override}: no such folder")
+        return path
     for candidate in (_PACKAGE_TEMPLATES, _SOURCE_TEMPLATES):
         if candidate.is_dir():
             return candidate

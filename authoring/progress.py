@@ -1,0 +1,119 @@
+"""How ``authoring batch`` shows its progress and its summary (part of the CLI, not the library).
+
+On a terminal: a progress bar (rich). Otherwise, as in CI logs: one plain line per
+release built or failed. Then every problem, on stderr, and a summary table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from authoring.batch import BatchObserver, BatchReport, Outcome, Plan, Status
+from authoring.exceptions import Problem
+
+
+@contextmanager
+def batch_observer(stdout: Console, stderr: Console) -> Iterator[BatchObserver]:
+    """A progress bar on stderr if it is a terminal, else plain lines on stdout."""
+    if not stderr.is_terminal:
+        yield PlainLines(stdout)
+        return
+    bar = ProgressBar(stderr)
+    try:
+        yield bar
+    finally:
+        bar.progress.stop()
+
+
+class PlainLines:
+    """One line per event, for logs and pipes."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.done = 0
+        self.total = 0
+
+    def planned(self, plan: Plan, workers: int) -> None:
+        self.total = len(plan.jobs)
+        self.console.print(_plan_line(plan, workers), highlight=False, soft_wrap=True)
+
+    def finished(self, outcome: Outcome) -> None:
+        self.done += 1
+        self.console.print(f"[{self.done}/{self.total}] {_outcome_line(outcome)}", markup=False, soft_wrap=True)
+
+
+class ProgressBar:
+    """A live progress bar on a terminal; stop ``progress`` when done.
+
+    It redraws on each event rather than from a timer thread: the batch forks its
+    workers after this starts, and forking a process that runs threads is unsafe.
+    """
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.progress = Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            auto_refresh=False,
+        )
+        self.task = self.progress.add_task("Rendering", total=None, start=False)
+
+    def planned(self, plan: Plan, workers: int) -> None:
+        self.console.print(_plan_line(plan, workers), highlight=False, soft_wrap=True)
+        if plan.jobs:
+            self.progress.update(self.task, total=len(plan.jobs))
+            self.progress.start_task(self.task)
+            self.progress.start()
+            self.progress.refresh()
+
+    def finished(self, outcome: Outcome) -> None:
+        if outcome.status is Status.FAILED:
+            self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
+        self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name, refresh=True)
+
+
+def batch_problems(report: BatchReport) -> list[Problem]:
+    """Every problem of every failed form, each once (a bad campaign fails all its forms), sorted."""
+    unique = {problem for outcome in report.of(Status.FAILED) for problem in outcome.problems}
+    return sorted(unique, key=lambda p: (str(p.path), p.line or 0, p.column or 0, p.field, p.message))
+
+
+def batch_summary(report: BatchReport, console: Console) -> None:
+    """The closing table: built, unchanged, failed, time."""
+    table = Table(title=None, show_edge=False, pad_edge=False)
+    for heading in ("built", "unchanged", "failed", "time"):
+        table.add_column(heading, justify="right")
+    table.add_row(
+        str(len(report.of(Status.BUILT))),
+        str(len(report.of(Status.UNCHANGED))),
+        str(len(report.of(Status.FAILED))),
+        f"{report.seconds:.2f} s",
+    )
+    console.print(table)
+    if not report.ok:
+        failed = ", ".join(str(outcome.form) for outcome in report.of(Status.FAILED))
+        console.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)
+
+
+def _plan_line(plan: Plan, workers: int) -> str:
+    line = f"{plan.total} forms: {len(plan.jobs)} to build, {len(plan.unchanged)} unchanged"
+    if plan.failed:
+        line += f", {len(plan.failed)} invalid"
+    if plan.jobs:
+        line += f" ({workers} worker{'s' if workers != 1 else ''})"
+    return line
+
+
+def _outcome_line(outcome: Outcome) -> str:
+    if outcome.status is Status.FAILED:
+        return f"failed {outcome.form}: {outcome.problems[0].message if outcome.problems else 'see above'}"
+    return f"{outcome.status.value} {outcome.force} ({outcome.form})"

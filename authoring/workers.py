@@ -1,0 +1,106 @@
+"""Long-lived worker processes that render releases for a batch.
+
+Each worker starts once per batch, imports WeasyPrint and docxtpl, and loads its fonts
+by laying out a line of text (:func:`authoring.render.pdf.warm_up`). From then on it keeps
+WeasyPrint's font configuration, the Jinja environments and the compiled templates
+between releases, so a release costs only its own rendering.
+
+Workers only render; the parent process writes every file, so all writing (and the
+output folder's lock) stays in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from authoring.build import render
+from authoring.context import Release
+from authoring.exceptions import AuthoringError
+from authoring.render import Format
+from authoring.render.environment import TEMPLATES_ENV, html_environment, markdown_environment
+
+log = logging.getLogger(__name__)
+K = TypeVar("K")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a worker sends back for one release: the files' bytes, or why it could not render."""
+
+    outputs: dict[Format, bytes]
+    error: str | None = None
+
+
+def render_all(
+    tasks: Sequence[tuple[K, Release, tuple[Format, ...]]],
+    *,
+    workers: int,
+    templates: Path | None = None,
+    close_fds: Iterable[int] = (),
+) -> Iterator[tuple[K, Rendered]]:
+    """Render every task in ``workers`` processes; yield ``(key, result)`` as each finishes.
+
+    ``templates`` overrides the templates folder in the workers; ``close_fds`` are closed
+    in each worker (e.g. the output lock, so only the parent ever holds it). Workers warm
+    up only if they have more than one release each: otherwise warming up is pure cost.
+    """
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(str(templates) if templates else None, tuple(close_fds), len(tasks) > workers),
+    )
+    try:
+        futures: dict[Future[Rendered], K] = {
+            pool.submit(_render, release, formats): key for key, release, formats in tasks
+        }
+        for future in as_completed(futures):
+            try:
+                result = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory): report, carry on
+                result = Rendered({}, f"the worker process failed: {type(exc).__name__}: {exc}")
+            yield futures[future], result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(templates: str | None, close_fds: tuple[int, ...], warm: bool) -> None:
+    """Worker initializer: settle the process, then load WeasyPrint, docxtpl and (if ``warm``) fonts once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for fd in close_fds:
+        os.close(fd)
+    if templates:
+        os.environ[TEMPLATES_ENV] = templates
+    # A forked worker inherits the parent's caches; start from the templates folder it names.
+    html_environment.cache_clear()
+    markdown_environment.cache_clear()
+
+    import docxtpl  # noqa: F401  (imported here once, not on the first release)
+
+    from authoring.render.pdf import warm_up
+
+    if warm:
+        warm_up()
+
+
+def _render(release: Release, formats: tuple[Format, ...]) -> Rendered:
+    """Render one release in one worker."""
+    try:
+        outputs = render(release, formats)
+    except AuthoringError as exc:
+        return Rendered({}, str(exc))
+    except Exception as exc:  # a bug: fail this release, keep the batch going, keep the traceback
+        log.debug("rendering %s failed", release.force.slug, exc_info=True)
+        detail = traceback.format_exception_only(exc)[-1].strip()
+        return Rendered({}, f"unexpected error while rendering (a bug; please report it): {detail}")
+    return Rendered(outputs)
