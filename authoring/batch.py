@@ -29,13 +29,13 @@ from authoring.build import DEFAULT_OUT_DIR, output_paths
 from authoring.context import Release, build_release
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, TemplateProblemError
 from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
-from authoring.loading import DEFAULT_FORMS_DIR, campaign_for, form_files, load_campaign, load_form
+from authoring.loading import DEFAULT_FORMS_DIR, campaign_for, form_files
 from authoring.lock import output_lock
 from authoring.manifest import Entry, FileRecord, Manifest, form_key
-from authoring.models import Campaign
 from authoring.output import write_files
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import templates_dir
+from authoring.validate import check_campaign, check_form, one_form_per_force
 from authoring.workers import Rendered, render_all
 
 
@@ -176,19 +176,22 @@ def make_plan(
     """Validate every form and sort them into jobs, unchanged and failed; note the last two in ``manifest``."""
     toolkit = toolkit_digest()
     templates_digest = tree_digest(templates)
-    campaigns = _Campaigns()
+    forms = list(forms)
+    campaigns = {path: check_campaign(path) for path in dict.fromkeys(campaign_for(form) for form in forms)}
+    checks = one_form_per_force(check_form(form, campaigns[campaign_for(form)].campaign) for form in forms)
     claimed: dict[Path, Path] = {}  # output folder and file stem → the form that claimed it
     jobs: list[Job] = []
     unchanged: list[Outcome] = []
     failed: list[Outcome] = []
-    for form in forms:
-        key = form_key(form, out_dir)
-        loaded = _load(form, campaigns)
-        if isinstance(loaded, list):
-            failed.append(_fail(manifest, key, form, loaded, None))
+    for check in checks:
+        form, key, campaign = check.path, form_key(check.path, out_dir), campaigns[check.campaign]
+        if not campaign.ok or check.form is None or campaign.campaign is None or not check.ok:
+            failed.append(_fail(manifest, key, form, [*campaign.problems, *check.problems], None))
             continue
-        release, form_bytes, campaign_bytes = loaded
-        hash_ = input_hash(form=form_bytes, campaign=campaign_bytes, templates=templates_digest, toolkit=toolkit)
+        release = build_release(check.form, campaign.campaign)
+        hash_ = input_hash(
+            form=form.read_bytes(), campaign=check.campaign.read_bytes(), templates=templates_digest, toolkit=toolkit
+        )
         paths = output_paths(release, out_dir, formats)
         stem = next(iter(paths.values())).with_suffix("")
         if stem in claimed:
@@ -221,33 +224,6 @@ def _find_forms(folders: Sequence[Path]) -> list[Path]:
     if empty:
         raise InvalidInputError(empty)
     return list(forms.values())
-
-
-class _Campaigns:
-    """Each folder's campaign, loaded once: the model and its bytes, or its problems."""
-
-    def __init__(self) -> None:
-        self._loaded: dict[Path, tuple[Campaign, bytes] | list[Problem]] = {}
-
-    def get(self, path: Path) -> tuple[Campaign, bytes] | list[Problem]:
-        if path not in self._loaded:
-            try:
-                self._loaded[path] = (load_campaign(path), path.read_bytes())
-            except InvalidInputError as exc:
-                self._loaded[path] = list(exc.problems)
-        return self._loaded[path]
-
-
-def _load(form: Path, campaigns: _Campaigns) -> tuple[Release, bytes, bytes] | list[Problem]:
-    """A form's release, form bytes and campaign bytes; or every problem with the form or its campaign."""
-    campaign = campaigns.get(campaign_for(form))
-    if isinstance(campaign, list):
-        return campaign
-    try:
-        release = build_release(load_form(form, campaign[0]), campaign[0])
-        return release, form.read_bytes(), campaign[1]
-    except InvalidInputError as exc:
-        return list(exc.problems)
 
 
 def _current(entry: Entry | None, fmt: Format, path: Path, out_dir: Path, hash_: str) -> bool:

@@ -8,24 +8,20 @@ form never leaves a half-built set behind.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 from authoring.context import Release, build_release
-from authoring.exceptions import InvalidInputError, Problem
-from authoring.loading import campaign_for, load_campaign, load_form
-from authoring.models import Campaign
+from authoring.exceptions import InvalidInputError
 from authoring.output import write_files
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.docx import render_docx
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html, render_markdown
+from authoring.validate import validate
 
 log = logging.getLogger(__name__)
-P = ParamSpec("P")
-T = TypeVar("T")
 
 #: Where builds go unless told otherwise.
 DEFAULT_OUT_DIR = Path("output")
@@ -41,34 +37,20 @@ class Built:
 
 
 def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> list[tuple[Path, Release]]:
-    """Load and validate every form (and its campaign); phrase each into a :class:`Release`.
+    """Validate every form (and its campaign); phrase each into a :class:`Release`.
 
-    Raises :class:`InvalidInputError` with the problems of *all* files at once.
+    Raises :class:`InvalidInputError` with the problems of *all* files at once, and
+    :class:`UsageError` if a form file does not exist.
     """
-    problems: list[Problem] = []
-    campaigns: dict[Path, Campaign | None] = {}
-    releases: list[tuple[Path, Release]] = []
-    seen: dict[str, Path] = {}
-    for form_path in forms:
-        if not form_path.is_file():
-            problems.append(Problem(form_path, None, None, "", "no such form file"))
-            continue
-        campaign_path = campaign or campaign_for(form_path)
-        if campaign_path not in campaigns:
-            campaigns[campaign_path] = _try(load_campaign, problems, campaign_path)
-        loaded_campaign = campaigns[campaign_path]
-        form = _try(load_form, problems, form_path, loaded_campaign)
-        if form is None or loaded_campaign is None:
-            continue
-        if form.force in seen:
-            problems.append(
-                Problem(form_path, None, None, "force", f"'{form.force}' is already built from {seen[form.force]}")
-            )
-            continue
-        seen[form.force] = form_path
-        releases.append((form_path, build_release(form, loaded_campaign)))
-    if problems:
-        raise InvalidInputError(problems)
+    report = validate(forms, campaign=campaign)
+    if not report.ok:
+        raise InvalidInputError(report.problems)
+    releases = []
+    for check in report.forms:
+        campaign_model = report.campaign_of(check)
+        if check.form is None or campaign_model is None:  # pragma: no cover - report.ok says neither happens
+            raise InvalidInputError(report.problems)
+        releases.append((check.path, build_release(check.form, campaign_model)))
     return releases
 
 
@@ -101,7 +83,10 @@ def build(
     formats: Sequence[Format] = ALL_FORMATS,
     campaign: Path | None = None,
 ) -> list[Built]:
-    """Build each form's release in each format into ``out_dir``; return what was written."""
+    """Build the release of each form (or of every form in each folder) into ``out_dir``.
+
+    Returns what was written. Nothing is written unless every form is valid.
+    """
     releases = load_releases(forms, campaign=campaign)
     rendered = [(form, release, render(release, formats)) for form, release in releases]
     built = []
@@ -111,12 +96,3 @@ def build(
         log.info("built %s: %s", release.force.slug, ", ".join(str(p) for p in written))
         built.append(Built(form=form, release=release, files=tuple(written)))
     return built
-
-
-def _try(load: Callable[P, T], problems: list[Problem], *args: P.args, **kwargs: P.kwargs) -> T | None:
-    """Call ``load``; on invalid input, record its problems and return ``None``."""
-    try:
-        return load(*args, **kwargs)
-    except InvalidInputError as exc:
-        problems.extend(exc.problems)
-        return None

@@ -16,7 +16,7 @@ from authoring import __version__
 from authoring.batch import run_batch
 from authoring.build import DEFAULT_OUT_DIR, build
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
-from authoring.loading import DEFAULT_FORMS_DIR, form_files
+from authoring.loading import DEFAULT_FORMS_DIR
 from authoring.output import write_files
 from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.registry import forces as registry_forces
@@ -39,14 +39,6 @@ def _formats(value: str) -> list[Format]:
     if unknown or not names:
         raise typer.BadParameter(f"choose from {', '.join(f.value for f in Format)} (comma-separated); got {value!r}")
     return [fmt for fmt in ALL_FORMATS if fmt.value in names]
-
-
-def _expand(paths: list[Path]) -> list[Path]:
-    """Form files named directly, and every form in each folder named."""
-    expanded: list[Path] = []
-    for path in paths:
-        expanded.extend(form_files(path) if path.is_dir() else [path])
-    return expanded
 
 
 def _fail(error: AuthoringError) -> typer.Exit:
@@ -88,7 +80,7 @@ def build_command(
     """
     chosen = _formats(formats)
     try:
-        built = build(_expand(forms), out_dir=out, formats=chosen, campaign=campaign)
+        built = build(forms, out_dir=out, formats=chosen, campaign=campaign)
     except AuthoringError as error:
         raise _fail(error) from None
     for item in built:

@@ -80,6 +80,11 @@ class ValidationReport:
         """The files with at least one problem."""
         return sorted({problem.path for problem in self.problems})
 
+    def campaign_of(self, check: FormCheck) -> Campaign | None:
+        """The campaign a form was checked against (``None`` if it is invalid)."""
+        used = check.campaign.resolve()
+        return next((c.campaign for c in self.campaigns if c.path.resolve() == used), None)
+
     @property
     def drafts(self) -> list[FormCheck]:
         """The valid forms that are drafts."""
@@ -150,19 +155,24 @@ def check_form(path: Path, campaign: Campaign | None, *, campaign_path: Path | N
 
 
 def one_form_per_force(checks: Iterable[FormCheck]) -> list[FormCheck]:
-    """The checks, with a problem added to every form that names a force an earlier form named."""
-    first: dict[str, Path] = {}
+    """The checks, with a problem added to every form that names a force an earlier form named.
+
+    The rule holds per campaign: folders with campaigns of their own (another round, a
+    test run) may each have a form for the same force.
+    """
+    first: dict[tuple[Path, str], Path] = {}
     result = []
     for check in checks:
         if check.force is None:
             result.append(check)
             continue
-        if check.force not in first:
-            first[check.force] = check.path
+        key = (check.campaign.resolve(), check.force)
+        if key not in first:
+            first[key] = check.path
             result.append(check)
             continue
         line, column = check.force_at or (None, None)
-        message = f"'{check.force}' already has a form ({first[check.force]}); each force may have one form only"
+        message = f"'{check.force}' already has a form ({first[key]}); each force may have one form only"
         result.append(replace(check, problems=(*check.problems, Problem(check.path, line, column, "force", message))))
     return result
 

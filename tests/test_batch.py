@@ -103,7 +103,8 @@ def test_two_forms_for_one_force_the_second_fails(forces_copy: Path) -> None:
     assert result.exit_code == 1
     assert (
         result.stderr.strip()
-        == "forces/tv-copy.yaml: force: 'thames-valley' is already built from forces/thames-valley.yaml"
+        == "forces/tv-copy.yaml:2:8: force: 'thames-valley' already has a form (forces/thames-valley.yaml); "
+        "each force may have one form only"
     )
 
 

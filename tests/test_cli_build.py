@@ -75,12 +75,23 @@ def test_a_form_cannot_change_the_notes_to_editors(forces_copy: Path, tmp_path: 
     assert f"{form}:55:1: notes_to_editors: unknown field;" in result.stderr
 
 
-def test_missing_form_file_is_reported_without_traceback(tmp_path: Path) -> None:
+def test_missing_form_file_is_a_usage_error_without_traceback(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", str(tmp_path / "nope.yaml")])
+    assert result.exit_code == 2
+    assert result.stderr == f"Error: {tmp_path / 'nope.yaml'}: no such file or folder\n"
+
+
+def test_form_without_a_campaign_says_where_to_put_one(tmp_path: Path) -> None:
+    form = tmp_path / "lonely" / "kent.yaml"
+    form.parent.mkdir()
+    form.write_text((FORCES / "thames-valley.yaml").read_text(encoding="utf-8").replace("thames-valley", "kent"))
+    result = runner.invoke(app, ["build", str(form)])
     assert result.exit_code == 1
-    assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert result.stderr.startswith(f"{tmp_path / 'nope.yaml'}: no such form file")
-    assert "Traceback" not in result.output
+    assert result.stderr.splitlines() == [
+        f"{form.parent / 'campaign.yaml'}: campaign file not found; put campaign.yaml beside the forms, "
+        "or name one with --campaign",
+        "1 problem found; nothing was written.",
+    ]
 
 
 def test_failed_build_keeps_the_previous_good_output(forces_copy: Path, tmp_path: Path) -> None:
@@ -127,9 +138,5 @@ def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:
         env=env,
         check=False,
     )
-    assert bad.returncode == 1
-    assert "Traceback" not in bad.stderr
-    assert bad.stderr.splitlines() == [
-        f"{tmp_path / 'missing.yaml'}: no such form file",
-        "1 problem found; nothing was written.",
-    ]
+    assert bad.returncode == 2
+    assert bad.stderr == f"Error: {tmp_path / 'missing.yaml'}: no such file or folder\n"
