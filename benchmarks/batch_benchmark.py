@@ -147,7 +147,6 @@ def cpu_check() -> str:
 
 def where_the_time_goes(forms: Sequence[Path]) -> None:
     """Time each stage of one release in a warm process (what a batch worker does)."""
-    import weasyprint
 
     from authoring.build import load_releases
     from authoring.render import pdf
@@ -169,13 +168,11 @@ def where_the_time_goes(forms: Sequence[Path]) -> None:
         started = time.perf_counter()
         render_docx(release)
         stages["DOCX"].append(time.perf_counter() - started)
-        fetcher = pdf._fetcher_class()(allowed_root=asset_root())
         started = time.perf_counter()
-        document = weasyprint.HTML(string=html, base_url=str(asset_root() / "release.html"), url_fetcher=fetcher)
-        rendering = document.render(font_config=pdf._font_config(), pdf_variant=PDF_VARIANT)
+        document = pdf.lay_out(release, html)
         stages["PDF layout"].append(time.perf_counter() - started)
         started = time.perf_counter()
-        rendering.write_pdf(pdf_variant=PDF_VARIANT)
+        pdf.write(release, document, html)
         stages["PDF write (fonts, tags, zlib)"].append(time.perf_counter() - started)
     total = sum(statistics.median(times) for times in stages.values())
     print(f"\nWhere the time goes (one warm process, median per release over {len(releases)} releases):")
