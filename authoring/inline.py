@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN = re.compile(
     r"\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*"  # *italic words*
@@ -45,20 +46,7 @@ class Inline:
     @classmethod
     def parse(cls, source: str) -> Inline:
         """Parse text with ``*italic*`` markup and bare web addresses into spans."""
-        spans: list[Span] = []
-        position = 0
-        for match in _TOKEN.finditer(source):
-            if match.start() > position:
-                spans.append(Span(smarten(source[position : match.start()])))
-            if match.group("em") is not None:
-                spans.append(Span(smarten(match.group("em")), italic=True))
-            else:
-                url = match.group("url")
-                spans.append(Span(url, href=url if "://" in url else f"http://{url}"))
-            position = match.end()
-        if position < len(source):
-            spans.append(Span(smarten(source[position:])))
-        return cls(tuple(spans))
+        return cls(_parse(source))
 
     @classmethod
     def plain(cls, text: str) -> Inline:
@@ -76,6 +64,25 @@ class Inline:
     def italicised(self) -> Inline:
         """The same text, every span in italics (for quotes)."""
         return Inline(_merged(tuple(Span(s.text, True, s.href) for s in self.spans)))
+
+
+@lru_cache(maxsize=4096)
+def _parse(source: str) -> tuple[Span, ...]:
+    """The spans of ``source`` (cached: a campaign's paragraphs recur in every release)."""
+    spans: list[Span] = []
+    position = 0
+    for match in _TOKEN.finditer(source):
+        if match.start() > position:
+            spans.append(Span(smarten(source[position : match.start()])))
+        if match.group("em") is not None:
+            spans.append(Span(smarten(match.group("em")), italic=True))
+        else:
+            url = match.group("url")
+            spans.append(Span(url, href=url if "://" in url else f"http://{url}"))
+        position = match.end()
+    if position < len(source):
+        spans.append(Span(smarten(source[position:])))
+    return tuple(spans)
 
 
 def _merged(spans: tuple[Span, ...]) -> tuple[Span, ...]:
