@@ -176,3 +176,15 @@ def test_outputs_are_named_to_sort_by_date(outputs: dict[str, dict[Format, bytes
     assert [p.relative_to(tmp_path).as_posix() for p in built[0].files] == [
         "thames-valley/2012-12-11-thames-valley-police-revisiting-police-relationships.md"
     ]
+
+
+@pytest.mark.parametrize("slug", REFERENCE_FORCES)
+def test_docx_links_resolve_in_their_own_document(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
+    """Every hyperlink run points at a relationship of the same document (the Word template is reused)."""
+    document = docx.Document(io.BytesIO(outputs[slug][Format.DOCX]))
+    rels = document.part.rels
+    links = document.element.body.findall(".//" + docx.oxml.ns.qn("w:hyperlink"))
+    assert len(links) == 3  # the full-report sentence, notes 1 and 2
+    targets = [rels[link.get(docx.oxml.ns.qn("r:id"))].target_ref for link in links]
+    assert set(targets) == {"http://www.hmic.gov.uk"}
+    assert [link.xpath("string(.)") for link in links] == ["www.hmic.gov.uk"] * len(links)
