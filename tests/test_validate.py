@@ -298,3 +298,19 @@ def test_no_traceback_from_the_real_command(forms: Path) -> None:
         "forces/control-character.yaml:9:25: control character U+000B is not allowed; "
         "delete it (it corrupts Word files)",
     ]
+
+
+def test_one_form_per_force_holds_per_campaign(tmp_path: Path) -> None:
+    """Two rounds, each in its own folder with its own campaign, may each have a form for a force."""
+    for round_ in ("2012", "2013"):
+        folder = tmp_path / round_
+        folder.mkdir()
+        shutil.copy(FORCES / "campaign.yaml", folder)
+        shutil.copy(FORCES / "thames-valley.yaml", folder)
+    assert validate([tmp_path / "2012", tmp_path / "2013"]).ok
+    shutil.copy(FORCES / "thames-valley.yaml", tmp_path / "2013" / "tv-again.yaml")
+    report = validate([tmp_path / "2012", tmp_path / "2013"])
+    assert [str(p) for p in report.problems] == [
+        f"{tmp_path / '2013' / 'tv-again.yaml'}:2:8: force: 'thames-valley' already has a form "
+        f"({tmp_path / '2013' / 'thames-valley.yaml'}); each force may have one form only"
+    ]
