@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from authoring.context import Release, build_release
-from authoring.exceptions import InvalidInputError
+from authoring.exceptions import InvalidInputError, OutputWriteError
 from authoring.output import write_files
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.docx import render_docx
@@ -85,14 +85,24 @@ def build(
 ) -> list[Built]:
     """Build the release of each form (or of every form in each folder) into ``out_dir``.
 
-    Returns what was written. Nothing is written unless every form is valid.
+    Returns what was written. Nothing is written unless every form is valid and every
+    release rendered; each release's files are then replaced together or not at all.
+    Raises :class:`OutputWriteError` if a release's files cannot be written (those
+    already written stay; that release's previous files are unchanged).
     """
     releases = load_releases(forms, campaign=campaign)
     rendered = [(form, release, render(release, formats)) for form, release in releases]
-    built = []
+    built: list[Built] = []
     for form, release, outputs in rendered:
         paths = output_paths(release, out_dir, outputs)
-        written = write_files({paths[fmt]: data for fmt, data in outputs.items()})
+        try:
+            written = write_files({paths[fmt]: data for fmt, data in outputs.items()})
+        except OSError as exc:
+            done = f"; already written: {', '.join(b.release.force.slug for b in built)}" if built else ""
+            raise OutputWriteError(
+                f"cannot write {release.force.slug} to {out_dir}: {exc.strerror or exc}; "
+                f"its previous files are unchanged{done}"
+            ) from exc
         log.info("built %s: %s", release.force.slug, ", ".join(str(p) for p in written))
         built.append(Built(form=form, release=release, files=tuple(written)))
     return built

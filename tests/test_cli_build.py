@@ -140,3 +140,13 @@ def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:
     )
     assert bad.returncode == 2
     assert bad.stderr == f"Error: {tmp_path / 'missing.yaml'}: no such file or folder\n"
+
+
+def test_an_unwritable_output_folder_is_reported_without_traceback(tmp_path: Path) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("a file where the output folder should be")
+    result = runner.invoke(app, ["build", str(FORCES / "thames-valley.yaml"), "-f", "md", "-o", str(blocker)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"OutputWriteError: cannot write thames-valley to {blocker}: ")
+    assert "its previous files are unchanged" in result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
