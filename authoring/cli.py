@@ -183,6 +183,9 @@ def validate_command(
         Path | None,
         typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
     ] = None,
+    final: Annotated[
+        bool, typer.Option("--final", help="Also report every draft: check that all is ready to publish.")
+    ] = False,
 ) -> None:
     """Check forms and their campaign without building anything.
 
@@ -193,7 +196,7 @@ def validate_command(
     Exit status: 0 if all are valid, 1 if any is invalid, 2 for a usage error.
     """
     try:
-        report = validate(paths or [DEFAULT_FORMS_DIR], campaign=campaign)
+        report = validate(paths or [DEFAULT_FORMS_DIR], campaign=campaign, final=final)
     except AuthoringError as error:
         raise _fail(error) from None
     for problem in report.problems:

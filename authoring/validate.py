@@ -91,18 +91,21 @@ class ValidationReport:
         return [check for check in self.forms if check.form is not None and check.form.status is Status.DRAFT]
 
 
-def validate(paths: Sequence[Path] = (DEFAULT_FORMS_DIR,), *, campaign: Path | None = None) -> ValidationReport:
+def validate(
+    paths: Sequence[Path] = (DEFAULT_FORMS_DIR,), *, campaign: Path | None = None, final: bool = False
+) -> ValidationReport:
     """Check the forms and campaigns at ``paths`` (files or folders of forms).
 
     A folder stands for its forms and its ``campaign.yaml``; a file named ``campaign.yaml``
     is checked as a campaign. Each form uses the campaign beside it, or ``campaign`` if
-    given. Raises :class:`UsageError` only if a path does not exist or nothing is found.
+    given. With ``final``, a draft is a problem too (before publication). Raises
+    :class:`UsageError` only if a path does not exist or nothing is found.
     """
     form_paths, campaign_paths = find_files(paths)
     uses = {form_path: campaign or campaign_for(form_path) for form_path in form_paths}
     campaigns = {path.resolve(): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
     forms = [
-        check_form(form_path, campaigns[used.resolve()].campaign, campaign_path=used)
+        check_form(form_path, campaigns[used.resolve()].campaign, campaign_path=used, final=final)
         for form_path, used in uses.items()
     ]
     return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)))
@@ -137,8 +140,13 @@ def check_campaign(path: Path) -> CampaignCheck:
         return CampaignCheck(path, None, tuple(error.problems))
 
 
-def check_form(path: Path, campaign: Campaign | None, *, campaign_path: Path | None = None) -> FormCheck:
-    """Check one form file against its campaign (``None`` if the campaign is itself invalid)."""
+def check_form(
+    path: Path, campaign: Campaign | None, *, campaign_path: Path | None = None, final: bool = False
+) -> FormCheck:
+    """Check one form file against its campaign (``None`` if the campaign is itself invalid).
+
+    With ``final``, a valid draft gets a problem too: it is not ready to publish.
+    """
     used = campaign_path or campaign_for(path)
     try:
         document = load_yaml(path)
@@ -151,6 +159,10 @@ def check_form(path: Path, campaign: Campaign | None, *, campaign_path: Path | N
         form = validate_form(document, campaign)
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems), named, at)
+    if final and form.status is Status.DRAFT:
+        line, column = document.key_position(("status",)) or (None, None)
+        message = "the form is still a draft; set 'status: final' when it is ready to publish"
+        return FormCheck(path, used, form, (Problem(path, line, column, "status", message),), named, at)
     return FormCheck(path, used, form, (), named, at)
 
 

@@ -314,3 +314,19 @@ def test_one_form_per_force_holds_per_campaign(tmp_path: Path) -> None:
         f"{tmp_path / '2013' / 'tv-again.yaml'}:2:8: force: 'thames-valley' already has a form "
         f"({tmp_path / '2013' / 'thames-valley.yaml'}); each force may have one form only"
     ]
+
+
+def test_final_flag_reports_every_draft(tmp_path: Path) -> None:
+    """Before publication: `validate --final` fails while any form is still a draft."""
+    folder = tmp_path / "forces"
+    shutil.copytree(FORCES, folder)
+    runner = CliRunner()
+    assert runner.invoke(app, ["validate", "--final", str(folder)]).exit_code == 0
+    form = folder / "bedfordshire.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("status: final", "status: draft"), encoding="utf-8")
+    assert runner.invoke(app, ["validate", str(folder)]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--final", str(folder)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        f"{form}:3:1: status: the form is still a draft; set 'status: final' when it is ready to publish"
+    ]
