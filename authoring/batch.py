@@ -179,6 +179,7 @@ def make_plan(
     forms = list(forms)
     campaigns = {path: check_campaign(path) for path in dict.fromkeys(campaign_for(form) for form in forms)}
     checks = one_form_per_force(check_form(form, campaigns[campaign_for(form)].campaign) for form in forms)
+    campaign_bytes = {path: path.read_bytes() for path, check in campaigns.items() if check.ok}  # hashed once each
     claimed: dict[Path, Path] = {}  # output folder and file stem → the form that claimed it
     jobs: list[Job] = []
     unchanged: list[Outcome] = []
@@ -190,7 +191,7 @@ def make_plan(
             continue
         release = build_release(check.form, campaign.campaign)
         hash_ = input_hash(
-            form=form.read_bytes(), campaign=check.campaign.read_bytes(), templates=templates_digest, toolkit=toolkit
+            form=form.read_bytes(), campaign=campaign_bytes[check.campaign], templates=templates_digest, toolkit=toolkit
         )
         paths = output_paths(release, out_dir, formats)
         stem = next(iter(paths.values())).with_suffix("")
