@@ -35,6 +35,7 @@ Loc = tuple[str | int, ...]
 
 #: No form needs more than four levels (findings → a finding → its fields); this bounds the builder's recursion.
 MAX_DEPTH = 16
+_TOO_DEEP = f"values nested more than {MAX_DEPTH} levels deep"
 
 # C0 controls other than tab, newline and carriage return; DEL; C1 controls; and code
 # points that are not characters (surrogates, U+FFFE, U+FFFF). Word cannot open a
@@ -129,7 +130,7 @@ def _refused_events(text: str, path: Path) -> list[Problem]:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                problems.append(_at(path, event.start_mark, f"values nested more than {MAX_DEPTH} levels deep"))
+                problems.append(_at(path, event.start_mark, _TOO_DEEP))
                 break
     return problems
 
@@ -177,6 +178,9 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
+        if "nesting depth" in message:  # PyYAML >= 6.0.2 caps nesting in its scanner, before our own check
+            line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            raise InvalidInputError([_problem(path, line, column, _TOO_DEEP)]) from exc
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         lines = _LINE_BREAK.split(text)
         if line and line <= len(lines) and "TODO:" in lines[line - 1]:
