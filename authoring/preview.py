@@ -59,7 +59,7 @@ class Preview:
             raise UsageError(f"{form}: give one form file, not a folder")
         if not form.is_file():
             raise UsageError(f"{form}: no such file")
-        if form.name == CAMPAIGN_FILE and campaign is None:
+        if form.name == CAMPAIGN_FILE:
             raise UsageError(f"{form} is the campaign file; give a form file, e.g. forces/kent.yaml")
         self.form = form
         self.campaign = campaign
@@ -267,7 +267,8 @@ class PreviewServer(ThreadingHTTPServer):
     @property
     def hosts(self) -> frozenset[str]:
         """The ``Host`` headers answered."""
-        return frozenset(f"{name}:{self.port}" for name in (HOST, "localhost"))
+        names = (HOST, "localhost")
+        return frozenset((*(f"{name}:{self.port}" for name in names), *(names if self.port == 80 else ())))
 
 
 @contextmanager

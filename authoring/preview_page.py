@@ -39,7 +39,7 @@ EVENTS_PATH = "/events"
 _TODO = re.compile(r"\[TODO(?::[^\]]*)?\]|\bTODO\b")
 # Text between two tags. Sound for the release's HTML: autoescaping leaves no '<' or '>' in text or attributes.
 _TEXT = re.compile(r">([^<]+)<")
-_STYLE = re.compile(r"<style>(.*?)</style>", re.DOTALL)
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
 _BODY = re.compile(r"<body[^>]*>")
 
 
