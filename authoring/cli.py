@@ -6,6 +6,8 @@ Exit codes: 0 success, 1 invalid input or a failed build, 2 usage error.
 from __future__ import annotations
 
 import json
+import threading
+import webbrowser
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +20,7 @@ from authoring.build import DEFAULT_OUT_DIR, build
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
 from authoring.loading import DEFAULT_FORMS_DIR
 from authoring.output import write_files
+from authoring.preview import preview_server
 from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.registry import forces as registry_forces
 from authoring.render import ALL_FORMATS, Format
@@ -295,3 +298,37 @@ def main(
     ] = False,
 ) -> None:
     """Build press releases from per-force form files and one shared campaign file."""
+
+
+@app.command("preview")
+def preview_command(
+    form: Annotated[Path, typer.Argument(help="The form file to preview, e.g. forces/kent.yaml.", show_default=False)],
+    port: Annotated[
+        int,
+        typer.Option(min=0, max=65535, help="Port on 127.0.0.1 to serve on (default: a free one).", show_default=False),
+    ] = 0,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the page in a browser.")] = False,
+    campaign: Annotated[
+        Path | None,
+        typer.Option(help="Campaign file to use instead of campaign.yaml beside the form.", show_default=False),
+    ] = None,
+) -> None:
+    """Show the release of FORM in a browser, updated each time the form, its campaign or a template is saved.
+
+    The page is the release as the HTML output shows it, with a draft's TODO gaps marked
+    and listed, and a link to the PDF as it will be printed. While the form has problems,
+    the page lists them, as validate prints them, in place of the release.
+
+    It is served on http://127.0.0.1 only. Press Ctrl-C to stop (exit status 0).
+    """
+    try:
+        with preview_server(form, port=port, campaign=campaign) as server:
+            typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
+            if not no_browser:
+                threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                typer.echo("\nPreview stopped.")
+    except AuthoringError as error:
+        raise _fail(error) from None
