@@ -23,6 +23,9 @@ from authoring.exceptions import AuthoringError, UsageError
 
 #: Seconds to wait for the server on any one step.
 TIMEOUT = 30.0
+#: How often a refused or dropped message is tried again, and the first wait (doubled each time).
+RETRIES = 3
+BACKOFF = 1.0
 
 
 class SmtpError(AuthoringError):
@@ -58,7 +61,9 @@ class SmtpSettings:
         """Read an ``smtp://`` or ``smtps://`` URL; :class:`UsageError` if it is not one."""
         parts = urlsplit(url)
         if parts.scheme not in ("smtp", "smtps"):
-            raise UsageError("--smtp must start with smtp:// (STARTTLS) or smtps:// (TLS), e.g. smtp://relay.example:587")
+            raise UsageError(
+                "--smtp must start with smtp:// (STARTTLS) or smtps:// (TLS), e.g. smtp://relay.example:587"
+            )
         if parts.password is not None:
             raise UsageError("do not put the password in --smtp; set AUTHORING_SMTP_PASSWORD instead")
         if parts.path not in ("", "/") or parts.query or parts.fragment:
@@ -104,8 +109,8 @@ class Connection:
         *,
         password: str | None,
         context: ssl.SSLContext | None = None,
-        retries: int = 3,
-        backoff: float = 1.0,
+        retries: int | None = None,
+        backoff: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if settings.user and not password:
@@ -113,8 +118,8 @@ class Connection:
         self.settings = settings
         self._password = password
         self._context = context or ssl.create_default_context()
-        self.retries = retries
-        self.backoff = backoff
+        self.retries = RETRIES if retries is None else retries
+        self.backoff = BACKOFF if backoff is None else backoff
         self._sleep = sleep
         self._smtp: smtplib.SMTP | None = None
 
@@ -200,7 +205,9 @@ class Connection:
             ) from None
         except smtplib.SMTPNotSupportedError:
             smtp.close()
-            raise SmtpError(f"{settings.where} does not accept a login (no AUTH); remove the user from --smtp") from None
+            raise SmtpError(
+                f"{settings.where} does not accept a login (no AUTH); remove the user from --smtp"
+            ) from None
         except ssl.SSLError as error:
             smtp.close()
             raise SmtpError(f"STARTTLS with {settings.where} failed: {error.reason or error}") from None
