@@ -362,8 +362,8 @@ def send_command(
     smtp: Annotated[
         str | None,
         typer.Option(
-            help="Mail server: smtp://host:port (STARTTLS) or smtps://host:port (TLS), with user@ before the host to log in. "
-            f"The password is read from ${PASSWORD_ENV}.",
+            help="Mail server: smtp://host:port (STARTTLS) or smtps://host:port (TLS); "
+            f"user@ before the host to log in, with the password in ${PASSWORD_ENV}.",
             show_default=False,
         ),
     ] = None,

@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 HOST = "127.0.0.1"
-USER, PASSWORD = "press", "s3cret-pass"  # noqa: S105 - a test server's login
+USER, PASSWORD = "press", "s3cret-pass"
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,13 @@ class Handler:
     drop_at: int | None = None
     data_count: int = 0
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_count += 1
         if self.data_count == self.drop_at:
             server.transport.close()  # the client sees the connection drop before any reply

@@ -18,7 +18,8 @@ from tests.smtp_server import PASSWORD, USER, Server, make_certificate
 
 SUBJECT = "EMBARGOED UNTIL 00:01 TUESDAY 11 DECEMBER 2012: {}"
 HEADLINE = {
-    "bedfordshire": "Bedfordshire Police has made improvements to how it identifies, monitors and manages integrity issues",
+    "bedfordshire": "Bedfordshire Police has made improvements to how it identifies, monitors and manages "
+    "integrity issues",
     "thames-valley": "Thames Valley Police has made good progress in the way it identifies, monitors and manages "
     "integrity issues",
 }
