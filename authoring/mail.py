@@ -72,11 +72,35 @@ def compose(contents: Contents, *, sender: str, date: datetime, correction: bool
 
 
 def stamp(message: EmailMessage, *, domain: str) -> str:
-    """Give ``message`` a new Message-ID in ``domain`` (one per delivery); return it."""
+    """Give ``message`` a new Message-ID in ``domain``; return it."""
     message_id = make_msgid(domain=domain)
     del message["Message-ID"]
     message["Message-ID"] = message_id
     return message_id
+
+
+class Serialized:
+    """A message as bytes, serialised once, that takes a new Message-ID per delivery cheaply.
+
+    Serialising base64-encodes the PDF again each time; for one release going to many
+    recipients, only the Message-ID differs, so it is put in place of the first one.
+    """
+
+    def __init__(self, message: EmailMessage, *, domain: str) -> None:
+        self.message = message
+        self.domain = domain
+        self._placeholder = stamp(message, domain=domain).encode()
+        self._head, self._separator, self._body = message.as_bytes().partition(b"\r\n\r\n")
+
+    def stamped(self) -> tuple[str, bytes]:
+        """A new Message-ID, and the message's bytes carrying it."""
+        message_id = make_msgid(domain=self.domain)
+        if self._head.count(self._placeholder) != 1:  # folded or repeated: serialise afresh
+            del self.message["Message-ID"]
+            self.message["Message-ID"] = message_id
+            return message_id, self.message.as_bytes()
+        head = self._head.replace(self._placeholder, message_id.encode())
+        return message_id, head + self._separator + self._body
 
 
 def draft_for_hand(message: EmailMessage, recipients: Sequence[str]) -> EmailMessage:

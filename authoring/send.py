@@ -35,7 +35,7 @@ from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.journal import Delivery, Journal
 from authoring.loading import DEFAULT_FORMS_DIR, _validate, campaign_for, validate_form
 from authoring.lock import output_lock
-from authoring.mail import Contents, compose, draft_for_hand, stamp
+from authoring.mail import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.manifest import Manifest, form_key
 from authoring.models import Campaign
 from authoring.output import write_files
@@ -162,11 +162,20 @@ def deliver(
         if observer:
             observer.planned(len(due))
         dispatches = list(skipped)
+        messages: dict[tuple[str, bool], Serialized] = {}  # one per release (and kind), its PDF encoded once
         for package, recipient, correction in due:
             if connection is None:
                 dispatch = Dispatch(package, recipient, Result.WOULD_SEND, correction)
             else:
-                dispatch = _send_one(package, recipient, correction, connection, journal, clock)
+                if (package.key, correction) not in messages:
+                    messages.clear()  # the previous release is done: keep one in memory
+                    distribution = package.distribution
+                    composed = compose(
+                        package.contents, sender=distribution.sender, date=clock(), correction=correction
+                    )
+                    messages[package.key, correction] = Serialized(composed, domain=distribution.sender_domain)
+                message = messages[package.key, correction]
+                dispatch = _send_one(package, recipient, correction, message, connection, journal, clock)
             dispatches.append(dispatch)
             if observer:
                 observer.done(dispatch)
@@ -210,17 +219,15 @@ def _send_one(
     package: Package,
     recipient: str,
     correction: bool,
+    message: Serialized,
     connection: Connection,
     journal: Journal,
     clock: Callable[[], datetime],
 ) -> Dispatch:
-    """Send one message in its own envelope; journal it once the server has accepted it."""
-    distribution = package.distribution
-    sent_at = clock()
-    message = compose(package.contents, sender=distribution.sender, date=sent_at, correction=correction)
-    message_id = stamp(message, domain=distribution.sender_domain)
+    """Send one message in its own envelope, with its own Message-ID; journal it once the server has accepted it."""
+    message_id, data = message.stamped()
     try:
-        attempts = connection.deliver(distribution.sender_address, recipient, message.as_bytes())
+        attempts = connection.deliver(package.distribution.sender_address, recipient, data)
     except DeliveryFailed as failure:
         return Dispatch(package, recipient, Result.FAILED, correction, reason=failure.reason, attempts=failure.attempts)
     journal.record(
@@ -231,7 +238,7 @@ def _send_one(
             sha256=package.sha256,
             recipient=recipient,
             message_id=message_id,
-            sent_at=sent_at.isoformat(timespec="seconds"),
+            sent_at=clock().isoformat(timespec="seconds"),
             correction=correction,
         )
     )

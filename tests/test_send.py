@@ -92,6 +92,7 @@ def test_the_journal_records_each_delivery_and_a_rerun_sends_nothing(site: Path,
     assert len(server.received) == len(ALL)
     assert journal() == first
     ids = {item.message["Message-ID"] for item in server.received}
+    assert len(ids) == len(ALL)  # one Message-ID per delivery
     assert {(line["force"], line["recipient"]) for line in first} == ALL
     assert {line["message_id"] for line in first} == ids
     line = next(line for line in first if line["force"] == "thames-valley")
