@@ -15,6 +15,7 @@ from authoring.distribution import DistributionList, check_distribution, load_di
 from authoring.journal import JOURNAL_FILE, Delivery, Journal
 from authoring.loading import form_files
 from tests.batch_helpers import STEMS, edit
+from tests.conftest import FORCES
 from tests.send_helpers import EXPECTED, LIST, OUT, built_site, copy_site, force_of, parts, pdf, run
 
 
@@ -43,6 +44,14 @@ def test_a_valid_list_gives_everyone_then_the_forces_own_addresses() -> None:
         "editor@beds.example",
     )
     assert listed.recipients("kent") == ("newsdesk@national.example", "desk@regional.example")
+
+
+def test_the_example_list_in_the_repository_is_valid() -> None:
+    listed = load_distribution(FORCES / "distribution.yaml")
+
+    addresses = [*listed.everyone, *(address for some in listed.forces.values() for address in some)]
+    assert len(addresses) == 6
+    assert all(address.endswith(".example") for address in addresses)
 
 
 def test_every_problem_in_a_list_is_reported_at_its_line() -> None:
@@ -110,7 +119,7 @@ def test_a_bare_sender_address_is_accepted() -> None:
 
 
 def test_the_list_is_not_a_form(forces_copy: Path) -> None:
-    (forces_copy / "distribution.yaml").write_text(LIST, encoding="utf-8")
+    assert (forces_copy / "distribution.yaml").is_file()
 
     assert [path.name for path in form_files(forces_copy)] == [
         "bedfordshire.yaml",
@@ -120,6 +129,7 @@ def test_the_list_is_not_a_form(forces_copy: Path) -> None:
 
 
 def test_an_invalid_or_missing_list_stops_send_before_anything_is_built(forces_copy: Path) -> None:
+    (forces_copy / "distribution.yaml").unlink()  # the repository's example list
     missing = run("send", "--dry-run")
     (forces_copy / "distribution.yaml").write_text(LIST.replace("thames-valley:", "thames-vally:"), encoding="utf-8")
     invalid = run("send", "--dry-run")
