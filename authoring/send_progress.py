@@ -42,7 +42,9 @@ class PlainLines:
 
     def done(self, dispatch: Dispatch) -> None:
         self.done_count += 1
-        self.console.print(f"[{self.done_count}/{self.total}] {dispatch_line(dispatch)}", markup=False, soft_wrap=True)
+        self.console.print(
+            f"[{self.done_count}/{self.total}] {dispatch_line(dispatch)}", markup=False, highlight=False, soft_wrap=True
+        )
 
 
 class ProgressBar:
@@ -68,7 +70,7 @@ class ProgressBar:
 
     def done(self, dispatch: Dispatch) -> None:
         if dispatch.result is Result.FAILED:
-            self.progress.console.print(dispatch_line(dispatch), markup=False, soft_wrap=True)
+            self.progress.console.print(dispatch_line(dispatch), markup=False, highlight=False, soft_wrap=True)
         self.progress.update(self.task, advance=1, description=dispatch.package.force)
 
 
@@ -77,7 +79,8 @@ def dispatch_line(dispatch: Dispatch) -> str:
     what = f"{dispatch.package.pdf_path.name} to {dispatch.recipient}"
     correction = " (correction)" if dispatch.correction else ""
     if dispatch.result is Result.FAILED:
-        return f"failed: {what}: {dispatch.reason} (tried {dispatch.attempts} times)"
+        times = "once" if dispatch.attempts == 1 else f"{dispatch.attempts} times"
+        return f"failed: {what}: {dispatch.reason} (tried {times})"
     if dispatch.result is Result.CHANGED:
         return f"not sent: {what}: {dispatch.reason}"
     return f"{dispatch.result.value}: {what}{correction}"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from authoring import smtp
 from authoring.send import Result, deliver, prepare
+from authoring.send_progress import ProgressBar, send_observer
 from authoring.smtp import Connection, SmtpError, SmtpSettings, is_loopback
 from tests.batch_helpers import STEMS, edit
 from tests.send_helpers import EXPECTED, OUT, built_site, copy_site, force_of, parts, pdf, run
@@ -328,3 +331,23 @@ def test_no_header_can_be_injected_through_a_campaign_value(site: Path, server: 
         SUBJECT.format("Thames Valley Police has made good progress in the way it manages integrity Bcc: "
                        "leak@rival.example issues")
     }  # fmt: skip
+
+
+def test_on_a_terminal_a_progress_bar_counts_the_messages_and_failures_show_above_it(
+    site: Path, server: Server
+) -> None:
+    server.handler.refuse = {"crime@oxford.example"}
+    terminal = Console(file=io.StringIO(), force_terminal=True, width=100)
+    prepared = prepare([Path("forces")], out_dir=OUT)
+
+    with send_observer(Console(file=io.StringIO()), terminal) as observer:
+        assert isinstance(observer, ProgressBar)
+        with Connection(SmtpSettings.parse(server.url()), password=None, retries=0) as connection:
+            deliver(prepared, out_dir=OUT, connection=connection, observer=observer)
+
+    drawn = terminal.file.getvalue()  # type: ignore[attr-defined]
+    assert "9/9" in drawn
+    assert (
+        f"failed: {STEMS['thames-valley']}.pdf to crime@oxford.example: refused by the server: "
+        "550 5.1.1 mailbox unavailable (tried once)"
+    ) in drawn
