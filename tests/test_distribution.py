@@ -213,3 +213,22 @@ def test_the_journal_survives_a_torn_last_line(tmp_path: Path) -> None:
     assert [item.recipient for item in final.deliveries] == ["one@news.example", "two@news.example"]
     assert final.latest("forces/kent.yaml", "TWO@news.example") == delivery("two@news.example", sha256="b" * 64)
     assert final.latest("forces/kent.yaml", "three@news.example") is None
+
+
+def test_a_release_that_no_one_would_get_is_reported_and_the_others_still_go(site: Path) -> None:
+    Path("forces/distribution.yaml").write_text(
+        "from: press.office@inspectorate.example\nforces:\n  thames-valley: [crime@oxford.example]\n",
+        encoding="utf-8",
+    )
+
+    result = run("send", "--dry-run")
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "forces/distribution.yaml: no one gets this release; add addresses under 'everyone' or 'forces.bedfordshire'",
+        "forces/distribution.yaml: no one gets this release; add addresses under 'everyone' or "
+        "'forces.british-transport-police'",
+    ]
+    assert [line for line in result.stdout.splitlines() if line.startswith("would send")] == [
+        f"would send: {STEMS['thames-valley']}.pdf to crime@oxford.example"
+    ]
