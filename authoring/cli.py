@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 invalid input or a failed build, 2 usage error.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import webbrowser
 from pathlib import Path
@@ -26,6 +27,9 @@ from authoring.registry import forces as registry_forces
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import TEMPLATES_ENV
 from authoring.scaffold import new_form, new_forms, schema_text
+from authoring.send import Prepared, Result, deliver, pack, prepare
+from authoring.send_progress import dispatch_line, held_back, send_observer, send_summary
+from authoring.smtp import Connection, SmtpSettings
 from authoring.validate import ValidationReport, validate
 
 app = typer.Typer(
@@ -332,3 +336,118 @@ def preview_command(
                 typer.echo("\nPreview stopped.")
     except AuthoringError as error:
         raise _fail(error) from None
+
+
+#: The only place the SMTP password is read from.
+PASSWORD_ENV = "AUTHORING_SMTP_PASSWORD"
+
+_FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yaml (default: forces)."
+
+
+def _prepare(folders: list[Path] | None, out: Path, jobs: int | None, stdout: Console) -> Prepared:
+    """Build what is stale, as 'batch' does, and print what the build found wrong."""
+    with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
+        prepared = prepare(folders or [DEFAULT_FORMS_DIR], out_dir=out, jobs=jobs, observer=observer)
+    for problem in batch_problems(prepared.batch):
+        typer.echo(str(problem), err=True)
+    for line in held_back(prepared):
+        typer.echo(line, err=True)
+    return prepared
+
+
+@app.command("pack")
+def pack_command(
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(help=_FOLDERS_HELP, show_default=False, exists=True, file_okay=False),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Write each final release's e-mail as <stem>.eml beside its files, to open in a mail client and send by hand.
+
+    Builds what is stale first, exactly as 'batch' does. Each message carries the
+    embargoed subject, the release as text and HTML, and the PDF; its recipients (from
+    distribution.yaml) are blind copies. Drafts get no message.
+    Exit code 1 if a form failed, a release is a draft, or a list is invalid.
+    """
+    stdout = Console(highlight=False)
+    try:
+        prepared = _prepare(folders, out, jobs, stdout)
+        written = pack(prepared)
+    except AuthoringError as error:
+        raise _fail(error) from None
+    except OSError as error:
+        raise _cannot_write(error) from None
+    for path in written:
+        typer.echo(str(path))
+    if not prepared.batch.ok or prepared.drafts or prepared.problems:
+        raise typer.Exit(1)
+
+
+@app.command("send")
+def send_command(
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(help=_FOLDERS_HELP, show_default=False, exists=True, file_okay=False),
+    ] = None,
+    smtp: Annotated[
+        str | None,
+        typer.Option(
+            help="Mail server: smtp://host:port (STARTTLS) or smtps://host:port (TLS); "
+            f"user@ before the host to log in, with the password in ${PASSWORD_ENV}.",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what; send nothing.")] = False,
+    resend: Annotated[
+        bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
+    ] = False,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """E-mail each final release, with its PDF, to its distribution list: exactly once.
+
+    Builds what is stale first, exactly as 'batch' does. Each recipient gets the release
+    in an envelope of their own (no one sees another's address). OUT/sent.jsonl records
+    every delivery; a re-run sends only what has not been delivered. A release changed
+    since it was sent goes again only with --resend. Drafts are never sent.
+    A refused recipient or a dropped connection is tried again a few times.
+    Exit code 1 if anything was not sent: a draft, a failed form, a refused recipient.
+    """
+    if smtp is None and not dry_run:
+        typer.echo("Error: give --smtp smtp://host:port (or --dry-run to see who would get what)", err=True)
+        raise typer.Exit(2)
+    stdout = Console(highlight=False)
+    try:
+        settings = SmtpSettings.parse(smtp) if smtp else None
+        connection = Connection(settings, password=os.environ.get(PASSWORD_ENV)) if settings and not dry_run else None
+        prepared = _prepare(folders, out, jobs, stdout)
+        with send_observer(stdout, Console(stderr=True, highlight=False)) as observer:
+            if connection is None:
+                report = deliver(prepared, out_dir=out, connection=None, resend=resend)
+            else:
+                with connection:
+                    report = deliver(prepared, out_dir=out, connection=connection, resend=resend, observer=observer)
+    except AuthoringError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        typer.echo(f"Interrupted: what was sent is recorded in {out / 'sent.jsonl'}; run again to finish.", err=True)
+        raise typer.Exit(130) from None
+    for dispatch in report.of(Result.WOULD_SEND):
+        typer.echo(dispatch_line(dispatch))
+    for dispatch in report.of(Result.CHANGED, Result.FAILED):
+        typer.echo(dispatch_line(dispatch), err=True)
+    send_summary(report, stdout, dry_run=dry_run)
+    if not report.ok:
+        raise typer.Exit(1)

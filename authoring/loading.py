@@ -22,6 +22,8 @@ from authoring.yamlsource import Loc, SourceDocument, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it.
 CAMPAIGN_FILE = "campaign.yaml"
+#: Other files a campaign folder may hold that are not forms (the distribution list).
+NOT_FORMS = frozenset({CAMPAIGN_FILE, "distribution.yaml"})
 #: Where forms are read from unless told otherwise.
 DEFAULT_FORMS_DIR = Path("forces")
 
@@ -54,8 +56,8 @@ def campaign_for(form_path: Path) -> Path:
 
 
 def form_files(folder: Path) -> list[Path]:
-    """The form files in ``folder``: every ``*.yaml`` but the campaign, sorted."""
-    return sorted(p for p in folder.glob("*.yaml") if p.name != CAMPAIGN_FILE)
+    """The form files in ``folder``: every ``*.yaml`` but the campaign and the distribution list, sorted."""
+    return sorted(p for p in folder.glob("*.yaml") if p.name not in NOT_FORMS)
 
 
 def _validate(
