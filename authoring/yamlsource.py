@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.gaps import NOTE_HINT
+from authoring.yamlerrors import explain
 
 try:  # the C loader is several times faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -48,18 +48,26 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 _SPELL = "write the value out in full"
 _CORE_TAG = "tag:yaml.org,2002:"
 # Implicit types a form never needs: dates stay text (the models parse them, and report
-# impossible ones); "=" stays text rather than a YAML 1.1 'value' key.
-_UNRESOLVED = {_CORE_TAG + "timestamp", _CORE_TAG + "value"}
+# impossible ones); "=" stays text rather than a YAML 1.1 'value' key. Numbers are read
+# only as plain decimals: YAML 1.1 would read 2:09 as 129, 0x80 as 128, 017 as 15 and
+# 1_000 as 1000 without a word; as text, the models refuse them with a plain message.
+_UNRESOLVED = {_CORE_TAG + "timestamp", _CORE_TAG + "value", _CORE_TAG + "int", _CORE_TAG + "float"}
+_DECIMALS = [
+    (_CORE_TAG + "int", re.compile(r"^-?(?:0|[1-9][0-9]*)$")),
+    (_CORE_TAG + "float", re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$")),
+]
 
 
 class _FormLoader(_Loader):
-    """The safe loader, without the implicit types listed in ``_UNRESOLVED``."""
+    """The safe loader, without the implicit types listed in ``_UNRESOLVED``, and numbers only in decimals."""
 
 
 _FormLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in _UNRESOLVED]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
+for _tag, _pattern in _DECIMALS:
+    _FormLoader.add_implicit_resolver(_tag, _pattern, list("-0123456789"))
 
 
 @dataclass(frozen=True)
@@ -177,15 +185,11 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
         data = builder.build(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        if "nesting depth" in message:  # PyYAML >= 6.0.2 caps nesting in its scanner, before our own check
+        if "nesting depth" in str(exc.problem):  # PyYAML >= 6.0.2 caps nesting in its scanner, before our check
             line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
             raise InvalidInputError([_problem(path, line, column, _TOO_DEEP)]) from exc
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        lines = _LINE_BREAK.split(text)
-        if line and line <= len(lines) and "TODO:" in lines[line - 1]:
-            message += f"; {NOTE_HINT}"
-        raise InvalidInputError([_problem(path, line, column, f"YAML syntax error: {message}")]) from exc
+        explained = explain(exc, _LINE_BREAK.split(text))
+        raise InvalidInputError([_problem(path, explained.line, explained.column, explained.message)]) from exc
     except yaml.YAMLError as exc:  # e.g. a reader error; the checks above should leave none
         raise InvalidInputError([_problem(path, None, None, f"YAML error: {exc}")]) from exc
     finally:
