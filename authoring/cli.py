@@ -1,6 +1,14 @@
 """The command line: parses arguments, calls the library, turns its errors into exit codes.
 
 Exit codes: 0 success, 1 invalid input or a failed build, 2 usage error.
+
+Streams: a command's result goes to stdout — the files it wrote, one path a line; the list of
+forces; the schema; validate's verdict (a draft's gaps, ``All valid``). Problems, errors and
+their count go to stderr, and so do remarks for the person at the keyboard (the editors'
+schema written beside a new form, how many forces already had one).
+
+Commands find the project the way git finds its repository (:mod:`authoring.project`): the
+nearest folder, from the working folder up, with ``forces/campaign.yaml``.
 """
 
 from __future__ import annotations
@@ -14,9 +22,10 @@ from rich.console import Console
 
 from authoring import __version__
 from authoring.batch import run_batch
-from authoring.build import DEFAULT_OUT_DIR, build
+from authoring.build import build
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
 from authoring.loading import DEFAULT_FORMS_DIR
+from authoring.project import check_paths, find_project, forms_dir, out_dir
 from authoring.output import write_files
 from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.registry import forces as registry_forces
@@ -30,6 +39,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: flags show as flags (--final), not as '--final <bool>'
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -60,10 +71,14 @@ def build_command(
     forms: Annotated[
         list[Path],
         typer.Argument(
-            help="Form files (or folders of them) to build, e.g. forces/thames-valley.yaml.", show_default=False
+            help="Form files (or folders of them) to build, e.g. forces/thames-valley.yaml.",
+            show_default=False,
+            metavar="FORM",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+    ] = None,
     formats: Annotated[
         str, typer.Option("--format", "-f", help="Comma-separated formats: docx,html,pdf,md.")
     ] = ",".join(f.value for f in ALL_FORMATS),
@@ -80,6 +95,8 @@ def build_command(
     """
     chosen = _formats(formats)
     try:
+        check_paths(forms)
+        out = out or out_dir()
         built = build(forms, out_dir=out, formats=chosen, campaign=campaign)
     except AuthoringError as error:
         raise _fail(error) from None
@@ -93,13 +110,15 @@ def batch_command(
     folders: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Folders of form files, each with its campaign.yaml (default: forces).",
+            help="Folders of form files, each with its campaign.yaml (default: the project's forces/).",
             show_default=False,
             exists=True,
             file_okay=False,
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -134,9 +153,10 @@ def batch_command(
     chosen = _formats(formats)
     stdout = Console(highlight=False)
     try:
+        folders, out = folders or [forms_dir()], out or out_dir()
         with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             report = run_batch(
-                folders or [DEFAULT_FORMS_DIR],
+                folders,
                 out_dir=out,
                 formats=chosen,
                 jobs=jobs,
@@ -176,7 +196,9 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Form files, campaign files or folders of forms to check (default: forces/).", show_default=False
+            help="Form files, campaign files or folders of forms to check (default: the project's forces/).",
+            show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     campaign: Annotated[
@@ -184,26 +206,33 @@ def validate_command(
         typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
     ] = None,
     final: Annotated[
-        bool, typer.Option("--final", help="Also report every draft: check that all is ready to publish.")
+        bool, typer.Option("--final", help="Before publication: every draft, and each of its TODOs, is a problem.")
     ] = False,
 ) -> None:
     """Check forms and their campaign without building anything.
 
-    Every problem in every file is printed, one per line, as path:line:col: field: message.
+    Every problem in every file is printed to stderr, one per line, as
+    path:line:col: field: message, then how many there are.
 
-    A draft may contain TODO gaps; a final form may not.
+    A draft may contain TODO gaps; each is listed on stdout, in the same form, with the
+    summary. A final form may contain none.
 
     Exit status: 0 if all are valid, 1 if any is invalid, 2 for a usage error.
     """
     try:
-        report = validate(paths or [DEFAULT_FORMS_DIR], campaign=campaign, final=final)
+        if paths:
+            check_paths(paths)
+        report = validate(paths or [forms_dir()], campaign=campaign, final=final)
     except AuthoringError as error:
         raise _fail(error) from None
     for problem in report.problems:
-        typer.echo(str(problem))
-    typer.echo(_summary(report), err=True)
+        typer.echo(str(problem), err=True)
     if not report.ok:
+        typer.echo(_summary(report), err=True)
         raise typer.Exit(1)
+    for gap in report.gaps:
+        typer.echo(str(gap))
+    typer.echo(_summary(report))
 
 
 def _summary(report: ValidationReport) -> str:
@@ -214,7 +243,7 @@ def _summary(report: ValidationReport) -> str:
     if not report.ok:
         problems, files = len(report.problems), len(report.invalid_files)
         return f"{count(problems, 'problem')} in {count(files, 'file')}; {checked}."
-    gaps = sum(len(check.todos) for check in report.drafts)
+    gaps = len(report.gaps)
     drafts = f" ({count(len(report.drafts), 'draft')}, {count(gaps, 'TODO')} to fill)" if report.drafts else ""
     return f"All valid: {checked}{drafts}."
 
@@ -233,7 +262,9 @@ def new_command(
     all_forces: Annotated[
         bool, typer.Option("--all", help="Write a draft for every force that has no form in the --forms folder yet.")
     ] = False,
-    forms: Annotated[Path, typer.Option("--forms", help="The folder of forms.")] = DEFAULT_FORMS_DIR,
+    forms: Annotated[
+        Path | None, typer.Option("--forms", help="The folder of forms (default: the project's forces/).")
+    ] = None,
 ) -> None:
     """Write a commented draft form for a force (or, with --all, for every force without one).
 
@@ -246,6 +277,8 @@ def new_command(
     if all_forces == (slug is not None) or (all_forces and out is not None):
         typer.echo("Error: give either one SLUG (optionally with --out), or --all", err=True)
         raise typer.Exit(2)
+    project = find_project()
+    forms = forms or (project.forms_dir if project else DEFAULT_FORMS_DIR)
     try:
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
     except AuthoringError as error:

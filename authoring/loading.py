@@ -9,6 +9,7 @@ the file, the line and column of the offending value, and the field path. Every
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 import re
 from functools import cache
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.gaps import MARKER, NOTE_HINT, find_todos
+from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
 from authoring.models import FINAL_HAS_TODO, Campaign, FindingKind, Key, ReleaseForm, Status
 from authoring.yamlsource import Loc, SourceDocument, load_yaml
 
@@ -85,12 +86,25 @@ def _final_todos(document: SourceDocument) -> list[Problem]:
     """Every TODO left in a form that says ``status: final``, each at its own line."""
     if not isinstance(document.data, dict) or document.data.get("status") != Status.FINAL.value:
         return []
-    problems = []
+    message = "TODO left in a final form; fill it in, or set 'status: draft'"
+    return [replace(problem, message=message) for problem in draft_gaps(document)]
+
+
+def draft_gaps(document: SourceDocument) -> list[Problem]:
+    """Every gap (TODO) in a form, each at its own line: ``quote.0: TODO still to fill: ask Zoë``."""
+    found = []
     for loc in find_todos(document.data):
         line, column = document.locate(loc) or (None, None)
-        message = "TODO left in a final form; fill it in, or set 'status: draft'"
-        problems.append(Problem(document.path, line, column, ".".join(str(part) for part in loc), message))
-    return problems
+        value: Any = document.data
+        for part in loc:
+            value = value[part]
+        gap = parse_gap(value)
+        if gap is None:
+            message = "TODO in this text, still to fill"
+        else:
+            message = f"TODO still to fill: {gap.note}" if gap.note else "TODO still to fill"
+        found.append(Problem(document.path, line, column, ".".join(str(part) for part in loc), message))
+    return found
 
 
 def _kind(value: Any) -> str:
@@ -217,7 +231,8 @@ def _finding_message(value: Any) -> str:
     kinds = ", ".join(_KINDS)
     if isinstance(value, dict) and isinstance(value.get("kind"), str):
         wanted = value["kind"]
-        close = difflib.get_close_matches(wanted.strip().lower().replace(" ", "-"), _KINDS, n=1, cutoff=0.6)
+        spelt = wanted.strip().lower().replace(" ", "-")
+        close = difflib.get_close_matches(spelt, _KINDS, n=1, cutoff=0.6) or [k for k in _KINDS if spelt and spelt in k]
         if close:
             return f"no kind of finding is called '{wanted}'; did you mean '{close[0]}'?"
         return f"no kind of finding is called '{wanted}'; the kinds are: {kinds}"

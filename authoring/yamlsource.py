@@ -161,9 +161,23 @@ def load_yaml(path: Path) -> SourceDocument:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInputError([_problem(path, line, None, "file is not valid UTF-8 text")]) from exc
+        raise InvalidInputError([not_utf8(path, raw, exc.start)]) from exc
     return parse_yaml(text, path)
+
+
+def not_utf8(path: Path, raw: bytes, start: int) -> Problem:
+    """The problem of a file that is not UTF-8: the first bad byte's line and column, and what it probably is."""
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw[:start].count(b"\n") + 1
+    column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+    byte = raw[start]
+    try:
+        guess = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        guess = ""
+    probably = f' is probably "{guess}" saved as Windows-1252' if guess.isprintable() and guess.strip() else ""
+    message = f"the file is not UTF-8 text: the byte 0x{byte:02X} here{probably}; save the file as UTF-8"
+    return _problem(path, line, column, message)
 
 
 def parse_yaml(text: str, path: Path) -> SourceDocument:
