@@ -84,6 +84,8 @@ def _meant(path: Path) -> str:
     name = path.name.removesuffix(".yaml")
     if path.parent != Path() or not name:
         return ""
+    if name.lower() in ("true", "false", "yes", "no"):
+        return "; flags such as --final take no value: write the flag alone"
     project = find_project()
     folder = project.forms_dir if project else DEFAULT_FORMS_DIR
     candidate = folder / f"{name}.yaml"
