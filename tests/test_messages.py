@@ -340,3 +340,14 @@ def test_a_date_written_another_way() -> None:
     assert campaign_problems("release_date: 2012-12-11", "release_date: 11/12/2012") == [
         f"{C}:8:15: release_date: write the date as YYYY-MM-DD, e.g. 2012-12-11"
     ]
+
+
+# --------------------------------------------------------------------------- issue 8.7: text the PDF cannot print
+
+
+def test_a_character_the_house_font_cannot_print() -> None:
+    form = HEAD + "findings:\n  - The force opened Tŷ Newydd.\n" + QUOTE
+    assert problems(form) == [
+        f"{F}:6:5: findings.0: the house font, Atkinson Hyperlegible, has no 'ŷ' (U+0177 LATIN SMALL LETTER Y "
+        "WITH CIRCUMFLEX); replace it"
+    ]
