@@ -243,8 +243,8 @@ def _summary(report: ValidationReport) -> str:
     if not report.ok:
         problems, files = len(report.problems), len(report.invalid_files)
         return f"{count(problems, 'problem')} in {count(files, 'file')}; {checked}."
-    gaps = len(report.gaps)
-    drafts = f" ({count(len(report.drafts), 'draft')}, {count(gaps, 'TODO')} to fill)" if report.drafts else ""
+    gaps = f", {count(len(report.gaps), 'TODO')} to fill" if report.gaps else ""
+    drafts = f" ({count(len(report.drafts), 'draft')}{gaps})" if report.drafts else ""
     return f"All valid: {checked}{drafts}."
 
 
