@@ -23,11 +23,11 @@ from rich.console import Console
 from authoring import __version__
 from authoring.batch import run_batch
 from authoring.build import build
-from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
+from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.loading import DEFAULT_FORMS_DIR
-from authoring.project import check_paths, find_project, forms_dir, out_dir
 from authoring.output import write_files
 from authoring.progress import batch_observer, batch_problems, batch_summary
+from authoring.project import check_paths, find_project, forms_dir, out_dir
 from authoring.registry import forces as registry_forces
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import TEMPLATES_ENV
@@ -54,7 +54,7 @@ def _formats(value: str) -> list[Format]:
 
 def _fail(error: AuthoringError) -> typer.Exit:
     if isinstance(error, UsageError):
-        typer.echo(f"Error: {error}", err=True)
+        typer.echo(f"Error: {one_line(str(error))}", err=True)
         return typer.Exit(2)
     if isinstance(error, InvalidInputError):
         for problem in error.problems:
@@ -62,7 +62,7 @@ def _fail(error: AuthoringError) -> typer.Exit:
         count = len(error.problems)
         typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
     else:
-        typer.echo(f"{type(error).__name__}: {error}", err=True)
+        typer.echo(f"{type(error).__name__}: {one_line(str(error))}", err=True)
     return typer.Exit(1)
 
 

@@ -9,8 +9,8 @@ the file, the line and column of the offending value, and the field path. Every
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, get_args

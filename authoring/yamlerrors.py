@@ -49,7 +49,7 @@ def explain(error: Any, lines: list[str]) -> Explained:
         at = _Where(lines, error.context_mark)
         word = at.text.strip().split()[0] if at.text.strip() else ""
         message = f"this line should be 'key: value'; is the ':' missing after '{word}'?"
-        if _LIST_ITEM.match(at.text) is None and at.line > 1 and _continues_text(lines, at.line):
+        if _LIST_ITEM.match(at.text) is None and _continues_text(lines, error.context_mark.line):
             message += " (a text continued on this line must be indented more than its key)"
         return Explained(at.line, at.column, message)
     if "quoted scalar" in context and error.context_mark is not None:
@@ -101,10 +101,9 @@ def _line(lines: list[str], mark: Any) -> str:
     return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
 
 
-def _continues_text(lines: list[str], number: int) -> bool:
-    """Whether the line before line ``number`` (1-based) opens a block of text ('>-' or '|')."""
-    previous = lines[number - 2].rstrip()
-    return previous.endswith((">-", ">", "|", "|-"))
+def _continues_text(lines: list[str], index: int) -> bool:
+    """Whether the line before ``lines[index]`` opens a block of text ('>-' or '|')."""
+    return 0 < index <= len(lines) and lines[index - 1].rstrip().endswith((">-", ">", "|", "|-"))
 
 
 def _starts_badly(lines: list[str], mark: Any) -> Explained | None:

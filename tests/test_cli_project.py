@@ -40,7 +40,10 @@ def test_flags_show_as_flags() -> None:
 def test_a_value_after_a_flag(project: Path) -> None:
     result = runner.invoke(app, ["validate", "--final", "true"])
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == "Error: true: no such file or folder; flags such as --final take no value: write the flag alone\n"
+    assert (
+        result.stderr
+        == "Error: true: no such file or folder; flags such as --final take no value: write the flag alone\n"
+    )
 
 
 def test_build_a_slug_points_to_its_form(project: Path) -> None:
@@ -53,13 +56,17 @@ def test_build_a_slug_points_to_its_form(project: Path) -> None:
 def test_build_a_slug_without_a_form_points_to_new(project: Path) -> None:
     result = runner.invoke(app, ["build", "kent"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: kent: no such file or folder; kent has no form yet: 'authoring new kent' writes one\n"
+    assert (
+        result.stderr == "Error: kent: no such file or folder; kent has no form yet: 'authoring new kent' writes one\n"
+    )
 
 
 def test_validate_a_near_miss_points_to_the_form(project: Path) -> None:
     result = runner.invoke(app, ["validate", "thames-valey.yaml"])
     assert result.exit_code == 2
-    assert result.stderr == "Error: thames-valey.yaml: no such file or folder; did you mean forces/thames-valley.yaml?\n"
+    assert (
+        result.stderr == "Error: thames-valey.yaml: no such file or folder; did you mean forces/thames-valley.yaml?\n"
+    )
 
 
 def test_validate_from_inside_forces_finds_the_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,3 +124,9 @@ def test_outside_any_project_validate_says_where_to_run(tmp_path: Path) -> None:
         "Error: no forces/campaign.yaml here or in any folder above; run authoring inside the project "
         "(the folder with forces/), or name the forms\n"
     )
+
+
+def test_a_path_with_a_line_break_cannot_add_an_error_line(project: Path) -> None:
+    result = runner.invoke(app, ["validate", "no\nError: forged"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: no\\nError: forged: no such file or folder\n"

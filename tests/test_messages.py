@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from authoring.cli import app
-from authoring.scaffold import skeleton
 from authoring.registry import get_force
+from authoring.scaffold import skeleton
 from tests.conftest import FORCES
 
 runner = CliRunner()
@@ -54,7 +54,7 @@ def campaign_problems(old: str, new: str) -> list[str]:
     return result.stderr.splitlines()[:-1]
 
 
-# --------------------------------------------------------------------------- issue 8.7: what validate accepts, build renders
+# ----------------------------------------------------------- issue 8.7: what validate accepts, build renders
 
 
 def test_a_subject_too_long_for_the_document_title() -> None:
@@ -139,7 +139,9 @@ def test_a_key_with_a_line_break_cannot_add_a_report_line() -> None:
 
 def test_a_value_with_a_line_separator_cannot_add_a_report_line() -> None:
     form = HEAD.replace("status: final", 'status: "final\\u2028x"') + "findings:\n  - A finding.\n" + QUOTE
-    assert problems(form) == [f"{F}:2:9: status: expected 'draft' or 'final', found 'final\\u2028x'; did you mean 'final'?"]
+    assert problems(form) == [
+        f"{F}:2:9: status: expected 'draft' or 'final', found 'final\\u2028x'; did you mean 'final'?"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -258,12 +260,16 @@ def test_a_field_indented_too_far() -> None:
 
 
 def test_a_second_document() -> None:
-    assert problems(HEAD + "---\n") == [f"{F}:5:1: '---' starts a second document; a form is a single one: delete this line"]
+    assert problems(HEAD + "---\n") == [
+        f"{F}:5:1: '---' starts a second document; a form is a single one: delete this line"
+    ]
 
 
 def test_a_kind_spelt_with_a_space() -> None:
     form = HEAD + "findings:\n  - kind: social media\n    cases: 3\n" + QUOTE
-    assert problems(form) == [f"{F}:6:11: findings.0.kind: no kind of finding is called 'social media'; did you mean 'social-media'?"]
+    assert problems(form) == [
+        f"{F}:6:11: findings.0.kind: no kind of finding is called 'social media'; did you mean 'social-media'?"
+    ]
 
 
 def test_a_grade_spelt_with_a_space() -> None:

@@ -191,8 +191,7 @@ def test_many_problems_in_one_file_are_all_reported(forms: Path) -> None:
         f"{f}:4:12: inspector: expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found 'Zoe'",
         f"{f}:7:19: findings.0.applications: must be 0 or more",
         f"{f}:8:15: findings.0.approved: expected a whole number such as 3 (or TODO in a draft), found the number 2.5",
-        f"{f}:9:11: findings.1.kind: no kind of finding is called 'staffing'; "
-        "did you mean 'anti-corruption-staffing'?",
+        f"{f}:9:11: findings.1.kind: no kind of finding is called 'staffing'; did you mean 'anti-corruption-staffing'?",
         f"{f}:10:8: quote: expected a list (one item per line, each starting with '- '), found the number 42",
     ]
 
