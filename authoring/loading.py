@@ -236,7 +236,7 @@ def _message(item: Any, model: type[BaseModel]) -> str:
     if kind == "too_short" and context.get("min_length") == 1:
         return "give at least one item"
     if kind == "string_too_long":
-        return f"too long: at most {context['max_length']:,} characters, this has {len(str(value)):,}"
+        return f"too long: at most {context['max_length']:,} characters, and this has {len(str(value)):,}; shorten it"
     if kind.startswith("datetime"):  # pydantic's reason is about its fallback to a date: not useful
         return "not a real date and time; write YYYY-MM-DD HH:MM, e.g. 2012-12-11 00:01"
     if kind.startswith("date"):
