@@ -228,7 +228,8 @@ def _message(item: Any, model: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch" and context.get("pattern") == _KEY_PATTERN:
         return f"expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found {_describe(value)}"
     if kind == "list_type":
-        return f"expected a list (one item per line, each starting with '- '), found {_describe(value)}"
+        dash = "; put a space after the '-'" if isinstance(value, str) and re.match(r"-[^\s-]", value) else ""
+        return f"expected a list (one item per line, each starting with '- '), found {_describe(value)}{dash}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected fields (key: value lines), found {_describe(value)}"
     if kind == "string_too_short" and context.get("min_length") == 1:
@@ -260,7 +261,8 @@ def _finding_message(value: Any) -> str:
         return f"no kind of finding is called '{wanted}'; the kinds are: {kinds}"
     if isinstance(value, dict):
         return f"a structured finding needs a 'kind', one of: {kinds}"
-    return f"a finding is either text, or fields with a 'kind', one of: {kinds}; found {_describe(value)}"
+    quote = "; put it in quotes if it is meant as text" if isinstance(value, bool | int | float) else ""
+    return f"a finding is either text, or fields with a 'kind', one of: {kinds}; found {_describe(value)}{quote}"
 
 
 def _colon_in_text(value: Any, *, structured: bool) -> str | None:

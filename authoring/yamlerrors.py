@@ -48,10 +48,22 @@ def explain(error: Any, lines: list[str]) -> Explained:
     if "could not find expected ':'" in problem and error.context_mark is not None:
         at = _Where(lines, error.context_mark)
         word = at.text.strip().split()[0] if at.text.strip() else ""
+        if ":" in word.rstrip(":"):
+            key, _, value = word.partition(":")
+            return Explained(at.line, at.column, f"put a space after the ':' — {key}: {value}")
         message = f"this line should be 'key: value'; is the ':' missing after '{word}'?"
         if _LIST_ITEM.match(at.text) is None and _continues_text(lines, error.context_mark.line):
             message += " (a text continued on this line must be indented more than its key)"
+        elif _LIST_ITEM.match(at.text) is None and _follows_text(lines, error.context_mark.line):
+            message += " Or, if it continues the text above, indent it as far as that text"
         return Explained(at.line, at.column, message)
+    if "sequence entries are not allowed" in problem:
+        return Explained(
+            where.line,
+            where.column,
+            "a list item ('- ') cannot follow its key on the same line; start each item on a line of its own, "
+            "under the key",
+        )
     if "quoted scalar" in context and error.context_mark is not None:
         at = _Where(lines, error.context_mark)
         mark = at.character
@@ -104,6 +116,14 @@ def _line(lines: list[str], mark: Any) -> str:
 def _continues_text(lines: list[str], index: int) -> bool:
     """Whether the line before ``lines[index]`` opens a block of text ('>-' or '|')."""
     return 0 < index <= len(lines) and lines[index - 1].rstrip().endswith((">-", ">", "|", "|-"))
+
+
+def _follows_text(lines: list[str], index: int) -> bool:
+    """Whether the line before ``lines[index]`` is a list item of text that this line may continue."""
+    if not 0 < index <= len(lines):
+        return False
+    previous = lines[index - 1].split(" #")[0].rstrip()
+    return _LIST_ITEM.match(previous) is not None and not previous.endswith(":")
 
 
 def _starts_badly(lines: list[str], mark: Any) -> Explained | None:

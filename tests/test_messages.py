@@ -357,3 +357,42 @@ def test_a_character_the_house_font_cannot_print() -> None:
         f"{F}:6:5: findings.0: the house font, Atkinson Hyperlegible, has no 'ŷ' (U+0177 LATIN SMALL LETTER Y "
         "WITH CIRCUMFLEX); replace it"
     ]
+
+
+# ------------------------------------------------------------------ issue 10.3: more slips, in a press officer's words
+
+
+def test_no_space_after_the_colon() -> None:
+    assert problems("force: kent\ngrade:improvements\n") == [
+        f"{F}:2:1: put a space after the ':' — grade: improvements"
+    ]
+
+
+def test_a_list_item_on_the_line_of_its_key() -> None:
+    assert problems(HEAD + "findings: - A finding.\n" + QUOTE) == [
+        f"{F}:5:11: a list item ('- ') cannot follow its key on the same line; start each item on a line of its "
+        "own, under the key"
+    ]
+
+
+def test_a_text_continued_without_indent() -> None:
+    form = HEAD + "findings:\n  - Since 2011 the force\nhas reviewed its policies.\n" + QUOTE
+    assert problems(form) == [
+        f"{F}:7:1: this line should be 'key: value'; is the ':' missing after 'has'? "
+        "Or, if it continues the text above, indent it as far as that text"
+    ]
+
+
+def test_a_list_item_without_a_space_after_its_dash() -> None:
+    assert problems(HEAD + "findings:\n  -A finding.\n" + QUOTE) == [
+        f"{F}:6:3: findings: expected a list (one item per line, each starting with '- '), found '-A finding.'; "
+        "put a space after the '-'"
+    ]
+
+
+def test_a_finding_that_yaml_reads_as_yes() -> None:
+    assert problems(HEAD + "findings:\n  - yes\n" + QUOTE) == [
+        f"{F}:6:5: findings.0: a finding is either text, or fields with a 'kind', one of: media-disclosures, "
+        "social-media, second-jobs, anti-corruption-staffing; found 'true' (yes/no); put it in quotes if it is "
+        "meant as text"
+    ]
