@@ -16,7 +16,7 @@ from typing import Any
 from authoring.gaps import NOTE_HINT
 
 #: Characters that YAML reserves at the start of a value; a text starting with one needs quotes.
-RESERVED_START = "@`%*&|>!{[?,"
+RESERVED_START = "@`%*&|>!{}[]?,"
 # The start of a value on a line: indentation, list dashes, an optional "key: ", then the value.
 _VALUE_START = re.compile(r"^(?P<lead>\s*(?:-\s+)*(?:[^\s'\"#:][^:#]*:\s+)?)(?P<first>\S)")
 _LIST_ITEM = re.compile(r"^\s*-(\s|$)")
@@ -63,6 +63,13 @@ def explain(error: Any, lines: list[str]) -> Explained:
             where.column,
             "a list item ('- ') cannot follow its key on the same line; start each item on a line of its own, "
             "under the key",
+        )
+    if "escape" in problem:
+        return Explained(
+            where.line,
+            where.column,
+            "a backslash (\\) inside double quotes starts a code such as \\n; put the text in single quotes "
+            "instead, or write each backslash twice (\\\\)",
         )
     if "quoted scalar" in context and error.context_mark is not None:
         at = _Where(lines, error.context_mark)

@@ -396,3 +396,10 @@ def test_a_finding_that_yaml_reads_as_yes() -> None:
         "social-media, second-jobs, anti-corruption-staffing; found 'true' (yes/no); put it in quotes if it is "
         "meant as text"
     ]
+
+
+def test_a_backslash_in_double_quotes() -> None:
+    assert problems(HEAD + 'findings:\n  - "Filed under S:\\docs\\2012"\n' + QUOTE) == [
+        f"{F}:6:20: a backslash (\\) inside double quotes starts a code such as \\n; put the text in single quotes "
+        "instead, or write each backslash twice (\\\\)"
+    ]
