@@ -45,6 +45,9 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # Line breaks as YAML counts them for its marks (U+0085 is refused above).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
+# After a plain text, " #" and a word: a comment to YAML, but most likely the rest of the text ("Kent #1").
+_CUT_BY_COMMENT = re.compile(r"\s+#(?=[^\s#])")
+
 _SPELL = "write the value out in full"
 _CORE_TAG = "tag:yaml.org,2002:"
 # Implicit types a form never needs: dates stay text (the models parse them, and report
@@ -195,7 +198,7 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
         if problems:
             raise InvalidInputError(problems)
         node = loader.get_single_node()
-        builder = _Builder(loader, path)
+        builder = _Builder(loader, path, _LINE_BREAK.split(text))
         data = builder.build(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -216,9 +219,10 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
 class _Builder:
     """Turns a composed YAML node tree into Python data, recording positions."""
 
-    def __init__(self, loader: Any, path: Path) -> None:
+    def __init__(self, loader: Any, path: Path, lines: list[str]) -> None:
         self.loader = loader
         self.path = path
+        self.lines = lines
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
 
@@ -246,7 +250,21 @@ class _Builder:
             if bad:
                 self.problems.append(_problem(self.path, line, column, _character_message(bad.group())))
                 return None
+            if not getattr(node, "style", None):  # plain (the C parser says '', the Python one None)
+                self._cut_by_a_comment(node)
         return value
+
+    def _cut_by_a_comment(self, node: yaml.Node) -> None:
+        """A plain text followed by '#word' on its line: YAML took the rest of the text for a comment."""
+        end = node.end_mark
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        match = _CUT_BY_COMMENT.match(rest)
+        if match:
+            message = (
+                "the text stops before ' #', which starts a comment in YAML; to keep the rest, put the whole "
+                "text in quotes (for a comment, put a space after the '#')"
+            )
+            self.problems.append(_problem(self.path, end.line + 1, end.column + match.end(), message))
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}

@@ -403,3 +403,10 @@ def test_a_backslash_in_double_quotes() -> None:
         f"{F}:6:20: a backslash (\\) inside double quotes starts a code such as \\n; put the text in single quotes "
         "instead, or write each backslash twice (\\\\)"
     ]
+
+
+def test_a_hash_in_a_text_would_cut_it_short() -> None:
+    assert problems(HEAD + "findings:\n  - Kent Police is the #1 force for vetting.\n" + QUOTE) == [
+        f"{F}:6:24: the text stops before ' #', which starts a comment in YAML; to keep the rest, put the whole "
+        "text in quotes (for a comment, put a space after the '#')"
+    ]
