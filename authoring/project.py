@@ -82,15 +82,18 @@ def check_paths(paths: list[Path]) -> None:
 
 def _meant(path: Path) -> str:
     name = path.name.removesuffix(".yaml")
-    if path.parent != Path() or not name:
+    if not name:
         return ""
-    if name.lower() in ("true", "false", "yes", "no"):
-        return "; flags such as --final take no value: write the flag alone"
-    project = find_project()
-    folder = project.forms_dir if project else DEFAULT_FORMS_DIR
-    candidate = folder / f"{name}.yaml"
-    if candidate.is_file():
-        return f"; did you mean {candidate}?"
+    if path.parent == Path():
+        if name.lower() in ("true", "false", "yes", "no"):
+            return "; flags such as --final take no value: write the flag alone"
+        project = find_project()
+        folder = project.forms_dir if project else DEFAULT_FORMS_DIR
+        candidate = folder / f"{name}.yaml"
+        if candidate.is_file():
+            return f"; did you mean {candidate}?"
+    else:
+        folder = path.parent
     stems = [form.stem for form in folder.glob("*.yaml") if form.name != CAMPAIGN_FILE] if folder.is_dir() else []
     close = difflib.get_close_matches(name, stems, n=1, cutoff=0.75)
     if close:

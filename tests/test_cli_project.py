@@ -130,3 +130,20 @@ def test_a_path_with_a_line_break_cannot_add_an_error_line(project: Path) -> Non
     result = runner.invoke(app, ["validate", "no\nError: forged"])
     assert result.exit_code == 2
     assert result.stderr == "Error: no\\nError: forged: no such file or folder\n"
+
+
+def test_a_misspelt_form_path_points_to_the_form(project: Path) -> None:
+    result = runner.invoke(app, ["build", "forces/thames-vally.yaml"])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == "Error: forces/thames-vally.yaml: no such file or folder; did you mean forces/thames-valley.yaml?\n"
+    )
+
+
+def test_a_form_path_for_a_force_without_a_form_points_to_new(project: Path) -> None:
+    result = runner.invoke(app, ["validate", "forces/kent.yaml"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: forces/kent.yaml: no such file or folder; kent has no form yet: 'authoring new kent' writes one\n"
+    )
