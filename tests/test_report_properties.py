@@ -170,3 +170,56 @@ def test_right_at_the_limits_is_accepted_and_built(folder: Path) -> None:
 @pytest.mark.parametrize("campaign", REFUSED, ids=["subject-275", "release-2108", "national-report-224"])
 def test_beyond_the_limits_is_refused_by_validate(folder: Path, campaign: dict[str, Any]) -> None:
     assert not _validate_then_build(folder, campaign)
+
+
+# Mostly text the house font prints (with markup, markup-like and separator characters), sometimes anything.
+any_text = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0x7E) | st.sampled_from(list("éëŵ’“”—…\u2028\u00a0")),
+    min_size=1,
+    max_size=60,
+) | st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=60)
+valid_looking_forms = st.fixed_dictionaries(
+    {
+        "force": st.sampled_from(["avon-and-somerset", "dyfed-powys"]),
+        "status": st.sampled_from(["draft", "final"]),
+        "grade": st.sampled_from(["improvements", "TODO"]),
+        "inspector": st.sampled_from(["zoe-billingham", "stephen-otter"]),
+        "findings": st.lists(
+            any_text
+            | st.fixed_dictionaries(
+                {"kind": st.just("second-jobs"), "applications": st.integers(0, 20), "approved": st.integers(0, 20)}
+            )
+            | st.fixed_dictionaries(
+                {"kind": st.just("social-media"), "cases": st.integers(0, 12), "referred": st.booleans()}
+            ),
+            min_size=1,
+            max_size=3,
+        ),
+        "quote": st.lists(any_text, min_size=1, max_size=2),
+    },
+    optional={"background_extra": any_text, "after_findings": st.lists(any_text, max_size=2)},
+)
+
+
+@settings(PROPERTY, max_examples=3)
+@given(valid_looking_forms)
+@example(
+    {
+        "force": "dyfed-powys",
+        "status": "final",
+        "grade": "improvements",
+        "inspector": "zoe-billingham",
+        "findings": ["Line\u2028separated, *italic*, <b>tags</b>, {{ braces }}, & “quotes”"],
+        "quote": ["Zoë said: 'fine'."],
+    }
+)
+def test_a_form_that_validates_builds_in_all_four_formats(folder: Path, data: dict[str, Any]) -> None:
+    form = folder / "form.yaml"
+    form.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = validate([form])
+    if not report.ok:
+        assert all(problem.path == form for problem in report.problems)
+        return
+    shutil.rmtree(folder.parent / "out", ignore_errors=True)
+    (built,) = build([form], out_dir=folder.parent / "out", formats=ALL_FORMATS)
+    assert sorted(path.suffix for path in built.files) == [".docx", ".html", ".md", ".pdf"]
