@@ -21,7 +21,7 @@ from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
 from authoring.models import FINAL_HAS_TODO, Campaign, FindingKind, Key, ReleaseForm, Status
 from authoring.render.fonts import HOUSE_FONT, describe, uncovered
-from authoring.yamlsource import Loc, SourceDocument, load_yaml
+from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it.
 CAMPAIGN_FILE = "campaign.yaml"
@@ -92,7 +92,7 @@ def _unprintable(document: SourceDocument) -> list[Problem]:
             line, column = document.locate(loc) or (None, None)
             others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
             message = f"the house font, {HOUSE_FONT}, has no {describe(missing[0])}{others}; replace it"
-            found.append(Problem(document.path, line, column, ".".join(str(part) for part in loc), message))
+            found.append(Problem(document.path, line, column, field_path(loc), message))
     return found
 
 
@@ -125,7 +125,7 @@ def draft_gaps(document: SourceDocument) -> list[Problem]:
             message = "TODO in this text, still to fill"
         else:
             message = f"TODO still to fill: {gap.note}" if gap.note else "TODO still to fill"
-        found.append(Problem(document.path, line, column, ".".join(str(part) for part in loc), message))
+        found.append(Problem(document.path, line, column, field_path(loc), message))
     return found
 
 
@@ -162,7 +162,7 @@ def _problems(document: SourceDocument, error: ValidationError, model: type[Base
                 path=document.path,
                 line=line,
                 column=column,
-                field=".".join(str(part) for part in loc),
+                field=field_path(loc),
                 message=message,
             )
         )

@@ -73,6 +73,24 @@ for _tag, _pattern in _DECIMALS:
     _FormLoader.add_implicit_resolver(_tag, _pattern, list("-0123456789"))
 
 
+_PLAIN_KEY = re.compile(r"[^\s.:'\"]+(?: [^\s.:'\"]+)*")
+
+
+def field_path(loc: Loc) -> str:
+    """A location as a problem names it: ``findings.3.approved``.
+
+    A key that is not a plain word or words (empty, with a dot, a colon, a quotation mark or
+    surrounding spaces) is shown in quotes, so that the path reads unambiguously.
+    """
+    parts = []
+    for part in loc:
+        text = str(part)
+        if isinstance(part, str) and not _PLAIN_KEY.fullmatch(text):
+            text = "'" + text.replace("'", "''") + "'"
+        parts.append(text)
+    return ".".join(parts)
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """The data of one YAML file and the position (1-based line, column) of each value."""
@@ -287,7 +305,7 @@ class _Builder:
                         path=self.path,
                         line=line,
                         column=column,
-                        field=".".join(str(part) for part in (*loc, key)),
+                        field=field_path((*loc, key)),
                         message=f"duplicate key '{key}' (first given on line {first_line}); give each key once",
                     )
                 )

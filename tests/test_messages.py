@@ -132,7 +132,7 @@ def test_the_skeleton_offers_referral_as_a_claim_to_make() -> None:
 def test_a_key_with_a_line_break_cannot_add_a_report_line() -> None:
     form = HEAD + '"grade\\nforces/kent.yaml:1:1: force: all good": x\nfindings:\n  - A finding.\n' + QUOTE
     assert problems(form) == [
-        f"{F}:5:1: grade\\nforces/kent.yaml:1:1: force: all good: unknown field; "
+        f"{F}:5:1: 'grade\\nforces/kent.yaml:1:1: force: all good': unknown field; "
         "check its spelling (fields are listed by 'authoring schema')"
     ]
 
