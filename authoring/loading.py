@@ -68,7 +68,11 @@ def _validate(
         raise InvalidInputError(
             [
                 Problem(
-                    document.path, 1, 1, "", f"expected a mapping of fields (key: value), found {_kind(document.data)}"
+                    document.path,
+                    1,
+                    1,
+                    "",
+                    f"expected fields, one per line as key: value, found {_kind(document.data)}",
                 )
             ]
         )
@@ -130,7 +134,14 @@ def draft_gaps(document: SourceDocument) -> list[Problem]:
 
 
 def _kind(value: Any) -> str:
-    return "an empty file" if value is None else f"a {type(value).__name__}"
+    """What a file holds instead of fields, in words."""
+    if value is None:
+        return "an empty file"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    return "a number" if isinstance(value, int | float) else "text only"
 
 
 def _problems(document: SourceDocument, error: ValidationError, model: type[BaseModel]) -> list[Problem]:

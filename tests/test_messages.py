@@ -410,3 +410,11 @@ def test_a_hash_in_a_text_would_cut_it_short() -> None:
         f"{F}:6:24: the text stops before ' #', which starts a comment in YAML; to keep the rest, put the whole "
         "text in quotes (for a comment, put a space after the '#')"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("Kent Police has made improvements.\n", "text only"), ("", "an empty file"), ("2012\n", "a number")],
+)
+def test_a_file_without_fields(text: str, found: str) -> None:
+    assert problems(text) == [f"{F}:1:1: expected fields, one per line as key: value, found {found}"]

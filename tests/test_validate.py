@@ -49,7 +49,7 @@ CORPUS = {
         "{f}:8:2: this line is out of line with the ones above: line it up with the field or the list item ('- ') "
         "it belongs with, using the same number of spaces"
     ],
-    "not-a-mapping.yaml": ["{f}:1:1: expected a mapping of fields (key: value), found a list"],
+    "not-a-mapping.yaml": ["{f}:1:1: expected fields, one per line as key: value, found a list"],
 }
 
 
