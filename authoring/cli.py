@@ -1,6 +1,14 @@
 """The command line: parses arguments, calls the library, turns its errors into exit codes.
 
 Exit codes: 0 success, 1 invalid input or a failed build, 2 usage error.
+
+Streams: a command's result goes to stdout — the files it wrote, one path a line; the list of
+forces; the schema; validate's verdict (a draft's gaps, ``All valid``). Problems, errors and
+their count go to stderr, and so do remarks for the person at the keyboard (the editors'
+schema written beside a new form, how many forces already had one).
+
+Commands find the project the way git finds its repository (:mod:`authoring.project`): the
+nearest folder, from the working folder up, with ``forces/campaign.yaml``.
 """
 
 from __future__ import annotations
@@ -17,12 +25,13 @@ from rich.console import Console
 
 from authoring import __version__
 from authoring.batch import run_batch
-from authoring.build import DEFAULT_OUT_DIR, build
-from authoring.exceptions import AuthoringError, InvalidInputError, UsageError
+from authoring.build import build
+from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.loading import DEFAULT_FORMS_DIR
 from authoring.output import write_files
 from authoring.preview import preview_server
 from authoring.progress import batch_observer, batch_problems, batch_summary
+from authoring.project import check_paths, find_project, forms_dir, out_dir
 from authoring.registry import forces as registry_forces
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import TEMPLATES_ENV
@@ -37,6 +46,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: flags show as flags (--final), not as '--final <bool>'
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -50,7 +61,7 @@ def _formats(value: str) -> list[Format]:
 
 def _fail(error: AuthoringError) -> typer.Exit:
     if isinstance(error, UsageError):
-        typer.echo(f"Error: {error}", err=True)
+        typer.echo(f"Error: {one_line(str(error))}", err=True)
         return typer.Exit(2)
     if isinstance(error, InvalidInputError):
         for problem in error.problems:
@@ -58,7 +69,7 @@ def _fail(error: AuthoringError) -> typer.Exit:
         count = len(error.problems)
         typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
     else:
-        typer.echo(f"{type(error).__name__}: {error}", err=True)
+        typer.echo(f"{type(error).__name__}: {one_line(str(error))}", err=True)
     return typer.Exit(1)
 
 
@@ -67,10 +78,14 @@ def build_command(
     forms: Annotated[
         list[Path],
         typer.Argument(
-            help="Form files (or folders of them) to build, e.g. forces/thames-valley.yaml.", show_default=False
+            help="Form files (or folders of them) to build, e.g. forces/thames-valley.yaml.",
+            show_default=False,
+            metavar="FORM",
         ),
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+    ] = None,
     formats: Annotated[
         str, typer.Option("--format", "-f", help="Comma-separated formats: docx,html,pdf,md.")
     ] = ",".join(f.value for f in ALL_FORMATS),
@@ -87,6 +102,8 @@ def build_command(
     """
     chosen = _formats(formats)
     try:
+        check_paths(forms)
+        out = out or out_dir()
         built = build(forms, out_dir=out, formats=chosen, campaign=campaign)
     except AuthoringError as error:
         raise _fail(error) from None
@@ -100,13 +117,15 @@ def batch_command(
     folders: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Folders of form files, each with its campaign.yaml (default: forces).",
+            help="Folders of form files, each with its campaign.yaml (default: the project's forces/).",
             show_default=False,
             exists=True,
             file_okay=False,
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -141,9 +160,10 @@ def batch_command(
     chosen = _formats(formats)
     stdout = Console(highlight=False)
     try:
+        folders, out = folders or [forms_dir()], out or out_dir()
         with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             report = run_batch(
-                folders or [DEFAULT_FORMS_DIR],
+                folders,
                 out_dir=out,
                 formats=chosen,
                 jobs=jobs,
@@ -183,7 +203,9 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Form files, campaign files or folders of forms to check (default: forces/).", show_default=False
+            help="Form files, campaign files or folders of forms to check (default: the project's forces/).",
+            show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     campaign: Annotated[
@@ -191,26 +213,33 @@ def validate_command(
         typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
     ] = None,
     final: Annotated[
-        bool, typer.Option("--final", help="Also report every draft: check that all is ready to publish.")
+        bool, typer.Option("--final", help="Before publication: every draft, and each of its TODOs, is a problem.")
     ] = False,
 ) -> None:
     """Check forms and their campaign without building anything.
 
-    Every problem in every file is printed, one per line, as path:line:col: field: message.
+    Every problem in every file is printed to stderr, one per line, as
+    path:line:col: field: message, then how many there are.
 
-    A draft may contain TODO gaps; a final form may not.
+    A draft may contain TODO gaps; each is listed on stdout, in the same form, with the
+    summary. A final form may contain none.
 
     Exit status: 0 if all are valid, 1 if any is invalid, 2 for a usage error.
     """
     try:
-        report = validate(paths or [DEFAULT_FORMS_DIR], campaign=campaign, final=final)
+        if paths:
+            check_paths(paths)
+        report = validate(paths or [forms_dir()], campaign=campaign, final=final)
     except AuthoringError as error:
         raise _fail(error) from None
     for problem in report.problems:
-        typer.echo(str(problem))
-    typer.echo(_summary(report), err=True)
+        typer.echo(str(problem), err=True)
     if not report.ok:
+        typer.echo(_summary(report), err=True)
         raise typer.Exit(1)
+    for gap in report.gaps:
+        typer.echo(str(gap))
+    typer.echo(_summary(report))
 
 
 def _summary(report: ValidationReport) -> str:
@@ -221,8 +250,8 @@ def _summary(report: ValidationReport) -> str:
     if not report.ok:
         problems, files = len(report.problems), len(report.invalid_files)
         return f"{count(problems, 'problem')} in {count(files, 'file')}; {checked}."
-    gaps = sum(len(check.todos) for check in report.drafts)
-    drafts = f" ({count(len(report.drafts), 'draft')}, {count(gaps, 'TODO')} to fill)" if report.drafts else ""
+    gaps = f", {count(len(report.gaps), 'TODO')} to fill" if report.gaps else ""
+    drafts = f" ({count(len(report.drafts), 'draft')}{gaps})" if report.drafts else ""
     return f"All valid: {checked}{drafts}."
 
 
@@ -240,7 +269,9 @@ def new_command(
     all_forces: Annotated[
         bool, typer.Option("--all", help="Write a draft for every force that has no form in the --forms folder yet.")
     ] = False,
-    forms: Annotated[Path, typer.Option("--forms", help="The folder of forms.")] = DEFAULT_FORMS_DIR,
+    forms: Annotated[
+        Path | None, typer.Option("--forms", help="The folder of forms (default: the project's forces/).")
+    ] = None,
 ) -> None:
     """Write a commented draft form for a force (or, with --all, for every force without one).
 
@@ -253,6 +284,8 @@ def new_command(
     if all_forces == (slug is not None) or (all_forces and out is not None):
         typer.echo("Error: give either one SLUG (optionally with --out), or --all", err=True)
         raise typer.Exit(2)
+    project = find_project()
+    forms = forms or (project.forms_dir if project else DEFAULT_FORMS_DIR)
     try:
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
     except AuthoringError as error:
@@ -346,8 +379,9 @@ _FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yam
 
 def _prepare(folders: list[Path] | None, out: Path, jobs: int | None, stdout: Console) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong."""
+    folders = folders or [forms_dir()]
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
-        prepared = prepare(folders or [DEFAULT_FORMS_DIR], out_dir=out, jobs=jobs, observer=observer)
+        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer)
     for problem in batch_problems(prepared.batch):
         typer.echo(str(problem), err=True)
     for line in held_back(prepared):
@@ -361,7 +395,9 @@ def pack_command(
         list[Path] | None,
         typer.Argument(help=_FOLDERS_HELP, show_default=False, exists=True, file_okay=False),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option(
@@ -378,7 +414,7 @@ def pack_command(
     """
     stdout = Console(highlight=False)
     try:
-        prepared = _prepare(folders, out, jobs, stdout)
+        prepared = _prepare(folders, out or out_dir(), jobs, stdout)
         written = pack(prepared)
     except AuthoringError as error:
         raise _fail(error) from None
@@ -404,7 +440,9 @@ def send_command(
             show_default=False,
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = DEFAULT_OUT_DIR,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what; send nothing.")] = False,
     resend: Annotated[
         bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
@@ -429,6 +467,7 @@ def send_command(
         typer.echo("Error: give --smtp smtp://host:port (or --dry-run to see who would get what)", err=True)
         raise typer.Exit(2)
     stdout = Console(highlight=False)
+    out = out or out_dir()
     try:
         settings = SmtpSettings.parse(smtp) if smtp else None
         connection = Connection(settings, password=os.environ.get(PASSWORD_ENV)) if settings and not dry_run else None

@@ -5,16 +5,39 @@ Library code raises these; only the CLI prints them and turns them into exit cod
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with every control character and line or paragraph separator escaped.
+
+    A line break becomes ``\n``, U+2028 ``\u2028``: whatever a value holds, a report line stays one line.
+    """
+    if text.isprintable():
+        return text
+    return "".join(_escaped(character) for character in text)
+
+
+def _escaped(character: str) -> str:
+    if unicodedata.category(character) not in ("Cc", "Zl", "Zp"):
+        return character
+    if character in _ESCAPES:
+        return _ESCAPES[character]
+    code = ord(character)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with one input file, located as precisely as we can.
 
-    ``str(problem)`` is the line a user sees: ``path:line:col: field.path: message``.
+    ``str(problem)`` is the line a user sees: ``path:line:col: field.path: message``. Control
+    characters and line separators in any part are escaped, so a value can never add a line.
     """
 
     path: Path
@@ -24,11 +47,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = str(self.path)
+        where = one_line(str(self.path))
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
-        field = f"{self.field}: " if self.field else ""
-        return f"{where}: {field}{self.message}"
+        field = f"{one_line(self.field)}: " if self.field else ""
+        return f"{where}: {field}{one_line(self.message)}"
 
 
 class AuthoringError(Exception):

@@ -9,6 +9,8 @@ the file, the line and column of the offending value, and the field path. Every
 from __future__ import annotations
 
 import difflib
+import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar, get_args
@@ -16,9 +18,10 @@ from typing import Any, TypeVar, get_args
 from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.gaps import MARKER, NOTE_HINT, find_todos
-from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status
-from authoring.yamlsource import Loc, SourceDocument, load_yaml
+from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
+from authoring.models import FINAL_HAS_TODO, Campaign, FindingKind, Key, ReleaseForm, Status
+from authoring.render.fonts import HOUSE_FONT, describe, uncovered
+from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it.
 CAMPAIGN_FILE = "campaign.yaml"
@@ -67,11 +70,15 @@ def _validate(
         raise InvalidInputError(
             [
                 Problem(
-                    document.path, 1, 1, "", f"expected a mapping of fields (key: value), found {_kind(document.data)}"
+                    document.path,
+                    1,
+                    1,
+                    "",
+                    f"expected fields, one per line as key: value, found {_kind(document.data)}",
                 )
             ]
         )
-    problems = list(extra or [])
+    problems = [*(extra or []), *_unprintable(document)]
     try:
         result = model.model_validate(document.data, context=context)
     except ValidationError as exc:
@@ -82,20 +89,61 @@ def _validate(
     return result
 
 
+def _unprintable(document: SourceDocument) -> list[Problem]:
+    """Every text value with a character the house font cannot print (the PDF would refuse it)."""
+    found = []
+    for loc, value in _texts(document.data):
+        missing = uncovered(value)
+        if missing:
+            line, column = document.locate(loc) or (None, None)
+            others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
+            message = f"the house font, {HOUSE_FONT}, has no {describe(missing[0])}{others}; replace it"
+            found.append(Problem(document.path, line, column, field_path(loc), message))
+    return found
+
+
+def _texts(data: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
+    if isinstance(data, dict):
+        return [found for key, value in data.items() for found in _texts(value, (*loc, key))]
+    if isinstance(data, list):
+        return [found for index, value in enumerate(data) for found in _texts(value, (*loc, index))]
+    return [(loc, data)] if isinstance(data, str) else []
+
+
 def _final_todos(document: SourceDocument) -> list[Problem]:
     """Every TODO left in a form that says ``status: final``, each at its own line."""
     if not isinstance(document.data, dict) or document.data.get("status") != Status.FINAL.value:
         return []
-    problems = []
+    message = "TODO left in a final form; fill it in, or set 'status: draft'"
+    return [replace(problem, message=message) for problem in draft_gaps(document)]
+
+
+def draft_gaps(document: SourceDocument) -> list[Problem]:
+    """Every gap (TODO) in a form, each at its own line: ``quote.0: TODO still to fill: ask Zoë``."""
+    found = []
     for loc in find_todos(document.data):
         line, column = document.locate(loc) or (None, None)
-        message = "TODO left in a final form; fill it in, or set 'status: draft'"
-        problems.append(Problem(document.path, line, column, ".".join(str(part) for part in loc), message))
-    return problems
+        value: Any = document.data
+        for part in loc:
+            value = value[part]
+        gap = parse_gap(value)
+        if gap is None:
+            message = "TODO in this text, still to fill"
+        else:
+            message = f"TODO still to fill: {gap.note}" if gap.note else "TODO still to fill"
+        found.append(Problem(document.path, line, column, field_path(loc), message))
+    return found
 
 
 def _kind(value: Any) -> str:
-    return "an empty file" if value is None else f"a {type(value).__name__}"
+    """What a file holds instead of fields, in words."""
+    if value is None:
+        return "an empty file"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a yes/no value"
+    return "a number" if isinstance(value, int | float) else "text only"
 
 
 def _problems(document: SourceDocument, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
@@ -103,20 +151,32 @@ def _problems(document: SourceDocument, error: ValidationError, model: type[Base
     for item in error.errors(include_url=False):
         if item["type"] == FINAL_HAS_TODO:
             continue  # reported by _final_todos, one problem per TODO
+        context = item.get("ctx") or {}
         on_key = item["loc"][-1:] == ("[key]",)  # a dictionary key is wrong, not its value
-        loc = _data_loc(document.data, item["loc"][:-1] if on_key else item["loc"], missing=item["type"] == "missing")
+        raw_loc = item["loc"][:-1] if on_key else item["loc"]
+        if not raw_loc and "field" in context:  # a rule across fields, about one of them
+            raw_loc = tuple(str(context["field"]).split("."))
+        loc = _data_loc(document.data, raw_loc, missing=item["type"] == "missing")
+        value = item.get("input")
+        if item["type"] == "finding" and isinstance(value, dict) and isinstance(value.get("kind"), str):
+            loc = (*loc, "kind")  # an unknown kind: point at it
         if on_key or item["type"] in ("missing", "extra_forbidden"):
             position = document.key_position(loc)
         else:
             position = document.locate(loc)
         line, column = position if position else (None, None)
+        message = _message(item, model)
+        other = context.get("other")
+        other_at = document.key_position((other,)) if isinstance(other, str) and other in document.data else None
+        if other_at is not None:  # a rule between two fields: name the other one's line too
+            message += f" ({other}, line {other_at[0]})"
         problems.append(
             Problem(
                 path=document.path,
                 line=line,
                 column=column,
-                field=".".join(str(part) for part in loc),
-                message=_message(item, model),
+                field=field_path(loc),
+                message=message,
             )
         )
     return problems
@@ -152,6 +212,12 @@ def _message(item: Any, model: type[BaseModel]) -> str:
     kind, value, context = item["type"], item.get("input"), item.get("ctx") or {}
     if isinstance(value, dict) and MARKER in value:  # "- TODO: note" unquoted is a mapping in YAML
         return NOTE_HINT
+    if kind in ("finding", "string_type"):
+        colon = _colon_in_text(value, structured=kind == "finding")
+        if colon:
+            return colon
+    if kind == "finding":
+        return _finding_message(value)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
@@ -163,29 +229,96 @@ def _message(item: Any, model: type[BaseModel]) -> str:
         quote = "; put it in quotes if it is meant as text" if isinstance(value, bool | int | float) else ""
         return f"expected text, found {_describe(value)}{quote}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return f"expected a whole number such as 3 (or TODO in a draft), found {_describe(value)}"
+        return _count_message(value)
     if kind == "greater_than_equal":
         return f"must be {context['ge']} or more"
     if kind == "enum":
-        return f"expected {context['expected']}, found {_describe(value)}"
+        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", context["expected"]), n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
+        return f"expected {context['expected']}, found {_describe(value)}{hint}"
     if kind in ("bool_type", "bool_parsing"):
         return f"expected true or false, found {_describe(value)}"
     if kind == "string_pattern_mismatch" and context.get("pattern") == _KEY_PATTERN:
         return f"expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found {_describe(value)}"
     if kind == "list_type":
-        return f"expected a list (one item per line, each starting with '- '), found {_describe(value)}"
+        dash = "; put a space after the '-'" if isinstance(value, str) and re.match(r"-[^\s-]", value) else ""
+        return f"expected a list (one item per line, each starting with '- '), found {_describe(value)}{dash}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"expected fields (key: value lines), found {_describe(value)}"
     if kind == "string_too_short" and context.get("min_length") == 1:
         return "must not be empty"
     if kind == "too_short" and context.get("min_length") == 1:
         return "give at least one item"
+    if kind == "string_too_long":
+        return f"too long: at most {context['max_length']:,} characters, and this has {len(str(value)):,}; shorten it"
     if kind.startswith("datetime"):  # pydantic's reason is about its fallback to a date: not useful
         return "not a real date and time; write YYYY-MM-DD HH:MM, e.g. 2012-12-11 00:01"
     if kind.startswith("date"):
         return f"not a real date ({context.get('error', 'unreadable')}); write YYYY-MM-DD, e.g. 2012-12-11"
     message: str = item["msg"]
     return message.removeprefix("Value error, ")
+
+
+_KINDS = [kind.value for kind in FindingKind]
+
+
+def _finding_message(value: Any) -> str:
+    """A finding that is neither text nor a known kind of structured finding."""
+    kinds = ", ".join(_KINDS)
+    if isinstance(value, dict) and isinstance(value.get("kind"), str):
+        wanted = value["kind"]
+        spelt = wanted.strip().lower().replace(" ", "-")
+        close = difflib.get_close_matches(spelt, _KINDS, n=1, cutoff=0.6) or [k for k in _KINDS if spelt and spelt in k]
+        if close:
+            return f"no kind of finding is called '{wanted}'; did you mean '{close[0]}'?"
+        return f"no kind of finding is called '{wanted}'; the kinds are: {kinds}"
+    if isinstance(value, dict):
+        return f"a structured finding needs a 'kind', one of: {kinds}"
+    quote = "; put it in quotes if it is meant as text" if isinstance(value, bool | int | float) else ""
+    return f"a finding is either text, or fields with a 'kind', one of: {kinds}; found {_describe(value)}{quote}"
+
+
+def _colon_in_text(value: Any, *, structured: bool) -> str | None:
+    """If ``value`` is a text that YAML read as 'key: value' because of a ': ' in it, say so.
+
+    Where a structured finding may stand, a field name of one is not taken for prose.
+    """
+    if not isinstance(value, dict) or len(value) != 1:
+        return None
+    (key,) = value
+    if not isinstance(key, str) or (structured and key in _field_names(ReleaseForm)):
+        return None
+    return (
+        f"this text contains ': ' (after '{_short(key)}'), so YAML reads it as a field and its value; "
+        "put the whole text in quotes, or write it as a '>-' block"
+    )
+
+
+#: Counts written in a way YAML 1.1 would read as another number, or a person as a number.
+_WITH_COMMAS = re.compile(r"^[0-9]{1,3}(,[0-9]{3})+$")
+
+
+def _count_message(value: Any) -> str:
+    """A count that is not a whole number: say how to write it."""
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"-?(0|[1-9][0-9]*)", text):
+            return f"the number is in quotes, which makes it text; remove the quotes: {text}"
+        if _WITH_COMMAS.fullmatch(text):
+            return f"write numbers without commas: {text.replace(',', '')}"
+        if re.fullmatch(r"0[0-9]+", text):
+            return f"write the number without a leading zero: {int(text)}"
+        if "_" in text and re.fullmatch(r"[0-9][0-9_]*[0-9]", text):
+            return f"write numbers without '_': {text.replace('_', '')}"
+        if re.fullmatch(r"\+[0-9]+", text):
+            return f"write the number without '+': {int(text[1:])}"
+        if text and text[0].isdigit():
+            return f"write a count in plain digits (0 to 9 only), e.g. 129; found {_describe(value)}"
+    return f"expected a whole number such as 3 (or TODO in a draft), found {_describe(value)}"
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _describe(value: Any) -> str:

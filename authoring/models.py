@@ -42,6 +42,17 @@ def file_name_part(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+#: Word's document properties (title, subject, author, keywords) stop at 255 characters.
+PROPERTY_LIMIT = 255
+#: The longest file name a release may have: most file systems allow 255, less the temporary file's suffix.
+FILE_NAME_LIMIT = 200
+#: The years a DOCX file (a ZIP archive) can date its contents in.
+FIRST_YEAR, LAST_YEAR = 1980, 2107
+#: An embargo that ends more days than this before the release date contradicts it.
+MAX_EMBARGO_LEAD_DAYS = 7
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}")
+
 #: One paragraph or sentence of text: stripped, never empty.
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
@@ -167,6 +178,42 @@ class Campaign(_Model):
         """The national report's title as a file-name part: 'revisiting-police-relationships'."""
         return file_name_part(self.national_report)
 
+    @field_validator("release_date", mode="before")
+    @classmethod
+    def _date_as_written(cls, value: Any) -> Any:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if not isinstance(value, str) or not _DATE.fullmatch(value.strip()):
+            raise PydanticCustomError("written_date", "write the date as YYYY-MM-DD, e.g. 2012-12-11")
+        return value.strip()
+
+    @field_validator("release_date")
+    @classmethod
+    def _date_in_range(cls, value: dt.date) -> dt.date:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise PydanticCustomError(
+                "year_range",
+                "is the year right? A release date must fall between {first} and {last} "
+                "(a Word file cannot carry other dates)",
+                {"first": FIRST_YEAR, "last": LAST_YEAR},
+            )
+        return value
+
+    @field_validator("embargo", mode="before")
+    @classmethod
+    def _time_as_written(cls, value: Any) -> Any:
+        if value is None or isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str) and _DATE.fullmatch(value.strip()):
+            raise PydanticCustomError(
+                "embargo_time", "give the time too: write YYYY-MM-DD HH:MM, e.g. 2012-12-11 00:01"
+            )
+        if not isinstance(value, str) or not _DATE_TIME.fullmatch(value.strip()):
+            raise PydanticCustomError(
+                "written_time", "write the date and time as YYYY-MM-DD HH:MM, e.g. 2012-12-11 00:01"
+            )
+        return value.strip()
+
     @field_validator("headlines")
     @classmethod
     def _every_grade(cls, value: dict[Grade, str]) -> dict[Grade, str]:
@@ -180,6 +227,65 @@ class Campaign(_Model):
         for kind, key in self.default_periods.items():
             if key not in self.periods:
                 raise ValueError(f"default_periods.{kind.value}: no period named '{key}' in periods")
+        return self
+
+    @model_validator(mode="after")
+    def _embargo_fits_release_date(self) -> Campaign:
+        if self.embargo is None:
+            return self
+        ends, dated = self.embargo, self.release_date
+        when = f"{ends:%H:%M} on {ends.day} {ends:%B %Y}"
+        if ends.date() > dated:
+            message = f"the embargo ends after the release date: a release embargoed until {when} cannot be dated"
+        elif (dated - ends.date()).days > MAX_EMBARGO_LEAD_DAYS:
+            days = (dated - ends.date()).days
+            message = f"the embargo ends at {when}, {days} days before the release is dated"
+        else:
+            return self
+        raise PydanticCustomError(
+            "embargo_date",
+            "{message} {dated}; correct one of the two",
+            {"message": message, "dated": f"{dated.day} {dated:%B %Y}", "field": "embargo", "other": "release_date"},
+        )
+
+    @model_validator(mode="after")
+    def _fits_documents(self) -> Campaign:
+        """What ends up in file names and in DOCX and PDF properties must fit there, for every force."""
+        longest = max((force.name for force in forces().values()), key=len)
+        stem = len(f"{self.release_date.isoformat()}-{file_name_part(longest)}-{self.slug}.docx")
+        if len(self.organisation) > PROPERTY_LIMIT:
+            raise PydanticCustomError(
+                "too_long_for_documents",
+                "too long: a document's author takes at most {limit} characters, and this has {length}; shorten it",
+                {"limit": PROPERTY_LIMIT, "length": len(self.organisation), "field": "organisation"},
+            )
+        checks: list[tuple[str, int, int, str]] = [
+            ("national_report", stem, FILE_NAME_LIMIT, "file names"),
+            ("national_report", len(f"{self.national_report}: {longest}"), PROPERTY_LIMIT, "the document subject"),
+            (
+                "national_report",
+                len(", ".join((longest, self.national_report, self.organisation_short))),
+                PROPERTY_LIMIT,
+                "the document keywords",
+            ),
+        ]
+        for grade, words in self.headlines.items():
+            field = "subject" if len(self.subject) >= len(words) else f"headlines.{grade.value}"
+            checks.append((field, len(f"{longest} {words} {self.subject}"), PROPERTY_LIMIT, "the headline"))
+        if not self.slug:
+            raise PydanticCustomError(
+                "no_file_name",
+                "the title needs some letters or digits (a to z, 0 to 9): file names are made from it",
+                {"field": "national_report"},
+            )
+        for field, length, limit, used in checks:
+            if length > limit:
+                raise PydanticCustomError(
+                    "too_long_for_documents",
+                    "too long: for the longest force name ({force}), {used} would have {length} characters, "
+                    "and at most {limit} fit; shorten it",
+                    {"force": longest, "used": used, "length": length, "limit": limit, "field": field},
+                )
         return self
 
 
@@ -224,7 +330,10 @@ class SocialMedia(_Structured):
     kind: Literal["social-media"]
     cases: OrTodo[Count] = Field(description="How many cases the research identified.")
     potentially: bool = Field(default=False, description="Say 'potentially inappropriate' rather than 'inappropriate'.")
-    referred: bool = Field(default=True, description="Say that the cases have been referred back to the force.")
+    referred: bool = Field(
+        default=False,
+        description="Say that the cases have been referred back to the force (write true only if the report says so).",
+    )
 
 
 class SecondJobs(_Structured):

@@ -14,7 +14,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from authoring.exceptions import InvalidInputError, Problem, UsageError
-from authoring.loading import CAMPAIGN_FILE, DEFAULT_FORMS_DIR, campaign_for, form_files, load_campaign, validate_form
+from authoring.loading import (
+    CAMPAIGN_FILE,
+    DEFAULT_FORMS_DIR,
+    campaign_for,
+    draft_gaps,
+    form_files,
+    load_campaign,
+    validate_form,
+)
 from authoring.models import Campaign, ReleaseForm, Status
 from authoring.yamlsource import load_yaml
 
@@ -44,6 +52,8 @@ class FormCheck:
     force: str | None = None
     """The force the file names, even if the file is otherwise invalid (for the one-form-per-force rule)."""
     force_at: tuple[int, int] | None = None
+    gaps: tuple[Problem, ...] = ()
+    """Where a valid draft still says TODO, one line each (information, not problems)."""
 
     @property
     def ok(self) -> bool:
@@ -84,6 +94,12 @@ class ValidationReport:
         """The campaign a form was checked against (``None`` if it is invalid)."""
         used = check.campaign.resolve()
         return next((c.campaign for c in self.campaigns if c.path.resolve() == used), None)
+
+    @property
+    def gaps(self) -> list[Problem]:
+        """Where the valid drafts still say TODO, ordered by file and line (not problems, unless ``final``)."""
+        found = [gap for check in self.forms for gap in check.gaps]
+        return sorted(found, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
     @property
     def drafts(self) -> list[FormCheck]:
@@ -145,7 +161,8 @@ def check_form(
 ) -> FormCheck:
     """Check one form file against its campaign (``None`` if the campaign is itself invalid).
 
-    With ``final``, a valid draft gets a problem too: it is not ready to publish.
+    A valid draft's gaps are listed in ``gaps``. With ``final``, a valid draft is a problem
+    too (it is not ready to publish), and so is each of its gaps.
     """
     used = campaign_path or campaign_for(path)
     try:
@@ -159,11 +176,13 @@ def check_form(
         form = validate_form(document, campaign)
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems), named, at)
+    gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()
     if final and form.status is Status.DRAFT:
         line, column = document.key_position(("status",)) or (None, None)
         message = "the form is still a draft; set 'status: final' when it is ready to publish"
-        return FormCheck(path, used, form, (Problem(path, line, column, "status", message),), named, at)
-    return FormCheck(path, used, form, (), named, at)
+        status = Problem(path, line, column, "status", message)
+        return FormCheck(path, used, form, (status, *gaps), named, at)
+    return FormCheck(path, used, form, (), named, at, gaps)
 
 
 def one_form_per_force(checks: Iterable[FormCheck]) -> list[FormCheck]:

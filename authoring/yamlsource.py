@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.gaps import NOTE_HINT
+from authoring.yamlerrors import explain
 
 try:  # the C loader is several times faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -45,21 +45,50 @@ _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # Line breaks as YAML counts them for its marks (U+0085 is refused above).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
+# After a plain text, " #" and a word: a comment to YAML, but most likely the rest of the text ("Kent #1").
+_CUT_BY_COMMENT = re.compile(r"\s+#(?=[^\s#])")
+
 _SPELL = "write the value out in full"
 _CORE_TAG = "tag:yaml.org,2002:"
 # Implicit types a form never needs: dates stay text (the models parse them, and report
-# impossible ones); "=" stays text rather than a YAML 1.1 'value' key.
-_UNRESOLVED = {_CORE_TAG + "timestamp", _CORE_TAG + "value"}
+# impossible ones); "=" stays text rather than a YAML 1.1 'value' key. Numbers are read
+# only as plain decimals: YAML 1.1 would read 2:09 as 129, 0x80 as 128, 017 as 15 and
+# 1_000 as 1000 without a word; as text, the models refuse them with a plain message.
+_UNRESOLVED = {_CORE_TAG + "timestamp", _CORE_TAG + "value", _CORE_TAG + "int", _CORE_TAG + "float"}
+_DECIMALS = [
+    (_CORE_TAG + "int", re.compile(r"^-?(?:0|[1-9][0-9]*)$")),
+    (_CORE_TAG + "float", re.compile(r"^-?(?:0|[1-9][0-9]*)\.[0-9]+$")),
+]
 
 
 class _FormLoader(_Loader):
-    """The safe loader, without the implicit types listed in ``_UNRESOLVED``."""
+    """The safe loader, without the implicit types listed in ``_UNRESOLVED``, and numbers only in decimals."""
 
 
 _FormLoader.yaml_implicit_resolvers = {
     first: [(tag, pattern) for tag, pattern in resolvers if tag not in _UNRESOLVED]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
+for _tag, _pattern in _DECIMALS:
+    _FormLoader.add_implicit_resolver(_tag, _pattern, list("-0123456789"))
+
+
+_PLAIN_KEY = re.compile(r"[^\s.:'\"]+(?: [^\s.:'\"]+)*")
+
+
+def field_path(loc: Loc) -> str:
+    """A location as a problem names it: ``findings.3.approved``.
+
+    A key that is not a plain word or words (empty, with a dot, a colon, a quotation mark or
+    surrounding spaces) is shown in quotes, so that the path reads unambiguously.
+    """
+    parts = []
+    for part in loc:
+        text = str(part)
+        if isinstance(part, str) and not _PLAIN_KEY.fullmatch(text):
+            text = "'" + text.replace("'", "''") + "'"
+        parts.append(text)
+    return ".".join(parts)
 
 
 @dataclass(frozen=True)
@@ -153,9 +182,23 @@ def load_yaml(path: Path) -> SourceDocument:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInputError([_problem(path, line, None, "file is not valid UTF-8 text")]) from exc
+        raise InvalidInputError([not_utf8(path, raw, exc.start)]) from exc
     return parse_yaml(text, path)
+
+
+def not_utf8(path: Path, raw: bytes, start: int) -> Problem:
+    """The problem of a file that is not UTF-8: the first bad byte's line and column, and what it probably is."""
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw[:start].count(b"\n") + 1
+    column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+    byte = raw[start]
+    try:
+        guess = bytes([byte]).decode("cp1252")
+    except UnicodeDecodeError:
+        guess = ""
+    probably = f' is probably "{guess}" saved as Windows-1252' if guess.isprintable() and guess.strip() else ""
+    message = f"the file is not UTF-8 text: the byte 0x{byte:02X} here{probably}; save the file as UTF-8"
+    return _problem(path, line, column, message)
 
 
 def parse_yaml(text: str, path: Path) -> SourceDocument:
@@ -173,19 +216,15 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
         if problems:
             raise InvalidInputError(problems)
         node = loader.get_single_node()
-        builder = _Builder(loader, path)
+        builder = _Builder(loader, path, _LINE_BREAK.split(text))
         data = builder.build(node, ()) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        if "nesting depth" in message:  # PyYAML >= 6.0.2 caps nesting in its scanner, before our own check
+        if "nesting depth" in str(exc.problem):  # PyYAML >= 6.0.2 caps nesting in its scanner, before our check
             line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
             raise InvalidInputError([_problem(path, line, column, _TOO_DEEP)]) from exc
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        lines = _LINE_BREAK.split(text)
-        if line and line <= len(lines) and "TODO:" in lines[line - 1]:
-            message += f"; {NOTE_HINT}"
-        raise InvalidInputError([_problem(path, line, column, f"YAML syntax error: {message}")]) from exc
+        explained = explain(exc, _LINE_BREAK.split(text))
+        raise InvalidInputError([_problem(path, explained.line, explained.column, explained.message)]) from exc
     except yaml.YAMLError as exc:  # e.g. a reader error; the checks above should leave none
         raise InvalidInputError([_problem(path, None, None, f"YAML error: {exc}")]) from exc
     finally:
@@ -198,9 +237,10 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
 class _Builder:
     """Turns a composed YAML node tree into Python data, recording positions."""
 
-    def __init__(self, loader: Any, path: Path) -> None:
+    def __init__(self, loader: Any, path: Path, lines: list[str]) -> None:
         self.loader = loader
         self.path = path
+        self.lines = lines
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
 
@@ -228,7 +268,21 @@ class _Builder:
             if bad:
                 self.problems.append(_problem(self.path, line, column, _character_message(bad.group())))
                 return None
+            if not getattr(node, "style", None):  # plain (the C parser says '', the Python one None)
+                self._cut_by_a_comment(node)
         return value
+
+    def _cut_by_a_comment(self, node: yaml.Node) -> None:
+        """A plain text followed by '#word' on its line: YAML took the rest of the text for a comment."""
+        end = node.end_mark
+        rest = self.lines[end.line][end.column :] if end.line < len(self.lines) else ""
+        match = _CUT_BY_COMMENT.match(rest)
+        if match:
+            message = (
+                "the text stops before ' #', which starts a comment in YAML; to keep the rest, put the whole "
+                "text in quotes (for a comment, put a space after the '#')"
+            )
+            self.problems.append(_problem(self.path, end.line + 1, end.column + match.end(), message))
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -251,7 +305,7 @@ class _Builder:
                         path=self.path,
                         line=line,
                         column=column,
-                        field=".".join(str(part) for part in (*loc, key)),
+                        field=field_path((*loc, key)),
                         message=f"duplicate key '{key}' (first given on line {first_line}); give each key once",
                     )
                 )

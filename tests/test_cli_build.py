@@ -61,7 +61,7 @@ def test_invalid_form_lists_every_problem_and_writes_nothing(forces_copy: Path, 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{form}:2:8: force: unknown force 'thames-vally'; did you mean 'thames-valley'?",
-        f"{form}:40:15: findings.9.approved: approved (130) cannot exceed applications (129)",
+        f"{form}:41:15: findings.9.approved: approved (130) cannot exceed applications (129)",
         "2 problems found; nothing was written.",
     ]
     assert not out.exists()
@@ -72,7 +72,7 @@ def test_a_form_cannot_change_the_notes_to_editors(forces_copy: Path, tmp_path: 
     form.write_text(form.read_text(encoding="utf-8") + "notes_to_editors:\n  - Something else.\n", encoding="utf-8")
     result = runner.invoke(app, ["build", str(form), "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert f"{form}:55:1: notes_to_editors: unknown field;" in result.stderr
+    assert f"{form}:56:1: notes_to_editors: unknown field;" in result.stderr
 
 
 def test_missing_form_file_is_a_usage_error_without_traceback(tmp_path: Path) -> None:

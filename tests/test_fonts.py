@@ -21,7 +21,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from authoring.build import build
-from authoring.exceptions import UnprintableCharacterError
+from authoring.exceptions import InvalidInputError
 from authoring.render import Format
 from authoring.render.fonts import CSS_FAMILY, FACES, HOUSE_FONT, font_dir, font_face_css, uncovered
 from authoring.render.pdf import render_pdf
@@ -84,17 +84,17 @@ def test_font_faces_are_loaded_from_the_package_folder_only() -> None:
 
 
 def test_a_character_the_house_font_lacks_stops_the_build_with_a_clear_error(tmp_path: Path) -> None:
+    """Refused when the form is checked, at its line, before anything is rendered."""
     form = form_copy("thames-valley", "final", tmp_path)
     form.write_text(
         form.read_text(encoding="utf-8").replace("findings:\n", "findings:\n  - The force opened Tŷ Newydd.\n", 1),
         encoding="utf-8",
     )
-    with pytest.raises(UnprintableCharacterError) as caught:
+    with pytest.raises(InvalidInputError) as caught:
         build([form], out_dir=tmp_path / "out", campaign=FORCES / "campaign.yaml")
     assert str(caught.value) == (
-        "thames-valley: the house font, Atkinson Hyperlegible, has no 'ŷ' (U+0177 LATIN SMALL LETTER Y WITH "
-        "CIRCUMFLEX), in “HMIC found: The force opened Tŷ Newydd. Since 2011 Thames Valley”; "
-        "replace it in the form or campaign file"
+        f"{form}:6:5: findings.0: the house font, Atkinson Hyperlegible, has no 'ŷ' (U+0177 LATIN SMALL LETTER Y "
+        "WITH CIRCUMFLEX); replace it"
     )
     assert not (tmp_path / "out").exists()  # nothing written, not even the formats that could be made
 

@@ -112,18 +112,18 @@ def social(cases: int, **extra: bool) -> SocialMedia:
             "Facebook or Twitter by Kent Police officers or staff.",
         ),
         (
-            social(1),
+            social(1, referred=True),
             "HMIC’s independently commissioned research identified one case of inappropriate behaviour on Facebook "
             "or Twitter by Kent Police officers or staff. This has been referred back to the force.",
         ),
         (
-            social(5, potentially=True),
+            social(5, potentially=True, referred=True),
             "HMIC’s independently commissioned research identified five cases of potentially inappropriate "
             "behaviour on Facebook or Twitter by Kent Police officers or staff. These have been referred back to "
             "the force.",
         ),
         (
-            social(10, referred=False),
+            social(10),  # a form that says nothing about referral: the release says nothing either
             "HMIC’s independently commissioned research identified 10 cases of inappropriate behaviour on Facebook "
             "or Twitter by Kent Police officers or staff.",
         ),

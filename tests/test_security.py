@@ -153,7 +153,9 @@ def test_a_value_over_the_length_limit_is_refused_with_a_clear_message(tmp_path:
     )
     with pytest.raises(InvalidInputError) as caught:
         build([form], out_dir=tmp_path / "out", campaign=FORCES / "campaign.yaml")
-    assert [problem.message for problem in caught.value.problems] == ["String should have at most 5000 characters"]
+    assert [problem.message for problem in caught.value.problems] == [
+        "too long: at most 5,000 characters, and this has 5,001; shorten it"
+    ]
     assert not (tmp_path / "out").exists()
 
 

@@ -45,14 +45,21 @@ CORPUS = {
     ],
     "merge-key.yaml": ["{f}:4:1: YAML merge keys (<<) are not allowed in forms"],
     "explicit-tag.yaml": ["{f}:9:12: YAML tag '!!int' is not allowed in forms; write the plain value"],
-    "yaml-syntax-error.yaml": ["{f}:8:2: YAML syntax error: while parsing a block mapping did not find expected key"],
-    "not-a-mapping.yaml": ["{f}:1:1: expected a mapping of fields (key: value), found a list"],
+    "yaml-syntax-error.yaml": [
+        "{f}:8:2: this line is out of line with the ones above: line it up with the field or the list item ('- ') "
+        "it belongs with, using the same number of spaces"
+    ],
+    "not-a-mapping.yaml": ["{f}:1:1: expected fields, one per line as key: value, found a list"],
 }
 
 
 def _run(*args: str) -> tuple[int, list[str], str]:
+    """Exit code, the problem lines (stderr), and the summary (stderr when invalid, stdout when valid)."""
     result = runner.invoke(app, ["validate", *args])
-    return result.exit_code, result.stdout.splitlines(), result.stderr
+    if result.exit_code == 1:
+        *problems, summary = result.stderr.splitlines()
+        return result.exit_code, problems, summary + "\n"
+    return result.exit_code, result.stderr.splitlines(), result.stdout
 
 
 @pytest.fixture
@@ -130,7 +137,7 @@ def test_deep_nesting_is_refused_without_recursion(forms: Path) -> None:
     result = runner.invoke(app, ["validate", "forces/deep.yaml"])
     assert result.exit_code == 1
     assert isinstance(result.exception, SystemExit)  # a clean exit, not an exception escaping
-    [line] = result.stdout.splitlines()
+    [line, _] = result.stderr.splitlines()
     assert re.fullmatch(r"forces/deep\.yaml:1:\d+: values nested more than 16 levels deep", line)
 
 
@@ -138,7 +145,10 @@ def test_not_utf8(forms: Path) -> None:
     (forms / "latin1.yaml").write_bytes("force: kent\nquote:\n  - Zoë\n".encode("latin-1"))
     code, lines, _ = _run("forces/latin1.yaml")
     assert code == 1
-    assert lines == ["forces/latin1.yaml:3:1: file is not valid UTF-8 text"]
+    assert lines == [
+        'forces/latin1.yaml:3:7: the file is not UTF-8 text: the byte 0xEB here is probably "ë" saved as '
+        "Windows-1252; save the file as UTF-8"
+    ]
 
 
 def test_all_problems_of_all_files_at_once(forms: Path) -> None:
@@ -176,13 +186,12 @@ def test_many_problems_in_one_file_are_all_reported(forms: Path) -> None:
     f = "forces/kent.yaml"
     assert lines == [
         f"{f}:1:1: grade: required field is missing",
-        f"{f}:2:9: status: expected 'draft' or 'final', found 'Final'",
+        f"{f}:2:9: status: expected 'draft' or 'final', found 'Final'; did you mean 'final'?",
         f"{f}:3:1: grdae: unknown field; did you mean 'grade'?",
         f"{f}:4:12: inspector: expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found 'Zoe'",
         f"{f}:7:19: findings.0.applications: must be 0 or more",
         f"{f}:8:15: findings.0.approved: expected a whole number such as 3 (or TODO in a draft), found the number 2.5",
-        f"{f}:9:5: findings.1: a finding is either text, or a mapping whose 'kind' is one of: "
-        "media-disclosures, social-media, second-jobs, anti-corruption-staffing",
+        f"{f}:9:11: findings.1.kind: no kind of finding is called 'staffing'; did you mean 'anti-corruption-staffing'?",
         f"{f}:10:8: quote: expected a list (one item per line, each starting with '- '), found the number 42",
     ]
 
@@ -244,13 +253,17 @@ def test_an_invalid_campaign_does_not_hide_the_forms_problems(forms: Path) -> No
     [
         (["nowhere"], "Error: nowhere: no such file or folder\n"),
         (["empty"], "Error: no form files found in empty\n"),
-        ([], "Error: forces: no such file or folder\n"),
+        (
+            [],
+            "Error: no forces/campaign.yaml here or in any folder above; run authoring inside the project "
+            "(the folder with forces/), or name the forms\n",
+        ),
     ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: list[str], message: str) -> None:
     (tmp_path / "empty").mkdir()
-    code, lines, stderr = _run(*args)
-    assert (code, lines, stderr) == (2, [], message)
+    result = runner.invoke(app, ["validate", *args])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", message)
 
 
 def test_unknown_option_is_a_usage_error() -> None:
@@ -264,9 +277,15 @@ def test_drafts_are_valid_and_counted(forms: Path) -> None:
         "force: kent\ngrade: TODO\ninspector: zoe-billingham\nfindings:\n  - TODO\n"
         "  - kind: second-jobs\n    applications: TODO\n    approved: 3\nquote:\n  - TODO ask Zoë\n"
     )
-    code, lines, summary = _run("forces")
+    code, lines, output = _run("forces")
     assert (code, lines) == (0, [])
-    assert summary == "All valid: 1 form and 1 campaign checked (1 draft, 4 TODOs to fill).\n"
+    assert output.splitlines() == [
+        "forces/kent.yaml:2:8: grade: TODO still to fill",
+        "forces/kent.yaml:5:5: findings.0: TODO still to fill",
+        "forces/kent.yaml:7:19: findings.1.applications: TODO still to fill",
+        "forces/kent.yaml:10:5: quote.0: TODO still to fill: ask Zoë",
+        "All valid: 1 form and 1 campaign checked (1 draft, 4 TODOs to fill).",
+    ]
 
 
 def test_library_report_for_a_batch(forms: Path) -> None:
@@ -296,7 +315,8 @@ def test_no_traceback_from_the_real_command(forms: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stdout.splitlines() == [
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[:-1] == [
         "forces/campaign.yaml:8:15: release_date: not a real date (day value is outside expected range); "
         "write YYYY-MM-DD, e.g. 2012-12-11",
         "forces/control-character.yaml:9:25: control character U+000B is not allowed; "
@@ -331,6 +351,7 @@ def test_final_flag_reports_every_draft(tmp_path: Path) -> None:
     assert runner.invoke(app, ["validate", str(folder)]).exit_code == 0
     result = runner.invoke(app, ["validate", "--final", str(folder)])
     assert result.exit_code == 1
-    assert result.stdout.splitlines() == [
-        f"{form}:3:1: status: the form is still a draft; set 'status: final' when it is ready to publish"
+    assert result.stderr.splitlines() == [
+        f"{form}:3:1: status: the form is still a draft; set 'status: final' when it is ready to publish",
+        "1 problem in 1 file; 3 forms and 1 campaign checked.",
     ]

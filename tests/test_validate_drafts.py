@@ -94,8 +94,9 @@ def test_todo_inside_a_final_text_is_caught(forces_copy: Path) -> None:
     form.write_text(form.read_text().replace("reduce\n    risks", "reduce\n    risks (TODO check wording)"))
     result = CliRunner().invoke(app, ["validate", str(form)])
     assert result.exit_code == 1
-    assert result.stdout == (
+    assert result.stderr == (
         f"{form}:10:5: findings.1: TODO left in a final form; fill it in, or set 'status: draft'\n"
+        "1 problem in 1 file; 1 form and 1 campaign checked.\n"
     )
 
 
