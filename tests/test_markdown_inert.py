@@ -286,7 +286,7 @@ VALUE = (
 )
 
 
-@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     findings=st.lists(VALUE, min_size=1, max_size=3),
     after=st.lists(VALUE, max_size=2),
@@ -308,6 +308,45 @@ def test_fuzzed_form_text_never_changes_the_structure_and_reads_as_written(
     # Each finding reads as written, its straight quotes set as typographic ones (and *italics* without stars).
     assert read == [_folded(Inline.parse(value.strip()).text) for value in findings]
     assert [normalise(text.replace("*", "")) for text in read] == [normalise(v.replace("*", "")) for v in findings]
+
+
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    organisation=VALUE,
+    subject=VALUE,
+    national_report=VALUE,
+    background=st.lists(VALUE, min_size=1, max_size=2),
+    revisit=VALUE,
+    notes=st.lists(VALUE, min_size=1, max_size=3),
+    closing=st.lists(VALUE, min_size=1, max_size=2),
+)
+def test_fuzzed_campaign_text_never_changes_the_structure_and_reads_as_written(
+    tmp_path_factory: pytest.TempPathFactory,
+    organisation: str,
+    subject: str,
+    national_report: str,
+    background: list[str],
+    revisit: str,
+    notes: list[str],
+    closing: list[str],
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    campaign = campaign_copy(
+        folder,
+        organisation=organisation,
+        subject=subject,
+        national_report=national_report,
+        background=background,
+        revisit=revisit,
+        notes_to_editors=notes,
+        quote_closing=closing,
+    )
+    release, markdown = build_markdown(folder, campaign)
+    parsed = assert_inert(release, markdown)
+    start = parsed.texts.index("Notes to editors") + 1
+    read = parsed.texts[start : start + len(notes)]
+    assert read == [_folded(Inline.parse(value.strip()).text) for value in notes]
+    assert [normalise(text.replace("*", "")) for text in read] == [normalise(v.replace("*", "")) for v in notes]
 
 
 # --- The same rule for links in every format -----------------------------------------------

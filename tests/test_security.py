@@ -44,6 +44,7 @@ HOSTILE = {
     "css": "</style><style>* { display: none }</style> body { color: red; background: url(file:///etc/passwd) }",
     "jinja": "{{ 7*7 }} {% if true %}yes{% endif %} {# hidden #} {{ ''.__class__.__mro__ }}",
     "markdown": "# not a heading\n[link](javascript:alert(1)) <b>bold</b> | table | `code`",
+    "links": "https://a.example)![i](http://127.0.0.1:9/p) x)[x](javascript:alert(1) ~~~ ~~s~~ a@b.example",
     "long": ("A very long finding. " * 140 + LONG_WORD)[:5000],
 }
 
@@ -71,15 +72,23 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
+        self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        self.urls += [value or "" for name, value in attrs if name in ("href", "src")]
 
 
 def _tags(html: str) -> list[str]:
     parser = _Tags()
     parser.feed(html)
     return parser.tags
+
+
+def _urls(html: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.urls
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +142,11 @@ def test_hostile_text_adds_no_element_to_the_html_or_the_markdown(hostile_output
     extra_items = len(HOSTILE)
     assert _tags(hostile).count("li") == _tags(clean).count("li") + extra_items
     assert sorted(set(_tags(hostile))) == sorted(set(_tags(clean)))  # no script, img, style, link …
-    markdown_tags = set(_tags(MarkdownIt("commonmark").render(hostile_outputs[Format.MD].decode())))
-    assert markdown_tags <= {"p", "em", "a", "h1", "h2", "ul", "ol", "li", "blockquote", "strong"}
+    markdown_html = MarkdownIt("gfm-like").render(hostile_outputs[Format.MD].decode())
+    assert set(_tags(markdown_html)) <= {"p", "em", "a", "h1", "h2", "ul", "ol", "li", "blockquote", "strong"}
+    hmic, links = "http://www.hmic.gov.uk", ["https://a.example", "http://127.0.0.1:9/p"]
+    for html in (hostile, markdown_html):  # the finding, the full report, two notes to editors
+        assert _urls(html) == [*links, hmic, hmic, hmic]
 
 
 def test_hostile_text_adds_no_run_or_paragraph_to_the_word_document(hostile_outputs: dict[Format, bytes]) -> None:

@@ -128,7 +128,8 @@ def _md_punctuation(char: str, *, surely: bool) -> bool:
 
 
 def _md_space(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) == "Zs"
+    """White space to CommonMark: space separators (Zs), tab, line feed, form feed, carriage return."""
+    return char in "\t\n\f\r" or unicodedata.category(char) == "Zs"
 
 
 def _md_can_open(before: str, first: str) -> bool:
