@@ -19,38 +19,29 @@ from typing import Any
 
 import docx
 import pytest
-import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from authoring.build import build
 from authoring.context import Release
 from authoring.inline import Inline
 from authoring.render import Format
-from tests.conftest import FORCES
+from tests.hostile_forms import (
+    HOSTILE,
+    VALUE,
+    build_form,
+    campaign_copy,
+    folded,
+    link_targets,
+    reading_order,
+    text_of,
+)
 from tests.readback import html_document, normalise
 
 GFM = MarkdownIt("gfm-like")
 P, ITEM = "paragraph p", "list_item li"
 INLINE_KINDS = {"text", "em_open", "em_close", "strong_open", "strong_close", "link_open", "link_close"}
-_SPACE = re.compile(r"[ \t\n\r\f\v]+")
-
-#: The two examples of the issue, and a value for each thing Markdown could make of text.
-HOSTILE = {
-    "image": "https://a.example)![i](http://127.0.0.1:9/p)",
-    "script link": "Read this)[x](javascript:alert(1)",
-    "fence": "A finding\n~~~\nthat would fence off the rest of the file",
-    "backtick fence": "```python\ncode\n```",
-    "split list": "One\n\n        indented code\n\n- a new item\n2. a numbered one\n3) another",
-    "inline markup": "~~struck~~ ~one~ **bold** __bold__ _em_ `code` <b>html</b> <!-- c --> <http://a.example>",
-    "entities": "Smith & Jones &amp; Co &#x41; &#65; &copy; &",
-    "blocks": "# heading\n> quote\n---\n===\n+ plus\n| a | b |\n| - | - |\n[ref]: http://a.example\n  \t lead",
-    "addresses": "//evil.example ftp://evil.example/x mailto:a@evil.example a@evil.example evil.example xmpp:a@b.ex",
-    "escapes": "back\\slash\\ \\*not em\\* \\[x\\](y) trailing\\",
-    "hard break": "two spaces  \nand a tab\t\nend",
-}
 
 
 @dataclass(frozen=True)
@@ -71,7 +62,7 @@ def parse(markdown: str) -> Parsed:
     for token in GFM.parse(markdown):
         if token.type == "inline":
             children = token.children or []
-            texts.append(_folded("".join(_visible(child) for child in children)))
+            texts.append(folded("".join(_visible(child) for child in children)))
             kinds.update(child.type for child in children)
             links += [str(child.attrs["href"]) for child in children if child.type == "link_open"]
         elif token.nesting >= 0:
@@ -85,32 +76,11 @@ def _visible(token: Token) -> str:
     return token.content if token.type in ("text", "code_inline", "html_inline", "image") else ""
 
 
-def _folded(text: str) -> str:
-    """Text as a reader sees it: runs of white space are one space."""
-    return _SPACE.sub(" ", text).strip()
-
-
 def expected(release: Release) -> Parsed:
     """What the release's Markdown must parse to: its blocks, texts and links, nothing else."""
-    head: list[Inline | str] = [*(["DRAFT — NOT FOR PUBLICATION"] if release.is_draft else [])]
-    head += [release.embargo] if release.embargo else []
-    inlines: list[Inline | str] = [
-        *head,
-        f"{release.organisation} · Press release, {release.release_date}",
-        release.headline,
-        *release.background,
-        release.revisit,
-        release.findings_intro,
-        *release.findings,
-        *release.after_findings,
-        release.attribution,
-        *release.quote,
-        release.full_report,
-        release.notes_heading,
-        *release.notes,
-    ]
+    head = int(release.is_draft) + int(release.embargo is not None)
     blocks = [
-        *[P] * len(head),
+        *[P] * head,
         P,
         "heading h1",
         *[P] * (len(release.background) + 2),
@@ -124,40 +94,8 @@ def expected(release: Release) -> Parsed:
         "ordered_list ol",
         *[ITEM, P] * len(release.notes),
     ]
-    texts = [_folded(item if isinstance(item, str) else item.text) for item in inlines]
-    links = [
-        span.target for item in inlines if isinstance(item, Inline) for span in item.spans if span.target is not None
-    ]
-    return Parsed(blocks, texts, links, set())
-
-
-class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True  # forms may not use anchors: every value written out in full
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True)
-
-
-def campaign_copy(folder: Path, **changes: Any) -> Path:
-    campaign = yaml.safe_load((FORCES / "campaign.yaml").read_text(encoding="utf-8"))
-    campaign.update(changes)
-    path = folder / "campaign.yaml"
-    path.write_text(_yaml(campaign), encoding="utf-8")
-    return path
-
-
-def build_form(
-    folder: Path, formats: list[Format], campaign: Path | None = None, **fields: Any
-) -> tuple[Release, dict[str, bytes]]:
-    """Build the Thames Valley release with these form fields; read back each file written."""
-    form = {"force": "thames-valley", "status": "final", "grade": "good-progress", "inspector": "zoe-billingham"}
-    form |= {"findings": ["A finding."], "quote": ["A quote."]} | fields
-    path = folder / "thames-valley.yaml"
-    path.write_text(_yaml(form), encoding="utf-8")
-    [built] = build([path], out_dir=folder / "out", formats=formats, campaign=campaign or FORCES / "campaign.yaml")
-    return built.release, {file.suffix: file.read_bytes() for file in built.files}
+    inlines = reading_order(release)
+    return Parsed(blocks, [folded(text_of(item)) for item in inlines], link_targets(inlines), set())
 
 
 def build_markdown(folder: Path, campaign: Path | None = None, **fields: Any) -> tuple[Release, str]:
@@ -271,20 +209,6 @@ def test_italics_that_markdown_cannot_express_stay_plain_but_read_the_same(tmp_p
 
 # --- Fuzzed values --------------------------------------------------------------------------
 
-PIECES = [
-    *"\n\r\t `~*_[]()!<>&#|-+.:/\\\"'=@$%^{}0123456789 ",
-    *["~~", "~~~", "```", "    ", "        ", "\n\n", "1.", "2)", "---", "===", "***", "- ", "+ ", "> ", "# "],
-    *["&amp;", "&#x41;", "&#65;", "&copy;", "<b>", "</p>", "<!--", "<http://a.example>", "[x]", "(y)", "![i](z)"],
-    *["www.", "http://", "https://", "a.example", "javascript:", "a@b.example", "//", ":", "|-|", "[^1]", "[!NOTE]"],
-    *["word", "Thames", "é", "“", "’", "—", "\u00a0", "\u3000", "£", "©", "😀", "x"],
-]
-PIECE = st.sampled_from(PIECES) | st.characters(exclude_categories=["Cc", "Cs", "Zl", "Zp"])
-VALUE = (
-    st.lists(PIECE, min_size=1, max_size=24)
-    .map("".join)
-    .filter(lambda value: bool(value.strip()) and "TODO" not in value)
-)
-
 
 @settings(deadline=None, max_examples=500, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
@@ -306,7 +230,7 @@ def test_fuzzed_form_text_never_changes_the_structure_and_reads_as_written(
     start = parsed.texts.index("In Thames Valley Police, HMIC found:") + 1
     read = parsed.texts[start : start + len(findings)]
     # Each finding reads as written, its straight quotes set as typographic ones (and *italics* without stars).
-    assert read == [_folded(Inline.parse(value.strip()).text) for value in findings]
+    assert read == [folded(Inline.parse(value.strip()).text) for value in findings]
     assert [normalise(text.replace("*", "")) for text in read] == [normalise(v.replace("*", "")) for v in findings]
 
 
@@ -345,7 +269,7 @@ def test_fuzzed_campaign_text_never_changes_the_structure_and_reads_as_written(
     parsed = assert_inert(release, markdown)
     start = parsed.texts.index("Notes to editors") + 1
     read = parsed.texts[start : start + len(notes)]
-    assert read == [_folded(Inline.parse(value.strip()).text) for value in notes]
+    assert read == [folded(Inline.parse(value.strip()).text) for value in notes]
     assert [normalise(text.replace("*", "")) for text in read] == [normalise(v.replace("*", "")) for v in notes]
 
 

@@ -11,13 +11,18 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import tempfile
 import urllib.request
 from collections.abc import Iterator
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 from weasyprint.urls import FatalURLFetchingError
@@ -31,8 +36,9 @@ from authoring.render.fonts import FACES, font_dir
 from authoring.render.pdf import allowed_roots, asset_root, assets_fetcher, render_pdf
 from authoring.render.text import render_html
 from tests.conftest import FORCES, ROOT
+from tests.hostile_forms import VALUE, build_form, folded, link_targets, reading_order
 from tests.outputs import form_copy, release
-from tests.readback import docx_text, html_text, normalise, pdf_text
+from tests.readback import docx_text, html_document, html_text, normalise, pdf_text
 
 ROOTS = " and ".join(str(root.resolve()) for root in allowed_roots())
 LONG_WORD = "Llanfair" * 250  # 2,000 letters without a space
@@ -156,6 +162,51 @@ def test_hostile_text_adds_no_run_or_paragraph_to_the_word_document(hostile_outp
     assert item.style.name == "List Bullet"
     assert item.text == HOSTILE["word_xml"]
     assert [run.text for run in item.runs if run.text] == [HOSTILE["word_xml"]]  # one run: the XML printed as text
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@cache
+def _plain_twin(findings: int, quote: int) -> tuple[list[str], list[str]]:
+    """The HTML elements and the Word paragraph styles of a release with as many plain values."""
+    folder = Path(tempfile.mkdtemp(prefix="authoring-plain-twin-"))
+    try:
+        _, files = build_form(folder, [Format.HTML, Format.DOCX], findings=["Plain."] * findings, quote=["P."] * quote)
+    finally:
+        shutil.rmtree(folder)
+    document = docx.Document(io.BytesIO(files[".docx"]))
+    return _tags(files[".html"].decode()), [_style(p) for p in document.paragraphs]
+
+
+def _style(paragraph: Any) -> str:
+    return str(paragraph.style.name) if paragraph.style is not None else ""
+
+
+@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(findings=st.lists(VALUE, min_size=1, max_size=3), quote=st.lists(VALUE, min_size=1, max_size=2))
+def test_fuzzed_form_text_adds_no_element_link_or_paragraph_to_the_html_or_the_word_document(
+    tmp_path_factory: pytest.TempPathFactory, findings: list[str], quote: list[str]
+) -> None:
+    release, files = build_form(
+        tmp_path_factory.mktemp("fuzz"), [Format.HTML, Format.DOCX], findings=findings, quote=quote
+    )
+    plain_tags, plain_styles = _plain_twin(len(findings), len(quote))
+    targets = link_targets(reading_order(release))
+    written = [normalise(folded(item.text)) for item in release.findings]
+
+    html = files[".html"].decode()
+    assert [tag for tag in _tags(html) if tag not in ("a", "em")] == [t for t in plain_tags if t not in ("a", "em")]
+    assert _urls(html) == targets
+    assert html_document(files[".html"]).by_tag["li"][: len(findings)] == written
+
+    document = docx.Document(io.BytesIO(files[".docx"]))
+    assert [_style(p) for p in document.paragraphs] == plain_styles
+    hyperlinks = document.element.body.iter(f"{W}hyperlink")
+    assert [document.part.rels[link.get(R_ID)].target_ref for link in hyperlinks] == targets
+    items = [normalise(p.text) for p in document.paragraphs if _style(p) == "List Bullet"]
+    assert items[: len(findings)] == written
 
 
 def test_a_value_over_the_length_limit_is_refused_with_a_clear_message(tmp_path: Path) -> None:
