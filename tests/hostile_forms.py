@@ -53,6 +53,9 @@ VALUE = (
     .map("".join)
     .filter(lambda value: bool(value.strip()) and "TODO" not in value)
 )
+#: A paragraph of a quote: more than quotation marks, which the quote's own marks replace
+#: (a paragraph of nothing but quotation marks is left empty, and prints as nothing).
+QUOTE_VALUE = VALUE.filter(lambda value: bool(value.strip().strip('“”"').strip()))
 
 
 class _Dumper(yaml.SafeDumper):

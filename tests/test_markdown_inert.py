@@ -29,6 +29,7 @@ from authoring.inline import Inline
 from authoring.render import Format
 from tests.hostile_forms import (
     HOSTILE,
+    QUOTE_VALUE,
     VALUE,
     build_form,
     campaign_copy,
@@ -214,7 +215,7 @@ def test_italics_that_markdown_cannot_express_stay_plain_but_read_the_same(tmp_p
 @given(
     findings=st.lists(VALUE, min_size=1, max_size=3),
     after=st.lists(VALUE, max_size=2),
-    quote=st.lists(VALUE, min_size=1, max_size=2),
+    quote=st.lists(QUOTE_VALUE, min_size=1, max_size=2),
     extra=st.none() | VALUE,
 )
 @example(findings=list(HOSTILE.values()), after=[], quote=["x"], extra=None)
@@ -242,7 +243,7 @@ def test_fuzzed_form_text_never_changes_the_structure_and_reads_as_written(
     background=st.lists(VALUE, min_size=1, max_size=2),
     revisit=VALUE,
     notes=st.lists(VALUE, min_size=1, max_size=3),
-    closing=st.lists(VALUE, min_size=1, max_size=2),
+    closing=st.lists(QUOTE_VALUE, min_size=1, max_size=2),
 )
 def test_fuzzed_campaign_text_never_changes_the_structure_and_reads_as_written(
     tmp_path_factory: pytest.TempPathFactory,

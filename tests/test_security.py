@@ -36,7 +36,7 @@ from authoring.render.fonts import FACES, font_dir
 from authoring.render.pdf import allowed_roots, asset_root, assets_fetcher, render_pdf
 from authoring.render.text import render_html
 from tests.conftest import FORCES, ROOT
-from tests.hostile_forms import VALUE, build_form, folded, link_targets, reading_order
+from tests.hostile_forms import QUOTE_VALUE, VALUE, build_form, folded, link_targets, reading_order
 from tests.outputs import form_copy, release
 from tests.readback import docx_text, html_document, html_text, normalise, pdf_text
 
@@ -185,7 +185,7 @@ def _style(paragraph: Any) -> str:
 
 
 @settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(findings=st.lists(VALUE, min_size=1, max_size=3), quote=st.lists(VALUE, min_size=1, max_size=2))
+@given(findings=st.lists(VALUE, min_size=1, max_size=3), quote=st.lists(QUOTE_VALUE, min_size=1, max_size=2))
 def test_fuzzed_form_text_adds_no_element_link_or_paragraph_to_the_html_or_the_word_document(
     tmp_path_factory: pytest.TempPathFactory, findings: list[str], quote: list[str]
 ) -> None:
