@@ -109,7 +109,7 @@ def _parse(source: str) -> tuple[Span, ...]:
             if url is None:
                 start = match.start() + 1
                 continue
-            token, span = url, Span(url, href=url if "://" in url else f"http://{url}")
+            token, span = url, Span(url, href=url if url.startswith(("http://", "https://")) else f"http://{url}")
         if match.start() > position:
             spans.append(Span(smarten(source[position : match.start()])))
         spans.append(span)

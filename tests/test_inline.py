@@ -86,3 +86,9 @@ def test_text_that_only_looks_like_an_address_stays_text() -> None:
 def test_a_link_target_is_a_percent_encoded_web_address_or_nothing(href: str, target: str | None) -> None:
     assert link_target(href) == target
     assert Span("text", href=href).target == target
+
+
+def test_an_address_that_starts_with_www_is_linked_over_http_whatever_follows() -> None:
+    assert Inline.parse("www.a.example/?u=https://b.example").spans == (
+        Span("www.a.example/?u=https://b.example", href="http://www.a.example/?u=https://b.example"),
+    )

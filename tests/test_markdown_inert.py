@@ -220,6 +220,7 @@ def test_italics_that_markdown_cannot_express_stay_plain_but_read_the_same(tmp_p
 )
 @example(findings=list(HOSTILE.values()), after=[], quote=["x"], extra=None)
 @example(findings=["word*(x)*"], after=["a*b*c"], quote=["*x* y"], extra="(*a*)")
+@example(findings=["x"], after=[], quote=["0www.http://"], extra=None)  # a link span next to an italic one
 def test_fuzzed_form_text_never_changes_the_structure_and_reads_as_written(
     tmp_path_factory: pytest.TempPathFactory, findings: list[str], after: list[str], quote: list[str], extra: str | None
 ) -> None:

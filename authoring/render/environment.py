@@ -86,10 +86,10 @@ def inline_md(value: Inline) -> Markup:
     Italics are written only where CommonMark's flanking rules make ``*`` emphasis there;
     elsewhere (``word*(aside)*``, which no Markdown can italicise) the words stay plain.
     """
-    spans = value.spans
+    spans = _md_runs(value.spans)
     out = ""
     for index, span in enumerate(spans):
-        target = span.target
+        target = span.href
         body = md_escape(span.text, in_link=target is not None)
         core = body.strip()
         lead, trail = body[: len(body) - len(body.lstrip())], body[len(body.rstrip()) :]
@@ -107,6 +107,18 @@ def inline_md(value: Inline) -> Markup:
     return Markup(out)
 
 
+def _md_runs(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The spans as Markdown writes them: ``href`` is the link target, or ``None`` if the span
+    is no link; neighbours that are written alike are joined, so no ``**`` falls between them."""
+    runs: list[Span] = []
+    for span in spans:
+        if runs and (runs[-1].italic, runs[-1].href) == (span.italic, span.target):
+            runs[-1] = Span(runs[-1].text + span.text, span.italic, span.target)
+        else:
+            runs.append(Span(span.text, span.italic, span.target))
+    return tuple(runs)
+
+
 def _md_destination(target: str) -> str:
     """A link target (already percent-encoded) as a Markdown link destination: no entities."""
     return target.replace("&", "\\&")
@@ -116,7 +128,7 @@ def _md_first_char(rest: tuple[Span, ...]) -> str:
     """The first character the Markdown of ``rest`` starts with (a space at the end of the line)."""
     if not rest:
         return " "
-    if rest[0].target:
+    if rest[0].href:
         return "["
     return md_escape(rest[0].text)[:1] or " "
 
