@@ -12,11 +12,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote, urlsplit
 
 _TOKEN = re.compile(
     r"\*(?P<em>[^*\s](?:[^*]*[^*\s])?)\*"  # *italic words*
-    r"|(?P<url>(?:https?://|www\.)[^\s<>\"]*[^\s<>\".,;:!?)\]'’”])"  # a web address, less trailing punctuation
+    r"|(?P<url>(?:https?://|www\.)[^\s<>\"\[\]{}|\\^`]+)"  # a web address (its end is trimmed below)
 )
+#: Characters a web address never ends with: they end the sentence around it.
+_TRAILING = ".,;:!?'’”*_~"
+#: What stands in a link target as it is; everything else is percent-encoded.
+_NOT_URL_SAFE = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#@!$&'*+,;=%]")
+#: The only link targets any format writes: web addresses.
+WEB_SCHEMES = ("http", "https")
 
 
 _OPENS_AFTER = r"(^|[\s(\[{—–-])"
@@ -35,6 +42,29 @@ class Span:
     text: str
     italic: bool = False
     href: str | None = None
+
+    @property
+    def target(self) -> str | None:
+        """Where the span links to, as every format writes it (see :func:`link_target`)."""
+        return link_target(self.href) if self.href else None
+
+
+def link_target(href: str) -> str | None:
+    """``href`` as a link target: percent-encoded, and only if it is a web address.
+
+    Every character outside the plain URL set (spaces, ``()<>[]``, quotation marks,
+    backslashes, letters beyond ASCII, a ``%`` that starts no escape) is percent-encoded,
+    so no format can read the target as more than an address. Anything but an ``http`` or
+    ``https`` address with a host gives ``None``: the span is then printed as plain text.
+    """
+    target = _NOT_URL_SAFE.sub(lambda match: quote(match[0], safe=""), href)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. a malformed port
+        return None
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return None
+    return target
 
 
 @dataclass(frozen=True)
@@ -70,19 +100,34 @@ class Inline:
 def _parse(source: str) -> tuple[Span, ...]:
     """The spans of ``source`` (cached: a campaign's paragraphs recur in every release)."""
     spans: list[Span] = []
-    position = 0
-    for match in _TOKEN.finditer(source):
+    position = start = 0
+    while (match := _TOKEN.search(source, start)) is not None:
+        if match["em"] is not None:
+            token, span = match[0], Span(smarten(match["em"]), italic=True)
+        else:
+            url = _web_address(match["url"])
+            if url is None:
+                start = match.start() + 1
+                continue
+            token, span = url, Span(url, href=url if url.startswith(("http://", "https://")) else f"http://{url}")
         if match.start() > position:
             spans.append(Span(smarten(source[position : match.start()])))
-        if match.group("em") is not None:
-            spans.append(Span(smarten(match.group("em")), italic=True))
-        else:
-            url = match.group("url")
-            spans.append(Span(url, href=url if "://" in url else f"http://{url}"))
-        position = match.end()
+        spans.append(span)
+        position = start = match.start() + len(token)
     if position < len(source):
         spans.append(Span(smarten(source[position:])))
-    return tuple(spans)
+    return _merged(tuple(spans))
+
+
+def _web_address(candidate: str) -> str | None:
+    """The web address that ``candidate`` starts with, less the punctuation of the sentence
+    around it (a closing bracket stays if the address opened one); ``None`` if no host follows."""
+    url = candidate
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    prefix = "www." if candidate.startswith("www.") else candidate[: candidate.index("://") + 3]
+    host = url[len(prefix) :]
+    return url if host[:1].isalnum() else None
 
 
 def _merged(spans: tuple[Span, ...]) -> tuple[Span, ...]:

@@ -1,7 +1,7 @@
 """Read rendered outputs back as a reader would see them: plain text, paragraph by paragraph.
 
 Used by the tests to check what a journalist would actually read in each format, with
-real parsers (python-docx, pypdf, html.parser), not by looking at template source.
+real parsers (python-docx, pypdf, html.parser, markdown-it-py), not by looking at template source.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import docx
 import pypdf
+from markdown_it import MarkdownIt
 
 _SPACE = re.compile(r"\s+")
 
@@ -105,13 +106,7 @@ def html_text(data: bytes) -> str:
     return html_document(data).text
 
 
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_BLOCK = re.compile(r"^\s*(?:#+|>|-|\d+\.)[ \t]*", re.MULTILINE)
-_MD_ESCAPE = re.compile(r"\\([^\w\s])")
-
-
 def markdown_text(data: bytes) -> str:
-    """Markdown as a reader sees it rendered: link texts kept, markup dropped."""
-    source = _MD_LINK.sub(r"\1", data.decode("utf-8"))
-    source = _MD_BLOCK.sub(" ", source).replace("**", "").replace("*", "")
-    return normalise(_MD_ESCAPE.sub(r"\1", source))
+    """Markdown as a reader sees it: rendered by a CommonMark parser, then read as HTML."""
+    html = MarkdownIt("commonmark").render(data.decode("utf-8"))
+    return html_text(f"<body>{html}</body>".encode())

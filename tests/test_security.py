@@ -11,13 +11,18 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import tempfile
 import urllib.request
 from collections.abc import Iterator
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 from weasyprint.urls import FatalURLFetchingError
@@ -31,8 +36,9 @@ from authoring.render.fonts import FACES, font_dir
 from authoring.render.pdf import allowed_roots, asset_root, assets_fetcher, render_pdf
 from authoring.render.text import render_html
 from tests.conftest import FORCES, ROOT
+from tests.hostile_forms import QUOTE_VALUE, VALUE, build_form, folded, link_targets, reading_order
 from tests.outputs import form_copy, release
-from tests.readback import docx_text, html_text, normalise, pdf_text
+from tests.readback import docx_text, html_document, html_text, normalise, pdf_text
 
 ROOTS = " and ".join(str(root.resolve()) for root in allowed_roots())
 LONG_WORD = "Llanfair" * 250  # 2,000 letters without a space
@@ -44,6 +50,7 @@ HOSTILE = {
     "css": "</style><style>* { display: none }</style> body { color: red; background: url(file:///etc/passwd) }",
     "jinja": "{{ 7*7 }} {% if true %}yes{% endif %} {# hidden #} {{ ''.__class__.__mro__ }}",
     "markdown": "# not a heading\n[link](javascript:alert(1)) <b>bold</b> | table | `code`",
+    "links": "https://a.example)![i](http://127.0.0.1:9/p) x)[x](javascript:alert(1) ~~~ ~~s~~ a@b.example",
     "long": ("A very long finding. " * 140 + LONG_WORD)[:5000],
 }
 
@@ -71,15 +78,23 @@ class _Tags(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.tags: list[str] = []
+        self.urls: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append(tag)
+        self.urls += [value or "" for name, value in attrs if name in ("href", "src")]
 
 
 def _tags(html: str) -> list[str]:
     parser = _Tags()
     parser.feed(html)
     return parser.tags
+
+
+def _urls(html: str) -> list[str]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.urls
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +148,11 @@ def test_hostile_text_adds_no_element_to_the_html_or_the_markdown(hostile_output
     extra_items = len(HOSTILE)
     assert _tags(hostile).count("li") == _tags(clean).count("li") + extra_items
     assert sorted(set(_tags(hostile))) == sorted(set(_tags(clean)))  # no script, img, style, link …
-    markdown_tags = set(_tags(MarkdownIt("commonmark").render(hostile_outputs[Format.MD].decode())))
-    assert markdown_tags <= {"p", "em", "a", "h1", "h2", "ul", "ol", "li", "blockquote", "strong"}
+    markdown_html = MarkdownIt("gfm-like").render(hostile_outputs[Format.MD].decode())
+    assert set(_tags(markdown_html)) <= {"p", "em", "a", "h1", "h2", "ul", "ol", "li", "blockquote", "strong"}
+    hmic, links = "http://www.hmic.gov.uk", ["https://a.example", "http://127.0.0.1:9/p"]
+    for html in (hostile, markdown_html):  # the finding, the full report, two notes to editors
+        assert _urls(html) == [*links, hmic, hmic, hmic]
 
 
 def test_hostile_text_adds_no_run_or_paragraph_to_the_word_document(hostile_outputs: dict[Format, bytes]) -> None:
@@ -144,6 +162,51 @@ def test_hostile_text_adds_no_run_or_paragraph_to_the_word_document(hostile_outp
     assert item.style.name == "List Bullet"
     assert item.text == HOSTILE["word_xml"]
     assert [run.text for run in item.runs if run.text] == [HOSTILE["word_xml"]]  # one run: the XML printed as text
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+@cache
+def _plain_twin(findings: int, quote: int) -> tuple[list[str], list[str]]:
+    """The HTML elements and the Word paragraph styles of a release with as many plain values."""
+    folder = Path(tempfile.mkdtemp(prefix="authoring-plain-twin-"))
+    try:
+        _, files = build_form(folder, [Format.HTML, Format.DOCX], findings=["Plain."] * findings, quote=["P."] * quote)
+    finally:
+        shutil.rmtree(folder)
+    document = docx.Document(io.BytesIO(files[".docx"]))
+    return _tags(files[".html"].decode()), [_style(p) for p in document.paragraphs]
+
+
+def _style(paragraph: Any) -> str:
+    return str(paragraph.style.name) if paragraph.style is not None else ""
+
+
+@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(findings=st.lists(VALUE, min_size=1, max_size=3), quote=st.lists(QUOTE_VALUE, min_size=1, max_size=2))
+def test_fuzzed_form_text_adds_no_element_link_or_paragraph_to_the_html_or_the_word_document(
+    tmp_path_factory: pytest.TempPathFactory, findings: list[str], quote: list[str]
+) -> None:
+    release, files = build_form(
+        tmp_path_factory.mktemp("fuzz"), [Format.HTML, Format.DOCX], findings=findings, quote=quote
+    )
+    plain_tags, plain_styles = _plain_twin(len(findings), len(quote))
+    targets = link_targets(reading_order(release))
+    written = [normalise(folded(item.text)) for item in release.findings]
+
+    html = files[".html"].decode()
+    assert [tag for tag in _tags(html) if tag not in ("a", "em")] == [t for t in plain_tags if t not in ("a", "em")]
+    assert _urls(html) == targets
+    assert html_document(files[".html"]).by_tag["li"][: len(findings)] == written
+
+    document = docx.Document(io.BytesIO(files[".docx"]))
+    assert [_style(p) for p in document.paragraphs] == plain_styles
+    hyperlinks = document.element.body.iter(f"{W}hyperlink")
+    assert [document.part.rels[link.get(R_ID)].target_ref for link in hyperlinks] == targets
+    items = [normalise(p.text) for p in document.paragraphs if _style(p) == "List Bullet"]
+    assert items[: len(findings)] == written
 
 
 def test_a_value_over_the_length_limit_is_refused_with_a_clear_message(tmp_path: Path) -> None:

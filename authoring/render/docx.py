@@ -67,8 +67,8 @@ def _runs(context: Context, value: Inline) -> Any:
     text = RichText()
     for span in value.spans:
         link: dict[str, Any] = {}
-        if span.href:
-            link = {"url_id": link_id(span.href), "color": LINK_COLOUR, "underline": True}
+        if span.target:
+            link = {"url_id": link_id(span.target), "color": LINK_COLOUR, "underline": True}
         text.add(span.text, italic=span.italic, **link)
     return text
 

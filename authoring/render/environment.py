@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import string
+import unicodedata
 from collections.abc import Callable, MutableMapping
 from functools import cache
 from pathlib import Path
@@ -18,7 +20,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from authoring.exceptions import TemplateProblemError
-from authoring.inline import Inline
+from authoring.inline import Inline, Span
 
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # inside a built wheel
 _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"  # in a checkout
@@ -42,39 +44,114 @@ def templates_dir() -> Path:
 
 
 def inline_html(value: Inline) -> Markup:
-    """Inline text as HTML: every span escaped, italics as <em>, links as <a>."""
+    """Inline text as HTML: every span escaped, italics as <em>, web addresses as <a>."""
     parts = []
     for span in value.spans:
         html = escape(span.text)
         if span.italic:
             html = Markup("<em>{}</em>").format(html)
-        if span.href:
-            html = Markup('<a href="{}">{}</a>').format(span.href, html)
+        if span.target:
+            html = Markup('<a href="{}">{}</a>').format(span.target, html)
         parts.append(html)
     return Markup("").join(parts)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-_MD_LINE_START = re.compile(r"^(\s*)(\d+)([.)])|^(\s*)([-+>=])", re.MULTILINE)
+# --- Markdown ----------------------------------------------------------------------------
+#
+# A value is one line of inline text in the block the template gives it, and stays so in
+# CommonMark and GFM: line breaks fold into spaces (so no value adds or ends a block),
+# what a line could start a block with is escaped, and every character that means
+# something inline is backslash-escaped. Left as they are: ``( ) . : /`` and the like, which
+# mean nothing once the brackets are escaped; except where they could make a bare address
+# (``//``, ``name.org``) that GFM or a linkifier would turn into a link.
+
+_MD_SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_MD_INLINE = r"[\\`*_\[\]<>!|~#$@]|&(?=[A-Za-z0-9#])"  # escaped everywhere
+_MD_BARE_ADDRESS = r"|(?<=/)/|(?<=\w)\.(?=[^\W\d_])"  # escaped outside links: '//', 'name.org'
+_MD_SPECIAL = re.compile(_MD_INLINE + _MD_BARE_ADDRESS)
+_MD_SPECIAL_IN_LINK = re.compile(_MD_INLINE)
+_MD_BLOCK_START = re.compile(r"^( ?)(?:(\d+)(?=[.)])|(?=[-+=]))")  # list items, setext underlines
 
 
-def md_escape(text: str) -> str:
-    """Escape text so Markdown shows it literally (and no HTML gets through)."""
-    text = _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
-    return _MD_LINE_START.sub(lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] else f"{m[4]}\\{m[5]}", text)
+def md_escape(text: str, *, in_link: bool = False) -> str:
+    """Escape ``text`` so CommonMark and GFM show it literally, on one line, in any block."""
+    text = _MD_SPACE.sub(" ", text)
+    text = (_MD_SPECIAL_IN_LINK if in_link else _MD_SPECIAL).sub(r"\\\g<0>", text)
+    return _MD_BLOCK_START.sub(lambda match: f"{match[0]}\\", text, count=1)
 
 
 def inline_md(value: Inline) -> Markup:
-    """Inline text as Markdown (Markup marks it as already escaped)."""
-    parts = []
-    for span in value.spans:
-        text = md_escape(span.text)
-        if span.italic:
-            text = f"*{text}*"
-        if span.href:
-            text = f"[{text}]({span.href})"
-        parts.append(text)
-    return Markup("".join(parts))
+    """Inline text as Markdown: escaped, italics as ``*…*``, web addresses as ``[text](target)``.
+
+    Italics are written only where CommonMark's flanking rules make ``*`` emphasis there;
+    elsewhere (``word*(aside)*``, which no Markdown can italicise) the words stay plain.
+    """
+    spans = _md_runs(value.spans)
+    out = ""
+    for index, span in enumerate(spans):
+        target = span.href
+        body = md_escape(span.text, in_link=target is not None)
+        core = body.strip()
+        lead, trail = body[: len(body) - len(body.lstrip())], body[len(body.rstrip()) :]
+        if span.italic and core:
+            if target:
+                core = f"*{core}*"
+            else:
+                before = (out + lead)[-1:] or " "
+                after = trail[:1] or _md_first_char(spans[index + 1 :])
+                if _md_can_open(before, core[0]) and _md_can_close(core[-1], after):
+                    core = f"*{core}*"
+        if target:
+            core = f"[{core}]({_md_destination(target)})"
+        out += lead + core + trail
+    return Markup(out)
+
+
+def _md_runs(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The spans as Markdown writes them: ``href`` is the link target, or ``None`` if the span
+    is no link; neighbours that are written alike are joined, so no ``**`` falls between them."""
+    runs: list[Span] = []
+    for span in spans:
+        if runs and (runs[-1].italic, runs[-1].href) == (span.italic, span.target):
+            runs[-1] = Span(runs[-1].text + span.text, span.italic, span.target)
+        else:
+            runs.append(Span(span.text, span.italic, span.target))
+    return tuple(runs)
+
+
+def _md_destination(target: str) -> str:
+    """A link target (already percent-encoded) as a Markdown link destination: no entities."""
+    return target.replace("&", "\\&")
+
+
+def _md_first_char(rest: tuple[Span, ...]) -> str:
+    """The first character the Markdown of ``rest`` starts with (a space at the end of the line)."""
+    if not rest:
+        return " "
+    if rest[0].href:
+        return "["
+    return md_escape(rest[0].text)[:1] or " "
+
+
+def _md_punctuation(char: str, *, surely: bool) -> bool:
+    """Punctuation to CommonMark: Unicode punctuation (P), and to newer parsers symbols (S) too."""
+    category = unicodedata.category(char)
+    return char in string.punctuation or category.startswith("P") or (not surely and category.startswith("S"))
+
+
+def _md_space(char: str) -> bool:
+    """White space to CommonMark: space separators (Zs), tab, line feed, form feed, carriage return."""
+    return char in "\t\n\f\r" or unicodedata.category(char) == "Zs"
+
+
+def _md_can_open(before: str, first: str) -> bool:
+    """A ``*`` between ``before`` and ``first`` opens emphasis (is left-flanking) in every parser."""
+    return not _md_punctuation(first, surely=False) or _md_space(before) or _md_punctuation(before, surely=True)
+
+
+def _md_can_close(last: str, after: str) -> bool:
+    """A ``*`` between ``last`` and ``after`` closes emphasis (is right-flanking) in every parser."""
+    return not _md_punctuation(last, surely=False) or _md_space(after) or _md_punctuation(after, surely=True)
 
 
 def _md_finalize(value: Any) -> Any:
