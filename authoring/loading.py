@@ -32,7 +32,12 @@ _KEY_PATTERN = get_args(Key)[1].pattern
 
 def load_campaign(path: Path) -> Campaign:
     """Load and validate a campaign file."""
-    return _validate(load_yaml(path), Campaign)
+    return validate_campaign(load_yaml(path))
+
+
+def validate_campaign(document: SourceDocument) -> Campaign:
+    """Validate a campaign file already read (see :func:`load_campaign`)."""
+    return _validate(document, Campaign)
 
 
 def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
