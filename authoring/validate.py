@@ -216,7 +216,7 @@ def one_form_per_force(checks: Iterable[FormCheck]) -> list[FormCheck]:
                 )
                 added.append(Problem(check.path, line, column, "force", message))
             stem = check.path.stem
-            if stem != check.force and stem in registry:
+            if stem != check.force and stem in registry and check.force in registry:
                 message = (
                     f"the file is named after '{stem}' but is the form of '{check.force}'; "
                     "rename the file, or correct 'force'"

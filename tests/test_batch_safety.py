@@ -35,10 +35,15 @@ def test_a_write_failing_half_way_keeps_the_previous_files(forces_copy: Path, mo
     result = batch("--jobs", "1")
 
     assert result.exit_code == 1
-    assert result.stderr.strip() == (
+    problem = (
         "forces/bedfordshire.yaml: cannot write to output/bedfordshire: No space left on device; "
         "its previous files are unchanged"
     )
+    assert result.stderr.splitlines() == [
+        f"[1/1] failed {problem}",
+        problem,
+        "Failed (their older files, if any, are kept): forces/bedfordshire.yaml",
+    ]
     assert summary_row(result)[:3] == ["0", "2", "1"]
     assert release_files("bedfordshire") == older
     assert sorted(path.name for path in (OUT / "bedfordshire").iterdir()) == sorted(
