@@ -26,7 +26,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -93,6 +93,8 @@ class Plan:
     """Each valid release's files (every format, relative to the output folder), by form key."""
     keys: frozenset[str] = frozenset()
     """The keys of every form found, valid or not."""
+    obsolete: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
+    """The files the manifest lists for a valid release under a name it no longer has, by form key."""
 
     @property
     def total(self) -> int:
@@ -232,6 +234,7 @@ def make_plan(
     jobs: list[Job] = []
     unchanged: list[Outcome] = []
     current: dict[str, dict[Format, str]] = {}
+    obsolete: dict[str, tuple[FileRecord, ...]] = {}
     for form, key, release, hash_, inputs in valid:
         claimants = claims[_stem(release, out_dir)]
         if len(claimants) > 1:  # forms of different campaigns, one file name: build none of them
@@ -243,6 +246,8 @@ def make_plan(
             fmt: path.relative_to(out_dir).as_posix()
             for fmt, path in output_paths(release, out_dir, ALL_FORMATS).items()
         }
+        known = manifest.releases.get(key)
+        obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
         paths = output_paths(release, out_dir, formats)
         entry = None if force else manifest.releases.get(key)
         stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
@@ -254,7 +259,7 @@ def make_plan(
         entry.inputs = inputs
         unchanged.append(Outcome(form, Status.UNCHANGED, release.force.slug, tuple(paths.values())))
     keys = frozenset(form_key(form, out_dir) for form in forms)
-    return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys)
+    return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete)
 
 
 def remove_obsolete(
@@ -272,12 +277,12 @@ def remove_obsolete(
     candidates: list[FileRecord] = []
     done = {form_key(outcome.form, out_dir) for outcome in outcomes if outcome.status is not Status.FAILED}
     for key in done:
+        candidates.extend(plan.obsolete.get(key, ()))
         entry, now = manifest.releases.get(key), plan.current.get(key, {})
-        if entry is None:
-            continue
-        for fmt, record in list(entry.files.items()):
-            if fmt in now and record.path != now[fmt]:
-                candidates.append(entry.files.pop(fmt))
+        if entry is not None:
+            entry.files = {
+                fmt: record for fmt, record in entry.files.items() if now.get(fmt, record.path) == record.path
+            }
     batched = {Path(form_key(folder / "form.yaml", out_dir)).parent.as_posix() for folder in folders}
     for key in [key for key in manifest.releases if key not in plan.keys and Path(key).parent.as_posix() in batched]:
         candidates.extend(manifest.releases.pop(key).files.values())
@@ -285,7 +290,7 @@ def remove_obsolete(
     wanted |= {record.path for entry in manifest.releases.values() for record in entry.files.values()}
     removed: list[Path] = []
     kept: list[Path] = []
-    for record in candidates:
+    for record in {record.path: record for record in candidates}.values():
         path = out_dir / record.path
         if record.path in wanted or not os.path.lexists(path):
             continue
