@@ -179,9 +179,11 @@ def run_batch(
                     outcomes.append(outcome)
                     if observer:
                         observer.finished(outcome)
-            removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)
-        finally:
-            manifest_path = _write_manifest(manifest, out_dir)
+        finally:  # also when interrupted: what was built so far is tidied and recorded
+            try:
+                removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)
+            finally:
+                manifest_path = _write_manifest(manifest, out_dir)
     return BatchReport(
         outcomes=tuple(sorted(outcomes, key=lambda outcome: str(outcome.form))),
         seconds=time.perf_counter() - started,
