@@ -19,6 +19,7 @@ from authoring.lock import output_lock
 from authoring.output import write_release
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.docx import render_docx
+from authoring.render.environment import templates_dir
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html, render_markdown
 from authoring.validate import validate
@@ -101,9 +102,11 @@ def build(
     (:func:`authoring.output.write_release`), under the output folder's lock so that a
     batch never writes the same folder at the same time.
     Raises :class:`OutputWriteError` if a release's files cannot be written (those
-    already written stay; that release's previous files are unchanged), and
-    :class:`OutputLockedError` if a batch is writing to ``out_dir``.
+    already written stay; that release's previous files are unchanged),
+    :class:`OutputLockedError` if a batch is writing to ``out_dir``, and
+    :class:`UsageError` if ``$AUTHORING_TEMPLATES`` names no folder.
     """
+    templates_dir()  # a templates folder that is not there is a usage mistake, found before anything else
     releases = load_releases(forms, campaign=campaign)
     rendered = [(form, release, render(release, formats)) for form, release in releases]
     built: list[Built] = []

@@ -156,7 +156,7 @@ def test_a_save_during_a_batch_is_built_by_the_next_batch(forces_copy: Path, mon
     saved = []
 
     def save_while_validating(document: SourceDocument, campaign: Campaign | None) -> ReleaseForm:
-        if document.path.name == form.name and not saved:  # the press officer saves again, just after the batch read the file
+        if document.path.name == form.name and not saved:  # saved again, just after the batch read it
             edit(form, "applications: 55", "applications: 56")
             saved.append(True)
         return real_validate_form(document, campaign)
