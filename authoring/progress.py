@@ -2,7 +2,7 @@
 
 On a terminal: a progress bar (rich) on stderr. Otherwise, as in CI logs: one plain line
 per release. Either way, each release built is a line on stdout saying why it was rebuilt
-("form changed"), and each failure a line on stderr. Then every problem, on stderr; a
+("form changed"; on a terminal, once the bar is done), and each failure a line on stderr. Then every problem, on stderr; a
 summary table, where the files are, and the files removed, on stdout.
 """
 
@@ -25,11 +25,13 @@ def batch_observer(stdout: Console, stderr: Console) -> Iterator[BatchObserver]:
     if not stderr.is_terminal:
         yield PlainLines(stdout, stderr)
         return
-    bar = ProgressBar(stdout, stderr)
+    bar = ProgressBar(stderr)
     try:
         yield bar
     finally:
         bar.progress.stop()
+        for line in bar.built:  # once the bar is gone, so the lines stay whole
+            stdout.print(line, markup=False, soft_wrap=True)
 
 
 class PlainLines:
@@ -58,9 +60,10 @@ class ProgressBar:
     workers after this starts, and forking a process that runs threads is unsafe.
     """
 
-    def __init__(self, results: Console, console: Console) -> None:
-        self.results = results
+    def __init__(self, console: Console) -> None:
         self.console = console
+        self.built: list[str] = []
+        """A line per release built, shown (on stdout) when the bar is done."""
         self.progress = Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -81,8 +84,10 @@ class ProgressBar:
             self.progress.refresh()
 
     def finished(self, outcome: Outcome) -> None:
-        console = self.progress.console if outcome.status is Status.FAILED else self.results
-        console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
+        if outcome.status is Status.FAILED:
+            self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
+        else:
+            self.built.append(_outcome_line(outcome))
         self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name, refresh=True)
 
 
