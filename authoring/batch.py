@@ -294,8 +294,8 @@ def remove_obsolete(
     kept: list[Path] = []
     for record in {record.path: record for record in candidates}.values():
         path = out_dir / record.path
-        if record.path in wanted or not os.path.lexists(path):
-            continue
+        if not record.is_in_place or record.path in wanted or not os.path.lexists(path):
+            continue  # a record pointing elsewhere (an edited manifest) is never followed
         if not record.is_intact(out_dir):
             kept.append(path)
             continue

@@ -80,8 +80,20 @@ class FileRecord:
             return False
         return self.is_intact(out_dir)
 
+    @property
+    def is_in_place(self) -> bool:
+        """Whether the path is one the toolkit writes: ``<force>/<file>``, nothing hidden, no ``..``.
+
+        A manifest in a shared folder may have been edited; a record that points anywhere
+        else is never trusted (never read, never deleted).
+        """
+        parts = self.path.split("/")
+        return len(parts) == 2 and all(part and not part.startswith(".") and "\\" not in part for part in parts)
+
     def is_intact(self, out_dir: Path) -> bool:
         """Whether the file is still a regular file with the recorded size and SHA-256 (links are not followed)."""
+        if not self.is_in_place or (out_dir / self.path).parent.is_symlink():
+            return False
         try:
             data = read_regular(out_dir / self.path, limit=self.size)
         except UnreadableFileError:

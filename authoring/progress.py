@@ -2,8 +2,9 @@
 
 On a terminal: a progress bar (rich) on stderr. Otherwise, as in CI logs: one plain line
 per release. Either way, each release built is a line on stdout saying why it was rebuilt
-("form changed"; on a terminal, once the bar is done), and each failure a line on stderr. Then every problem, on stderr; a
-summary table, where the files are, and the files removed, on stdout.
+("form changed"; on a terminal, once the bar is done), and each failure a line on stderr.
+Then every problem, on stderr; a summary table, the files removed and where the files
+are, on stdout.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -399,3 +400,26 @@ def test_the_batch_says_why_each_release_was_rebuilt_and_where_the_files_are(for
     ]
     assert built(campaign) == [f"built {slug} (forces/{slug}.yaml): campaign changed" for slug in sorted(STEMS)]
     assert built(widened) == [f"built {slug} (forces/{slug}.yaml): format added" for slug in sorted(STEMS)]
+
+
+def test_an_edited_manifest_cannot_make_a_batch_delete_other_files(forces_copy: Path, tmp_path: Path) -> None:
+    assert batch("-f", "md").exit_code == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not the toolkit's\n")
+    data = manifest()
+    entry = data["releases"]["forces/bedfordshire.yaml"]
+    record = entry["files"]["md"]
+    entry["files"]["md"] = {
+        **record,
+        "path": "../victim.txt",
+        "size": 18,
+        "sha256": hashlib.sha256(b"not the toolkit's\n").hexdigest(),
+    }
+    (OUT / "manifest.json").write_text(json.dumps(data))
+    (forces_copy / "bedfordshire.yaml").unlink()
+
+    result = batch("-f", "md")
+
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "not the toolkit's\n"
+    assert "victim" not in result.output
