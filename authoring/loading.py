@@ -59,8 +59,13 @@ def campaign_for(form_path: Path) -> Path:
 
 
 def form_files(folder: Path) -> list[Path]:
-    """The form files in ``folder``: every ``*.yaml`` but the campaign, sorted."""
-    return sorted(p for p in folder.glob("*.yaml") if p.name != CAMPAIGN_FILE)
+    """The form files in ``folder``: every ``*.yaml`` but the campaign and hidden files, sorted.
+
+    Hidden files are editors' own (Emacs's lock link ``.#kent.yaml``, a backup
+    ``.kent.yaml``), never forms. Anything else named ``*.yaml`` is listed, even if it is
+    not a regular file, so that reading it reports the problem instead of skipping it.
+    """
+    return sorted(p for p in folder.glob("*.yaml") if p.name != CAMPAIGN_FILE and not p.name.startswith("."))
 
 
 def _validate(

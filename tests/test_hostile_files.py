@@ -282,3 +282,13 @@ def test_output_files_respect_the_umask(umask: int, file_mode: int, folder_mode:
     single = Path("single/thames-valley")
     assert stat.S_IMODE(single.stat().st_mode) == folder_mode
     assert {stat.S_IMODE(path.stat().st_mode) for path in single.iterdir()} == {file_mode}
+
+
+@pytest.mark.usefixtures("forces_copy")
+def test_an_editors_hidden_lock_link_is_not_a_form() -> None:
+    Path("forces/.#thames-valley.yaml").symlink_to("press-officer@desk.4242:1700000000")  # what Emacs leaves
+
+    result = runner.invoke(app, ["validate"])
+
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "All valid: 3 forms and 1 campaign checked.\n"
