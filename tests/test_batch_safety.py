@@ -423,3 +423,28 @@ def test_an_edited_manifest_cannot_make_a_batch_delete_other_files(forces_copy: 
     assert result.exit_code == 0, result.output
     assert victim.read_text() == "not the toolkit's\n"
     assert "victim" not in result.output
+
+
+def test_without_an_atomic_exchange_the_set_is_still_swapped_whole(
+    forces_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where renameat2 is missing (not Linux, another file system), the folder is renamed aside, then in."""
+    assert batch("-f", "md,html").exit_code == 0
+    (OUT / "bedfordshire" / "notes.txt").write_text("kept across the swap\n")
+    edit(forces_copy / "bedfordshire.yaml", "applications: 54", "applications: 56")
+
+    def unsupported(first: Path, second: Path) -> None:
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+    monkeypatch.setattr("authoring.output._exchange", unsupported)
+    result = batch("-f", "md,html")
+
+    assert result.exit_code == 0, result.output
+    new = release_files_of("bedfordshire", ("md", "html"))
+    assert all("56 applications" in text for text in new.values())
+    assert (OUT / "bedfordshire" / "notes.txt").read_text() == "kept across the swap\n"
+    assert sorted(path.name for path in OUT.iterdir()) == sorted([".lock", *STEMS, "manifest.json"])
+
+
+def release_files_of(slug: str, extensions: tuple[str, ...]) -> dict[str, str]:
+    return {ext: (OUT / slug / f"{STEMS[slug]}.{ext}").read_text(encoding="utf-8") for ext in extensions}
