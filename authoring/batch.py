@@ -4,11 +4,16 @@
 
 1. lock the output folder, so two batches never interleave (:mod:`authoring.lock`);
 2. read the manifest of what earlier batches built (:mod:`authoring.manifest`);
-3. plan: load and validate every form, each on its own so that one bad form fails
-   alone; hash its inputs (:mod:`authoring.fingerprint`) and find its stale files;
+3. plan: read each form and campaign once, validate those bytes, each form on its own
+   so that one bad form fails alone; hash the same bytes (:mod:`authoring.fingerprint`),
+   find each release's stale files and why they are stale;
 4. render the stale releases in long-lived worker processes (:mod:`authoring.workers`)
-   and write each release's files as they arrive, all of them or none;
-5. write the manifest.
+   and write each release's files as they arrive, the set swapped in as one
+   (:func:`authoring.output.write_release`);
+5. remove the files earlier batches wrote that no release produces any more (a new
+   release date, a removed form) — only files the manifest lists, and only if their
+   bytes are still what was written;
+6. write the manifest.
 
 A release whose inputs have not changed is not rendered at all, and a batch with nothing
 to render starts no worker and never imports WeasyPrint.
@@ -16,10 +21,12 @@ to render starts no worker and never imports WeasyPrint.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
@@ -29,10 +36,11 @@ from authoring.build import DEFAULT_OUT_DIR, output_paths
 from authoring.context import Release, build_release
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, TemplateProblemError
 from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
+from authoring.inputs import safe_resolve
 from authoring.loading import DEFAULT_FORMS_DIR, campaign_for, form_files
 from authoring.lock import output_lock
 from authoring.manifest import Entry, FileRecord, Manifest, form_key
-from authoring.output import write_files
+from authoring.output import recover, write_release
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import templates_dir
 from authoring.validate import check_campaign, check_form, one_form_per_force
@@ -56,6 +64,8 @@ class Outcome:
     force: str | None = None
     files: tuple[Path, ...] = ()
     problems: tuple[Problem, ...] = ()
+    reason: str = ""
+    """Why a built release was rebuilt: e.g. "form changed", "new release"."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,8 @@ class Job:
     input_hash: str
     paths: dict[Format, Path]
     stale: tuple[Format, ...]
+    reason: str
+    inputs: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,12 @@ class Plan:
     jobs: tuple[Job, ...]
     unchanged: tuple[Outcome, ...]
     failed: tuple[Outcome, ...]
+    current: dict[str, dict[Format, str]]
+    """Each valid release's files (every format, relative to the output folder), by form key."""
+    keys: frozenset[str] = frozenset()
+    """The keys of every form found, valid or not."""
+    obsolete: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
+    """The files the manifest lists for a valid release under a name it no longer has, by form key."""
 
     @property
     def total(self) -> int:
@@ -102,6 +120,11 @@ class BatchReport:
     seconds: float
     workers: int
     manifest: Path
+    out_dir: Path
+    removed: tuple[Path, ...] = ()
+    """Files earlier batches wrote that no release produces any more, deleted by this one."""
+    kept: tuple[Path, ...] = ()
+    """Files that would have been deleted, kept because they changed after they were written."""
 
     def of(self, status: Status) -> list[Outcome]:
         """The outcomes with this status."""
@@ -138,7 +161,9 @@ def run_batch(
     if not templates_root.is_dir():
         raise TemplateProblemError(f"templates folder {templates_root} does not exist")
     with output_lock(out_dir) as lock_fd:
+        recover(out_dir)
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
+        manifest.removed, manifest.kept = [], []
         plan = make_plan(
             forms, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates_root, force=force
         )
@@ -154,13 +179,19 @@ def run_batch(
                     outcomes.append(outcome)
                     if observer:
                         observer.finished(outcome)
-        finally:
-            manifest_path = _write_manifest(manifest, out_dir)
+        finally:  # also when interrupted: what was built so far is tidied and recorded
+            try:
+                removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)
+            finally:
+                manifest_path = _write_manifest(manifest, out_dir)
     return BatchReport(
         outcomes=tuple(sorted(outcomes, key=lambda outcome: str(outcome.form))),
         seconds=time.perf_counter() - started,
         workers=workers,
         manifest=manifest_path,
+        out_dir=out_dir,
+        removed=removed,
+        kept=kept,
     )
 
 
@@ -173,16 +204,17 @@ def make_plan(
     templates: Path,
     force: bool = False,
 ) -> Plan:
-    """Validate every form and sort them into jobs, unchanged and failed; note the last two in ``manifest``."""
+    """Validate every form and sort them into jobs, unchanged and failed; note the last two in ``manifest``.
+
+    Each form and campaign is read once: the bytes validated are the bytes hashed, so a
+    save during a batch is either in this build or seen as a change by the next one.
+    """
     toolkit = toolkit_digest()
     templates_digest = tree_digest(templates)
     forms = list(forms)
     campaigns = {path: check_campaign(path) for path in dict.fromkeys(campaign_for(form) for form in forms)}
     checks = one_form_per_force(check_form(form, campaigns[campaign_for(form)].campaign) for form in forms)
-    campaign_bytes = {path: path.read_bytes() for path, check in campaigns.items() if check.ok}  # hashed once each
-    claimed: dict[Path, Path] = {}  # output folder and file stem → the form that claimed it
-    jobs: list[Job] = []
-    unchanged: list[Outcome] = []
+    valid: list[tuple[Path, str, Release, str, dict[str, str]]] = []
     failed: list[Outcome] = []
     for check in checks:
         form, key, campaign = check.path, form_key(check.path, out_dir), campaigns[check.campaign]
@@ -190,25 +222,116 @@ def make_plan(
             failed.append(_fail(manifest, key, form, [*campaign.problems, *check.problems], None))
             continue
         release = build_release(check.form, campaign.campaign)
-        hash_ = input_hash(
-            form=form.read_bytes(), campaign=campaign_bytes[check.campaign], templates=templates_digest, toolkit=toolkit
-        )
-        paths = output_paths(release, out_dir, formats)
-        stem = next(iter(paths.values())).with_suffix("")
-        if stem in claimed:
-            message = f"'{release.force.slug}' is already built from {claimed[stem]}"
-            problem = Problem(form, None, None, "force", message)
-            failed.append(_fail(manifest, key, form, [problem], hash_))
+        inputs = {
+            "form": _sha256(check.source),
+            "campaign": _sha256(campaign.source),
+            "templates": templates_digest,
+            "toolkit": toolkit,
+        }
+        hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
+        valid.append((form, key, release, hash_, inputs))
+    claims: dict[Path, list[Path]] = {}  # output file stem → the forms that would write it
+    for form, _, release, _, _ in valid:
+        claims.setdefault(_stem(release, out_dir), []).append(form)
+    jobs: list[Job] = []
+    unchanged: list[Outcome] = []
+    current: dict[str, dict[Format, str]] = {}
+    obsolete: dict[str, tuple[FileRecord, ...]] = {}
+    for form, key, release, hash_, inputs in valid:
+        claimants = claims[_stem(release, out_dir)]
+        if len(claimants) > 1:  # forms of different campaigns, one file name: build none of them
+            files = ", ".join(str(path) for path in claimants[:-1]) + f" and {claimants[-1]}"
+            message = f"'{release.force.slug}' would be built into the same files from {files}; none of them is built"
+            failed.append(_fail(manifest, key, form, [Problem(form, None, None, "force", message)], hash_))
             continue
-        claimed[stem] = form
+        current[key] = {
+            fmt: path.relative_to(out_dir).as_posix()
+            for fmt, path in output_paths(release, out_dir, ALL_FORMATS).items()
+        }
+        known = manifest.releases.get(key)
+        obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
+        paths = output_paths(release, out_dir, formats)
         entry = None if force else manifest.releases.get(key)
         stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
         if entry is None or stale:
-            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats)))
+            reason = _reason(manifest.releases.get(key), inputs, stale, force=force)
+            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, inputs))
             continue
         entry.force, entry.status, entry.input_hash, entry.problems = release.force.slug, Status.UNCHANGED, hash_, []
+        entry.inputs = inputs
         unchanged.append(Outcome(form, Status.UNCHANGED, release.force.slug, tuple(paths.values())))
-    return Plan(tuple(jobs), tuple(unchanged), tuple(failed))
+    keys = frozenset(form_key(form, out_dir) for form in forms)
+    return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete)
+
+
+def remove_obsolete(
+    manifest: Manifest, plan: Plan, outcomes: Iterable[Outcome], *, out_dir: Path, folders: Sequence[Path]
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """Delete the files earlier batches wrote that no release produces any more; return (removed, kept).
+
+    Candidates are only files the manifest lists: those of a built or unchanged release
+    whose name has changed (a new release date, a renamed campaign), and those of a form
+    that is no longer in a folder of this batch. A candidate that another release produces
+    now is left alone; one whose bytes changed since it was written is kept (and
+    forgotten by the manifest); the others are deleted, with their folder if it is empty.
+    Failed forms keep their files. The manifest records what was removed and kept.
+    """
+    candidates: list[FileRecord] = []
+    done = {form_key(outcome.form, out_dir) for outcome in outcomes if outcome.status is not Status.FAILED}
+    for key in done:
+        candidates.extend(plan.obsolete.get(key, ()))
+        entry, now = manifest.releases.get(key), plan.current.get(key, {})
+        if entry is not None:
+            entry.files = {
+                fmt: record for fmt, record in entry.files.items() if now.get(fmt, record.path) == record.path
+            }
+    batched = {Path(form_key(folder / "form.yaml", out_dir)).parent.as_posix() for folder in folders}
+    for key in [key for key in manifest.releases if key not in plan.keys and Path(key).parent.as_posix() in batched]:
+        candidates.extend(manifest.releases.pop(key).files.values())
+    wanted = {path for paths in plan.current.values() for path in paths.values()}
+    wanted |= {record.path for entry in manifest.releases.values() for record in entry.files.values()}
+    removed: list[Path] = []
+    kept: list[Path] = []
+    for record in {record.path: record for record in candidates}.values():
+        path = out_dir / record.path
+        if not record.is_in_place or record.path in wanted or not os.path.lexists(path):
+            continue  # a record pointing elsewhere (an edited manifest) is never followed
+        if not record.is_intact(out_dir):
+            kept.append(path)
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            kept.append(path)
+            continue
+        removed.append(path)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # only if nothing else is left in it
+    manifest.removed = [path.relative_to(out_dir).as_posix() for path in removed]
+    manifest.kept = [path.relative_to(out_dir).as_posix() for path in kept]
+    return tuple(sorted(removed)), tuple(sorted(kept))
+
+
+def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ...], *, force: bool) -> str:
+    """Why a release is rendered, in a few words."""
+    if force:
+        return "rebuild forced"
+    if entry is None or not entry.files:
+        return "new release"
+    changed = [name for name in ("form", "campaign", "templates", "toolkit") if entry.inputs.get(name) != inputs[name]]
+    if changed:
+        return f"{' and '.join(changed)} changed" if entry.inputs else "inputs changed"
+    if any(fmt not in entry.files for fmt in stale):
+        return "format added"
+    return "file missing or edited"
+
+
+def _stem(release: Release, out_dir: Path) -> Path:
+    return next(iter(output_paths(release, out_dir, ALL_FORMATS).values())).with_suffix("")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _find_forms(folders: Sequence[Path]) -> list[Path]:
@@ -221,7 +344,7 @@ def _find_forms(folders: Sequence[Path]) -> list[Path]:
             message = "no such folder" if not folder.is_dir() else "no form files (*.yaml besides campaign.yaml) here"
             empty.append(Problem(folder, None, None, "", message))
         for form in found:
-            forms.setdefault(form.resolve(), form)
+            forms.setdefault(safe_resolve(form), form)
     if empty:
         raise InvalidInputError(empty)
     return list(forms.values())
@@ -240,14 +363,13 @@ def _fail(manifest: Manifest, key: str, form: Path, problems: list[Problem], has
 
 
 def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -> Outcome:
-    """Write one rendered release (all its files or none) and record it in the manifest."""
+    """Write one rendered release (its set swapped in as one, or not at all) and record it in the manifest."""
     if rendered.error is not None:
         return _fail(manifest, job.key, job.form, [Problem(job.form, None, None, "", rendered.error)], job.input_hash)
-    files = {job.paths[fmt]: data for fmt, data in rendered.outputs.items()}
+    folder = job.paths[job.stale[0]].parent
     try:
-        write_files(files)
+        write_release(folder, {job.paths[fmt].name: data for fmt, data in rendered.outputs.items()})
     except OSError as exc:
-        folder = job.paths[job.stale[0]].parent
         message = f"cannot write to {folder}: {exc.strerror or exc}; its previous files are unchanged"
         return _fail(manifest, job.key, job.form, [Problem(job.form, None, None, "", message)], job.input_hash)
     entry = manifest.releases.get(job.key)
@@ -260,8 +382,9 @@ def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -
         input_hash=job.input_hash,
         toolkit_version=__version__,
         files=records,
+        inputs=job.inputs,
     )
-    return Outcome(job.form, Status.BUILT, job.release.force.slug, tuple(job.paths.values()))
+    return Outcome(job.form, Status.BUILT, job.release.force.slug, tuple(job.paths.values()), reason=job.reason)
 
 
 def _write_manifest(manifest: Manifest, out_dir: Path) -> Path:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import threading
 import webbrowser
 from pathlib import Path
@@ -153,15 +154,28 @@ def batch_command(
     path:line:col: field: message and the others are still built.
     A release is rebuilt only when its form, its campaign, the templates
     or the toolkit changed, or one of its files is missing or was edited.
-    Files are replaced atomically; a failed release keeps its older files.
+    Each release's files are swapped in as one set; a failed release keeps
+    its older files. Files an earlier batch wrote that no release produces
+    any more (a new release date, a removed form) are removed and listed.
     OUT/manifest.json lists every file with its size and SHA-256.
-    Exit code 1 if a form failed or another batch is writing to OUT.
+    Exit code 1 if a form failed or another batch is writing to OUT;
+    130 if interrupted (Ctrl-C), 143 if terminated (SIGTERM).
     """
     chosen = _formats(formats)
     stdout = Console(highlight=False)
+    stderr = Console(stderr=True, highlight=False)
+    interrupted = signal.SIGINT
+    previous = signal.getsignal(signal.SIGTERM) or signal.SIG_DFL
+
+    def terminate(signum: int, frame: object) -> None:  # SIGTERM ends a batch as Ctrl-C does
+        nonlocal interrupted
+        interrupted = signal.SIGTERM
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, terminate)
     try:
         folders, out = folders or [forms_dir()], out or out_dir()
-        with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
+        with batch_observer(stdout, stderr) as observer:
             report = run_batch(
                 folders,
                 out_dir=out,
@@ -175,10 +189,12 @@ def batch_command(
         raise _fail(error) from None
     except KeyboardInterrupt:
         typer.echo("Interrupted: the releases written so far are complete and kept; run again to finish.", err=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(128 + interrupted) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for problem in batch_problems(report):
         typer.echo(str(problem), err=True)
-    batch_summary(report, stdout)
+    batch_summary(report, stdout, stderr)
     if not report.ok:
         raise typer.Exit(1)
 

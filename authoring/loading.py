@@ -37,7 +37,12 @@ _KEY_PATTERN = get_args(Key)[1].pattern
 
 def load_campaign(path: Path) -> Campaign:
     """Load and validate a campaign file."""
-    return _validate(load_yaml(path), Campaign)
+    return validate_campaign(load_yaml(path))
+
+
+def validate_campaign(document: SourceDocument) -> Campaign:
+    """Validate a campaign file already read (see :func:`load_campaign`)."""
+    return _validate(document, Campaign)
 
 
 def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
@@ -59,8 +64,13 @@ def campaign_for(form_path: Path) -> Path:
 
 
 def form_files(folder: Path) -> list[Path]:
-    """The form files in ``folder``: every ``*.yaml`` but the campaign and the distribution list, sorted."""
-    return sorted(p for p in folder.glob("*.yaml") if p.name not in NOT_FORMS)
+    """The form files in ``folder``: every ``*.yaml`` but the campaign, the distribution list and hidden files, sorted.
+
+    Hidden files are editors' own (Emacs's lock link ``.#kent.yaml``, a backup
+    ``.kent.yaml``), never forms. Anything else named ``*.yaml`` is listed, even if it is
+    not a regular file, so that reading it reports the problem instead of skipping it.
+    """
+    return sorted(p for p in folder.glob("*.yaml") if p.name not in NOT_FORMS and not p.name.startswith("."))
 
 
 def _validate(

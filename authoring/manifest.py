@@ -16,16 +16,28 @@ to the output folder's parent (``forces/thames-valley.yaml`` for the default lay
             "pdf": {"path": "thames-valley/2012-12-11-….pdf", "size": 27870,
                     "sha256": "<sha256>", "input_hash": "<sha256>"}
           },
+          "inputs": {"form": "<sha256>", "campaign": "<sha256>",
+                     "templates": "<sha256>", "toolkit": "<sha256>"},
           "problems": []
         }
-      }
+      },
+      "removed": ["thames-valley/2012-11-30-….pdf"],
+      "kept": []
     }
 
 ``status`` is what the last batch did with the form: ``built``, ``unchanged`` or
 ``failed``. A failed entry keeps listing the older good files, which are still in place.
 Each file carries the input hash it was built from; a file is current when that hash is
 the release's input hash now and the file on disk still has the recorded size and SHA-256.
-The manifest holds no times, so the same inputs give the same manifest.
+``inputs`` are the digests the input hash was made from, so that the next batch can say
+*why* a release is rebuilt (its form, its campaign, the templates or the toolkit changed).
+``removed`` lists the files the last batch deleted because no release produces them any
+more (a new release date, a removed form), and ``kept`` those it would have deleted but
+left because they were changed after the toolkit wrote them. The manifest holds no times,
+so the same inputs give the same manifest.
+
+Reading is bounded: a manifest that is not a regular file, too large, not JSON, nested
+too deeply or of another version is ignored, and everything is rebuilt.
 """
 
 from __future__ import annotations
@@ -37,12 +49,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from authoring.inputs import UnreadableFileError, read_regular, safe_resolve
 from authoring.output import write_files
 from authoring.render import Format
 
 #: The manifest's name inside the output folder.
 MANIFEST_FILE = "manifest.json"
 MANIFEST_VERSION = 1
+#: Far above any real manifest (about 2 KB a release); a larger file is not read.
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -63,9 +78,25 @@ class FileRecord:
         """Whether this record describes ``path`` built from ``input_hash``, and the file is intact."""
         if self.input_hash != input_hash or self.path != path.relative_to(out_dir).as_posix():
             return False
+        return self.is_intact(out_dir)
+
+    @property
+    def is_in_place(self) -> bool:
+        """Whether the path is one the toolkit writes: ``<force>/<file>``, nothing hidden, no ``..``.
+
+        A manifest in a shared folder may have been edited; a record that points anywhere
+        else is never trusted (never read, never deleted).
+        """
+        parts = self.path.split("/")
+        return len(parts) == 2 and all(part and not part.startswith(".") and "\\" not in part for part in parts)
+
+    def is_intact(self, out_dir: Path) -> bool:
+        """Whether the file is still a regular file with the recorded size and SHA-256 (links are not followed)."""
+        if not self.is_in_place or (out_dir / self.path).parent.is_symlink():
+            return False
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = read_regular(out_dir / self.path, limit=self.size)
+        except UnreadableFileError:
             return False
         return len(data) == self.size and hashlib.sha256(data).hexdigest() == self.sha256
 
@@ -80,6 +111,7 @@ class Entry:
     toolkit_version: str
     files: dict[Format, FileRecord] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+    inputs: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -88,6 +120,7 @@ class Entry:
             "input_hash": self.input_hash,
             "toolkit_version": self.toolkit_version,
             "files": {fmt.value: vars(self.files[fmt]) for fmt in Format if fmt in self.files},
+            "inputs": self.inputs,
             "problems": self.problems,
         }
 
@@ -100,6 +133,7 @@ class Entry:
             toolkit_version=str(data.get("toolkit_version", "")),
             files={Format(name): FileRecord(**record) for name, record in data.get("files", {}).items()},
             problems=[str(problem) for problem in data.get("problems", [])],
+            inputs={str(name): str(digest) for name, digest in data.get("inputs", {}).items()},
         )
 
 
@@ -109,16 +143,19 @@ class Manifest:
 
     toolkit_version: str
     releases: dict[str, Entry] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, out_dir: Path, *, toolkit_version: str) -> Manifest:
         """The folder's manifest; an empty one if there is none or it cannot be read (all is then rebuilt)."""
         try:
-            data = json.loads((out_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+            raw = read_regular(out_dir / MANIFEST_FILE, limit=MAX_MANIFEST_BYTES, what="a manifest")
+            data = json.loads(raw.decode("utf-8"))
             if data.get("manifest_version") != MANIFEST_VERSION:
                 raise ValueError("other manifest version")
             releases = {key: Entry.from_json(value) for key, value in data["releases"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (UnreadableFileError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return cls(toolkit_version=toolkit_version)
         return cls(toolkit_version=toolkit_version, releases=releases)
 
@@ -127,6 +164,8 @@ class Manifest:
             "manifest_version": MANIFEST_VERSION,
             "toolkit_version": self.toolkit_version,
             "releases": {key: self.releases[key].to_json() for key in sorted(self.releases)},
+            "removed": sorted(self.removed),
+            "kept": sorted(self.kept),
         }
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
@@ -139,5 +178,5 @@ class Manifest:
 
 def form_key(form: Path, out_dir: Path) -> str:
     """A form's key: its path relative to the output folder's parent, with forward slashes."""
-    base = out_dir.resolve().parent
-    return Path(os.path.relpath(form.resolve(), base)).as_posix()
+    base = safe_resolve(out_dir).parent
+    return Path(os.path.relpath(safe_resolve(form), base)).as_posix()

@@ -1,7 +1,10 @@
 """How ``authoring batch`` shows its progress and its summary (part of the CLI, not the library).
 
-On a terminal: a progress bar (rich). Otherwise, as in CI logs: one plain line per
-release built or failed. Then every problem, on stderr, and a summary table.
+On a terminal: a progress bar (rich) on stderr. Otherwise, as in CI logs: one plain line
+per release. Either way, each release built is a line on stdout saying why it was rebuilt
+("form changed"; on a terminal, once the bar is done), and each failure a line on stderr.
+Then every problem, on stderr; a summary table, the files removed and where the files
+are, on stdout.
 """
 
 from __future__ import annotations
@@ -21,20 +24,23 @@ from authoring.exceptions import Problem
 def batch_observer(stdout: Console, stderr: Console) -> Iterator[BatchObserver]:
     """A progress bar on stderr if it is a terminal, else plain lines on stdout."""
     if not stderr.is_terminal:
-        yield PlainLines(stdout)
+        yield PlainLines(stdout, stderr)
         return
     bar = ProgressBar(stderr)
     try:
         yield bar
     finally:
         bar.progress.stop()
+        for line in bar.built:  # once the bar is gone, so the lines stay whole
+            stdout.print(line, markup=False, soft_wrap=True)
 
 
 class PlainLines:
     """One line per event, for logs and pipes."""
 
-    def __init__(self, console: Console) -> None:
+    def __init__(self, console: Console, errors: Console) -> None:
         self.console = console
+        self.errors = errors
         self.done = 0
         self.total = 0
 
@@ -44,7 +50,8 @@ class PlainLines:
 
     def finished(self, outcome: Outcome) -> None:
         self.done += 1
-        self.console.print(f"[{self.done}/{self.total}] {_outcome_line(outcome)}", markup=False, soft_wrap=True)
+        console = self.errors if outcome.status is Status.FAILED else self.console
+        console.print(f"[{self.done}/{self.total}] {_outcome_line(outcome)}", markup=False, soft_wrap=True)
 
 
 class ProgressBar:
@@ -56,6 +63,8 @@ class ProgressBar:
 
     def __init__(self, console: Console) -> None:
         self.console = console
+        self.built: list[str] = []
+        """A line per release built, shown (on stdout) when the bar is done."""
         self.progress = Progress(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
@@ -78,6 +87,8 @@ class ProgressBar:
     def finished(self, outcome: Outcome) -> None:
         if outcome.status is Status.FAILED:
             self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
+        else:
+            self.built.append(_outcome_line(outcome))
         self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name, refresh=True)
 
 
@@ -87,8 +98,11 @@ def batch_problems(report: BatchReport) -> list[Problem]:
     return sorted(unique, key=lambda p: (str(p.path), p.line or 0, p.column or 0, p.field, p.message))
 
 
-def batch_summary(report: BatchReport, console: Console) -> None:
-    """The closing table: built, unchanged, failed, time."""
+def batch_summary(report: BatchReport, console: Console, errors: Console) -> None:
+    """The closing table (built, unchanged, failed, time), where the files are, what was removed.
+
+    The list of failed forms goes to ``errors``.
+    """
     table = Table(title=None, show_edge=False, pad_edge=False)
     for heading in ("built", "unchanged", "failed", "time"):
         table.add_column(heading, justify="right")
@@ -99,9 +113,14 @@ def batch_summary(report: BatchReport, console: Console) -> None:
         f"{report.seconds:.2f} s",
     )
     console.print(table)
+    for path in report.removed:
+        console.print(f"Removed (no release produces it any more): {path}", markup=False, soft_wrap=True)
+    for path in report.kept:
+        console.print(f"Kept (changed since it was written, so not removed): {path}", markup=False, soft_wrap=True)
+    console.print(f"Files are in {report.out_dir}/; {report.manifest} lists them.", markup=False, soft_wrap=True)
     if not report.ok:
         failed = ", ".join(str(outcome.form) for outcome in report.of(Status.FAILED))
-        console.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)
+        errors.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)
 
 
 def _plan_line(plan: Plan, workers: int) -> str:
@@ -116,4 +135,5 @@ def _plan_line(plan: Plan, workers: int) -> str:
 def _outcome_line(outcome: Outcome) -> str:
     if outcome.status is Status.FAILED:
         return f"failed {outcome.form}: {outcome.problems[0].message if outcome.problems else 'see above'}"
-    return f"{outcome.status.value} {outcome.force} ({outcome.form})"
+    reason = f": {outcome.reason}" if outcome.reason else ""
+    return f"{outcome.status.value} {outcome.force} ({outcome.form}){reason}"

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from authoring.exceptions import InvalidInputError, UsageError
 from authoring.gaps import MARKER
+from authoring.inputs import UnreadableFileError, read_regular
 from authoring.loading import CAMPAIGN_FILE, form_files, load_campaign
 from authoring.models import (
     AntiCorruptionStaffing,
@@ -30,6 +31,7 @@ from authoring.models import (
     SocialMedia,
     Status,
 )
+from authoring.output import write_files
 from authoring.registry import Force, forces, unknown_force_message
 from authoring.yamlsource import load_yaml
 
@@ -175,12 +177,19 @@ def forms_by_force(folder: Path) -> dict[str, Path]:
 
 
 def write_schema_beside(form: Path) -> Path | None:
-    """Write (or refresh) the schema that a new form's first line points to; the path if it changed."""
+    """Write (or refresh) the schema that a new form's first line points to; the path if it changed.
+
+    Never written through a link: a link (or any other file) in its place is replaced by
+    the schema, atomically, and whatever the link pointed to is left alone.
+    """
     target = form.parent / SCHEMA_FILE
-    text = schema_text()
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
-        return None
-    target.write_text(text, encoding="utf-8")
+    data = schema_text().encode()
+    try:
+        if read_regular(target, limit=len(data)) == data:
+            return None
+    except UnreadableFileError:
+        pass
+    write_files({target: data})
     return target
 
 

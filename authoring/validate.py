@@ -9,21 +9,24 @@ Nothing here raises for a mistake in the files; every problem ends up in the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from authoring.exceptions import InvalidInputError, Problem, UsageError
+from authoring.inputs import safe_resolve
 from authoring.loading import (
     CAMPAIGN_FILE,
     DEFAULT_FORMS_DIR,
     campaign_for,
     draft_gaps,
     form_files,
-    load_campaign,
+    validate_campaign,
     validate_form,
 )
 from authoring.models import Campaign, ReleaseForm, Status
+from authoring.registry import forces
 from authoring.yamlsource import load_yaml
 
 
@@ -34,6 +37,8 @@ class CampaignCheck:
     path: Path
     campaign: Campaign | None
     problems: tuple[Problem, ...] = ()
+    source: bytes = field(default=b"", repr=False)
+    """The bytes that were read and validated (for a batch's input hash)."""
 
     @property
     def ok(self) -> bool:
@@ -54,6 +59,8 @@ class FormCheck:
     force_at: tuple[int, int] | None = None
     gaps: tuple[Problem, ...] = ()
     """Where a valid draft still says TODO, one line each (information, not problems)."""
+    source: bytes = field(default=b"", repr=False)
+    """The bytes that were read and validated (for a batch's input hash)."""
 
     @property
     def ok(self) -> bool:
@@ -92,8 +99,8 @@ class ValidationReport:
 
     def campaign_of(self, check: FormCheck) -> Campaign | None:
         """The campaign a form was checked against (``None`` if it is invalid)."""
-        used = check.campaign.resolve()
-        return next((c.campaign for c in self.campaigns if c.path.resolve() == used), None)
+        used = safe_resolve(check.campaign)
+        return next((c.campaign for c in self.campaigns if safe_resolve(c.path) == used), None)
 
     @property
     def gaps(self) -> list[Problem]:
@@ -119,24 +126,28 @@ def validate(
     """
     form_paths, campaign_paths = find_files(paths)
     uses = {form_path: campaign or campaign_for(form_path) for form_path in form_paths}
-    campaigns = {path.resolve(): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
+    campaigns = {safe_resolve(path): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
     forms = [
-        check_form(form_path, campaigns[used.resolve()].campaign, campaign_path=used, final=final)
+        check_form(form_path, campaigns[safe_resolve(used)].campaign, campaign_path=used, final=final)
         for form_path, used in uses.items()
     ]
     return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)))
 
 
 def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """The form files and campaign files that ``paths`` name, each once, in order."""
+    """The form files and campaign files that ``paths`` name, each once, in order.
+
+    A path that is there but is no plain file (a named pipe, a link) counts as a file: it
+    is then reported as a problem of that file, never read.
+    """
     forms: list[Path] = []
     campaigns: list[Path] = []
     for path in paths:
         if path.is_dir():
             forms.extend(form_files(path))
-            if (path / CAMPAIGN_FILE).is_file():
+            if os.path.lexists(path / CAMPAIGN_FILE):
                 campaigns.append(path / CAMPAIGN_FILE)
-        elif path.is_file():
+        elif os.path.lexists(path):
             (campaigns if path.name == CAMPAIGN_FILE else forms).append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
@@ -147,13 +158,17 @@ def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 def check_campaign(path: Path) -> CampaignCheck:
     """Check one campaign file."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         message = f"campaign file not found; put {CAMPAIGN_FILE} beside the forms, or name one with --campaign"
         return CampaignCheck(path, None, (Problem(path, None, None, "", message),))
     try:
-        return CampaignCheck(path, load_campaign(path))
+        document = load_yaml(path)
     except InvalidInputError as error:
         return CampaignCheck(path, None, tuple(error.problems))
+    try:
+        return CampaignCheck(path, validate_campaign(document), source=document.raw)
+    except InvalidInputError as error:
+        return CampaignCheck(path, None, tuple(error.problems), source=document.raw)
 
 
 def check_form(
@@ -175,36 +190,51 @@ def check_form(
     try:
         form = validate_form(document, campaign)
     except InvalidInputError as error:
-        return FormCheck(path, used, None, tuple(error.problems), named, at)
+        return FormCheck(path, used, None, tuple(error.problems), named, at, source=document.raw)
     gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()
     if final and form.status is Status.DRAFT:
         line, column = document.key_position(("status",)) or (None, None)
         message = "the form is still a draft; set 'status: final' when it is ready to publish"
         status = Problem(path, line, column, "status", message)
-        return FormCheck(path, used, form, (status, *gaps), named, at)
-    return FormCheck(path, used, form, (), named, at, gaps)
+        return FormCheck(path, used, form, (status, *gaps), named, at, source=document.raw)
+    return FormCheck(path, used, form, (), named, at, gaps=gaps, source=document.raw)
 
 
 def one_form_per_force(checks: Iterable[FormCheck]) -> list[FormCheck]:
-    """The checks, with a problem added to every form that names a force an earlier form named.
+    """The checks, with a problem added to *every* form that names a force another form names.
 
-    The rule holds per campaign: folders with campaigns of their own (another round, a
-    test run) may each have a form for the same force.
+    None of them is built, so a copied form can never replace another force's release;
+    each message names all the files. The rule holds per campaign: folders with campaigns
+    of their own (another round, a test run) may each have a form for the same force.
+    A form whose file name is another force's key (``surrey.yaml`` saying
+    ``force: thames-valley``, the mark of a copy) gets a problem too.
     """
-    first: dict[tuple[Path, str], Path] = {}
+    checks = list(checks)
+    claims: dict[tuple[Path, str], list[Path]] = {}
+    for check in checks:
+        if check.force is not None:
+            claims.setdefault((safe_resolve(check.campaign), check.force), []).append(check.path)
+    registry = forces()
     result = []
     for check in checks:
-        if check.force is None:
-            result.append(check)
-            continue
-        key = (check.campaign.resolve(), check.force)
-        if key not in first:
-            first[key] = check.path
-            result.append(check)
-            continue
+        added = []
         line, column = check.force_at or (None, None)
-        message = f"'{check.force}' already has a form ({first[key]}); each force may have one form only"
-        result.append(replace(check, problems=(*check.problems, Problem(check.path, line, column, "force", message))))
+        if check.force is not None:
+            claimants = claims[(safe_resolve(check.campaign), check.force)]
+            if len(claimants) > 1:
+                files = ", ".join(str(path) for path in claimants[:-1]) + f" and {claimants[-1]}"
+                message = (
+                    f"'{check.force}' is named by {len(claimants)} forms ({files}); each force may have one form only"
+                )
+                added.append(Problem(check.path, line, column, "force", message))
+            stem = check.path.stem
+            if stem != check.force and stem in registry and check.force in registry:
+                message = (
+                    f"the file is named after '{stem}' but is the form of '{check.force}'; "
+                    "rename the file, or correct 'force'"
+                )
+                added.append(Problem(check.path, line, column, "force", message))
+        result.append(replace(check, problems=(*check.problems, *added)) if added else check)
     return result
 
 
@@ -212,5 +242,5 @@ def _unique(paths: Iterable[Path]) -> list[Path]:
     """Paths in order, each file once however it was spelled."""
     seen: dict[Path, Path] = {}
     for path in paths:
-        seen.setdefault(path.resolve(), path)
+        seen.setdefault(safe_resolve(path), path)
     return list(seen.values())

@@ -7,14 +7,23 @@ between releases, so a release costs only its own rendering.
 
 Workers only render; the parent process writes every file, so all writing (and the
 output folder's lock) stays in one place.
+
+A worker never outlives its batch: on Linux the kernel sends it SIGKILL when the parent
+dies (``prctl(PR_SET_PDEATHSIG)``), even after ``kill -9`` of the parent; elsewhere a
+thread in each worker checks every second that its parent is still the same, and exits
+if not (as it does at once if the parent died before the worker started).
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import sys
+import threading
+import time
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -58,7 +67,7 @@ def render_all(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(templates) if templates else None, tuple(close_fds), len(tasks) > workers),
+        initargs=(str(templates) if templates else None, tuple(close_fds), len(tasks) > workers, os.getpid()),
     )
     try:
         futures: dict[Future[Rendered], K] = {
@@ -74,9 +83,11 @@ def render_all(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(templates: str | None, close_fds: tuple[int, ...], warm: bool) -> None:
+def _start_worker(templates: str | None, close_fds: tuple[int, ...], warm: bool, parent: int) -> None:
     """Worker initializer: settle the process, then load WeasyPrint, docxtpl and (if ``warm``) fonts once."""
+    _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see authoring.cli)
     for fd in close_fds:
         os.close(fd)
     if templates:
@@ -91,6 +102,26 @@ def _start_worker(templates: str | None, close_fds: tuple[int, ...], warm: bool)
 
     if warm:
         warm_up()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Make this worker end when ``parent`` (the batch) ends, however it ends."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    else:
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the line above: nobody will collect our work
+        os._exit(1)
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(1)
 
 
 def _render(release: Release, formats: tuple[Format, ...]) -> Rendered:

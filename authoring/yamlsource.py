@@ -14,13 +14,14 @@ so that ``2012-02-30`` is reported as a field problem, not a crash.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from authoring.exceptions import InvalidInputError, Problem
+from authoring.inputs import UnreadableFileError, read_regular
 from authoring.yamlerrors import explain
 
 try:  # the C loader is several times faster; fall back to the pure-Python one
@@ -98,6 +99,8 @@ class SourceDocument:
     path: Path
     data: Any
     marks: dict[Loc, tuple[int, int]] = field(repr=False)
+    raw: bytes = field(default=b"", repr=False, compare=False)
+    """The file's bytes exactly as read and parsed (what a batch hashes); empty for text parsed directly."""
 
     def locate(self, loc: Loc) -> tuple[int, int] | None:
         """Position of the value at ``loc``, or of its nearest ancestor that exists."""
@@ -167,23 +170,22 @@ def _refused_events(text: str, path: Path) -> list[Problem]:
 def load_yaml(path: Path) -> SourceDocument:
     """Load ``path`` safely; raise :class:`InvalidInputError` listing what is wrong.
 
+    Reads the file once, as :func:`authoring.inputs.read_regular` does: a regular file (or
+    a link to one inside the project), at most :data:`MAX_BYTES`. The document keeps
+    those bytes (``raw``), so what is hashed is exactly what was validated.
     Refuses files over :data:`MAX_BYTES`, invalid UTF-8, control characters, YAML
     syntax errors, anchors and aliases, explicit tags, nesting deeper than
     :data:`MAX_DEPTH`, merge keys, duplicate keys and non-string keys.
     """
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InvalidInputError([_problem(path, None, None, f"cannot read file: {exc.strerror}")]) from exc
-    if len(raw) > MAX_BYTES:
-        raise InvalidInputError(
-            [_problem(path, None, None, f"file is {len(raw):,} bytes; a form may be at most {MAX_BYTES:,} bytes")]
-        )
+        raw = read_regular(path, limit=MAX_BYTES, links=True)
+    except UnreadableFileError as exc:
+        raise InvalidInputError([_problem(path, None, None, str(exc))]) from exc
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInputError([not_utf8(path, raw, exc.start)]) from exc
-    return parse_yaml(text, path)
+    return replace(parse_yaml(text, path), raw=raw)
 
 
 def not_utf8(path: Path, raw: bytes, start: int) -> Problem:

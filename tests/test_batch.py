@@ -44,7 +44,7 @@ def test_builds_every_form_in_four_formats() -> None:
     lines = set(result.stdout.splitlines())
     assert "3 forms: 3 to build, 0 unchanged (2 workers)" in lines
     assert {line.split("] ", 1)[1] for line in lines if line.startswith("[")} == {
-        f"built {slug} (forces/{slug}.yaml)" for slug in ALL
+        f"built {slug} (forces/{slug}.yaml): new release" for slug in ALL
     }
 
 
@@ -60,12 +60,12 @@ def test_bad_form_is_reported_and_the_others_are_built(forces_copy: Path) -> Non
     assert result.stderr.startswith("forces/thames-valley.yaml:4:8: grade: ")
     assert "'good-progress'" in result.stderr
     assert summary_row(result)[:3] == ["1", "1", "1"]
-    assert "Failed (their older files, if any, are kept): forces/thames-valley.yaml" in result.stdout
+    assert "Failed (their older files, if any, are kept): forces/thames-valley.yaml" in result.stderr
     assert release_files("thames-valley") == older
     assert "55 applications" in markdown_text(release_files("bedfordshire")["md"])
     assert statuses() == {"bedfordshire": "built", "british-transport-police": "unchanged", "thames-valley": "failed"}
     entry = manifest()["releases"]["forces/thames-valley.yaml"]
-    assert entry["problems"] == [result.stderr.strip()]
+    assert entry["problems"] == [result.stderr.splitlines()[0]]
     assert {record["sha256"] for record in entry["files"].values()} == {
         hashlib.sha256(data).hexdigest() for data in older.values()
     }
@@ -95,17 +95,31 @@ def test_bad_campaign_fails_every_form_and_is_reported_once(forces_copy: Path) -
     assert not any(OUT.glob("*/*"))
 
 
-def test_two_forms_for_one_force_the_second_fails(forces_copy: Path) -> None:
-    shutil.copy(forces_copy / "thames-valley.yaml", forces_copy / "tv-copy.yaml")
+def test_a_copied_form_replaces_no_release_and_both_are_reported(forces_copy: Path) -> None:
+    """Issue 8.2: `cp thames-valley.yaml surrey.yaml`, a figure changed, `force:` left as it was."""
+    assert batch().exit_code == 0
+    before = files()
+    copy = forces_copy / "surrey.yaml"
+    shutil.copy(forces_copy / "thames-valley.yaml", copy)
+    edit(copy, "applications: 129", "applications: 999")
 
     result = batch()
 
     assert result.exit_code == 1
-    assert (
-        result.stderr.strip()
-        == "forces/tv-copy.yaml:2:8: force: 'thames-valley' already has a form (forces/thames-valley.yaml); "
-        "each force may have one form only"
-    )
+    both = "'thames-valley' is named by 2 forms (forces/surrey.yaml and forces/thames-valley.yaml)"
+    assert result.stderr.splitlines() == [
+        f"forces/surrey.yaml:2:8: force: {both}; each force may have one form only",
+        "forces/surrey.yaml:2:8: force: the file is named after 'surrey' but is the form of 'thames-valley'; "
+        "rename the file, or correct 'force'",
+        f"forces/thames-valley.yaml:2:8: force: {both}; each force may have one form only",
+        "Failed (their older files, if any, are kept): forces/surrey.yaml, forces/thames-valley.yaml",
+    ]
+    assert summary_row(result)[:3] == ["0", "2", "2"]
+    assert {path: data for path, data in files().items() if path != "manifest.json"} == {
+        path: data for path, data in before.items() if path != "manifest.json"
+    }
+    assert not (OUT / "surrey").exists()
+    assert statuses()["thames-valley"] == "failed"
 
 
 def test_folder_without_forms_is_an_error(tmp_path: Path) -> None:

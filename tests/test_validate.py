@@ -158,14 +158,17 @@ def test_all_problems_of_all_files_at_once(forms: Path) -> None:
     code, lines, summary = _run("forces")
     assert code == 1
     first = "forces/approved-exceeds-applications.yaml"
-    taken = f"force: 'kent' already has a form ({first}); each force may have one form only"
+    taken = (
+        f"force: 'kent' is named by 2 forms ({first} and forces/unknown-key.yaml); each force may have one form only"
+    )
     assert lines == [
+        f"{first}:2:8: {taken}",
         f"{first}:10:15: findings.1.approved: approved (57) cannot exceed applications (54)",
         "forces/duplicate-key.yaml:6:1: grade: duplicate key 'grade' (first given on line 4); give each key once",
         f"forces/unknown-key.yaml:2:8: {taken}",
         "forces/unknown-key.yaml:6:1: background_extar: unknown field; did you mean 'background_extra'?",
     ]
-    assert summary == "4 problems in 3 files; 4 forms and 1 campaign checked.\n"
+    assert summary == "5 problems in 3 files; 4 forms and 1 campaign checked.\n"
 
 
 def test_many_problems_in_one_file_are_all_reported(forms: Path) -> None:
@@ -201,10 +204,8 @@ def test_each_force_in_one_form_only(forms: Path) -> None:
     shutil.copy(FORCES / "thames-valley.yaml", forms / "b.yaml")
     code, lines, _ = _run("forces")
     assert code == 1
-    assert lines == [
-        "forces/b.yaml:2:8: force: 'thames-valley' already has a form (forces/a.yaml); "
-        "each force may have one form only"
-    ]
+    both = "'thames-valley' is named by 2 forms (forces/a.yaml and forces/b.yaml); each force may have one form only"
+    assert lines == [f"forces/a.yaml:2:8: force: {both}", f"forces/b.yaml:2:8: force: {both}"]
 
 
 def test_a_file_named_twice_is_checked_once(forms: Path) -> None:
@@ -334,10 +335,9 @@ def test_one_form_per_force_holds_per_campaign(tmp_path: Path) -> None:
     assert validate([tmp_path / "2012", tmp_path / "2013"]).ok
     shutil.copy(FORCES / "thames-valley.yaml", tmp_path / "2013" / "tv-again.yaml")
     report = validate([tmp_path / "2012", tmp_path / "2013"])
-    assert [str(p) for p in report.problems] == [
-        f"{tmp_path / '2013' / 'tv-again.yaml'}:2:8: force: 'thames-valley' already has a form "
-        f"({tmp_path / '2013' / 'thames-valley.yaml'}); each force may have one form only"
-    ]
+    first, again = tmp_path / "2013" / "thames-valley.yaml", tmp_path / "2013" / "tv-again.yaml"
+    both = f"'thames-valley' is named by 2 forms ({first} and {again}); each force may have one form only"
+    assert [str(p) for p in report.problems] == [f"{first}:2:8: force: {both}", f"{again}:2:8: force: {both}"]
 
 
 def test_final_flag_reports_every_draft(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from authoring.exceptions import TemplateProblemError
+from authoring.exceptions import TemplateProblemError, UsageError
 from authoring.inline import Inline, Span
 
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # inside a built wheel
@@ -30,12 +30,16 @@ TEMPLATES_ENV = "AUTHORING_TEMPLATES"
 
 
 def templates_dir() -> Path:
-    """The templates folder: ``$AUTHORING_TEMPLATES`` if set, else the wheel's, else the checkout's."""
+    """The templates folder: ``$AUTHORING_TEMPLATES`` if set, else the wheel's, else the checkout's.
+
+    Raises :class:`UsageError` if ``$AUTHORING_TEMPLATES`` names no folder (a usage
+    mistake), :class:`TemplateProblemError` if the shipped templates are missing.
+    """
     override = os.environ.get(TEMPLATES_ENV)
     if override:
         path = Path(override).resolve()
         if not path.is_dir():
-            raise TemplateProblemError(f"{TEMPLATES_ENV}={override}: no such folder")
+            raise UsageError(f"{TEMPLATES_ENV}={override}: no such folder")
         return path
     for candidate in (_PACKAGE_TEMPLATES, _SOURCE_TEMPLATES):
         if candidate.is_dir():
