@@ -27,7 +27,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.loading import _validate
+from authoring.loading import validate_document
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
 from authoring.yamlsource import SourceDocument, load_yaml
@@ -111,7 +111,7 @@ def load_distribution(path: Path) -> DistributionList:
 
 def validate_distribution(document: SourceDocument) -> DistributionList:
     """Validate a distribution list already read (see :func:`load_distribution`)."""
-    return _validate(document, DistributionList, extra=_duplicates(document))
+    return validate_document(document, DistributionList, extra=_duplicates(document))
 
 
 def check_distribution(path: Path) -> list[Problem]:

@@ -42,7 +42,7 @@ def load_campaign(path: Path) -> Campaign:
 
 def validate_campaign(document: SourceDocument) -> Campaign:
     """Validate a campaign file already read (see :func:`load_campaign`)."""
-    return _validate(document, Campaign)
+    return validate_document(document, Campaign)
 
 
 def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
@@ -55,7 +55,7 @@ def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
 
 def validate_form(document: SourceDocument, campaign: Campaign | None) -> ReleaseForm:
     """Validate a form file already read (see :func:`load_form`)."""
-    return _validate(document, ReleaseForm, context={"campaign": campaign}, extra=_final_todos(document))
+    return validate_document(document, ReleaseForm, context={"campaign": campaign}, extra=_final_todos(document))
 
 
 def campaign_for(form_path: Path) -> Path:
@@ -73,9 +73,14 @@ def form_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.name not in NOT_FORMS and not p.name.startswith("."))
 
 
-def _validate(
+def validate_document(
     document: SourceDocument, model: type[M], context: dict[str, Any] | None = None, extra: list[Problem] | None = None
 ) -> M:
+    """Validate a YAML file already read against ``model``; every problem at its line, all at once.
+
+    ``extra`` problems found by the caller are reported with the model's. Raises
+    :class:`InvalidInputError`.
+    """
     if not isinstance(document.data, dict):
         raise InvalidInputError(
             [

@@ -13,11 +13,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from authoring.batch import BatchObserver, BatchReport, Outcome, Plan, Status
 from authoring.exceptions import Problem
+
+
+def progress_bar(console: Console, description: str, *, auto_refresh: bool = True) -> tuple[Progress, TaskID]:
+    """The house progress bar (what, bar, done of total, time) and its one task, not started yet.
+
+    It disappears when stopped. ``auto_refresh=False`` redraws only on updates (no timer thread).
+    """
+    progress = Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        auto_refresh=auto_refresh,
+    )
+    return progress, progress.add_task(description, total=None, start=False)
 
 
 @contextmanager
@@ -65,16 +82,7 @@ class ProgressBar:
         self.console = console
         self.built: list[str] = []
         """A line per release built, shown (on stdout) when the bar is done."""
-        self.progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-            auto_refresh=False,
-        )
-        self.task = self.progress.add_task("Rendering", total=None, start=False)
+        self.progress, self.task = progress_bar(console, "Rendering", auto_refresh=False)
 
     def planned(self, plan: Plan, workers: int) -> None:
         self.console.print(_plan_line(plan, workers), highlight=False, soft_wrap=True)

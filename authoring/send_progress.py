@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from authoring.progress import progress_bar
 from authoring.send import Dispatch, Prepared, Result, SendObserver, SendReport
 
 
@@ -52,15 +52,7 @@ class ProgressBar:
 
     def __init__(self, console: Console) -> None:
         self.console = console
-        self.progress = Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        )
-        self.task = self.progress.add_task("Sending", total=None, start=False)
+        self.progress, self.task = progress_bar(console, "Sending")
 
     def planned(self, total: int) -> None:
         if total:
