@@ -30,7 +30,7 @@ from urllib.parse import unquote, urlsplit
 from authoring.context import Release
 from authoring.exceptions import ForbiddenResourceError, RenderError, UnprintableCharacterError
 from authoring.render.environment import templates_dir
-from authoring.render.fonts import HOUSE_FONT, describe, font_dir, font_face_css, uncovered
+from authoring.render.fonts import FAMILIES, describe, font_dirs, font_face_css, uncovered
 
 if TYPE_CHECKING:
     import weasyprint
@@ -96,8 +96,8 @@ def asset_root() -> Path:
 
 
 def allowed_roots() -> tuple[Path, ...]:
-    """The only folders WeasyPrint may read from: the HTML assets and the house font's files."""
-    return (asset_root(), font_dir())
+    """The only folders WeasyPrint may read from: the HTML assets and the font packages' files."""
+    return (asset_root(), *font_dirs())
 
 
 def assets_fetcher() -> Any:
@@ -138,19 +138,28 @@ def _house_font_stylesheet() -> weasyprint.CSS:
 
 
 def _check_printable(release: Release, html: str) -> None:
-    """Refuse text the house font cannot print, naming the character and where it is."""
+    """Refuse text no shipped font can print, naming the character and where it is.
+
+    Form and campaign files are checked when they are read (:mod:`authoring.printable`,
+    with the field and line); this catches whatever else reaches the page.
+    """
     text = _printed_text(html)
     missing = uncovered(text)
     if not missing:
         return
     char = missing[0]
     index = text.index(char)
-    snippet = " ".join(text[max(0, index - 40) : index + 40].split())
+    words = text[max(0, index - 40) : index + 40].split()
+    snippet = " ".join(words[1 if index > 40 else 0 : -1 if index + 40 < len(text) else None])  # whole words
     others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
     raise UnprintableCharacterError(
-        f"{release.force.slug}: the house font, {HOUSE_FONT}, has no {describe(char)}{others}, "
+        f"{release.force.slug}: no font the PDF may use ({_family_names()}) has {describe(char)}{others}, "
         f"in “{snippet}”; replace it in the form or campaign file"
     )
+
+
+def _family_names() -> str:
+    return " or ".join(family.name for family in FAMILIES)
 
 
 class _BodyText(HTMLParser):
