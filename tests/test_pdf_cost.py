@@ -1,4 +1,4 @@
-"""What makes a PDF cheaper must not change it: the parsed stylesheet, compression, the batch's warm-up.
+"""What makes a PDF or DOCX cheaper must not change it: the parsed stylesheet, compression, warm-up, ZIP stamps.
 
 The PDF renderer parses the house stylesheet once per process and gives WeasyPrint the
 page without its ``<style>`` element; a page whose stylesheet is not the house one is
@@ -11,12 +11,15 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import struct
+import zipfile
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 from authoring.render import Format, environment
+from authoring.render.docx import render_docx
 from authoring.render.fonts import font_dirs
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html
@@ -86,3 +89,17 @@ def test_a_stylesheet_asking_for_a_forbidden_asset_fails_each_release_of_a_warm_
         f"only the project's own assets in {folders} may be used"
         for slug in sorted(REFERENCE_FORCES)
     ]
+
+
+def test_every_part_of_the_word_document_is_stamped_with_the_release_date_alone() -> None:
+    data = rendered("bedfordshire", "final")[Format.DOCX]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert archive.testzip() is None
+        entries = archive.infolist()
+        assert len(entries) > 10
+        for entry in entries:
+            assert entry.date_time == (2012, 12, 11, 0, 0, 0), entry.filename
+            # The local header (what a streaming unzip reads) says the same as the central directory.
+            time, date = struct.unpack_from("<HH", data, entry.header_offset + 10)
+            assert (time, date) == (0, (2012 - 1980) << 9 | 12 << 5 | 11), entry.filename
+    assert render_docx(release("bedfordshire", "final")) == data  # another second, the same bytes
