@@ -16,16 +16,19 @@ import zipfile
 from pathlib import Path
 
 import pikepdf
+import pypdf
 import pytest
 
+from authoring.build import load_releases
+from authoring.registry import forces
 from authoring.render import Format, environment
 from authoring.render.docx import render_docx
 from authoring.render.fonts import font_dirs
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html
 from tests.batch_helpers import batch, summary_row
-from tests.conftest import REFERENCE_FORCES, ROOT
-from tests.outputs import STATUSES, release, rendered
+from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
+from tests.outputs import STATUSES, form_copy, release, rendered
 
 EMBEDDED = "<style>\n{{ stylesheet }}\n</style>"
 
@@ -103,3 +106,15 @@ def test_every_part_of_the_word_document_is_stamped_with_the_release_date_alone(
             time, date = struct.unpack_from("<HH", data, entry.header_offset + 10)
             assert (time, date) == (0, (2012 - 1980) << 9 | 12 << 5 | 11), entry.filename
     assert render_docx(release("bedfordshire", "final")) == data  # another second, the same bytes
+
+
+def test_the_longest_footer_stays_on_one_line_beside_the_page_number(tmp_path: Path) -> None:
+    longest = max(forces().values(), key=lambda force: len(force.name))
+    form = form_copy("thames-valley", "final", tmp_path)
+    form.write_text(form.read_text(encoding="utf-8").replace("force: thames-valley", f"force: {longest.slug}"), "utf-8")
+    [(_, the_release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    pages = pypdf.PdfReader(io.BytesIO(render_pdf(the_release, render_html(the_release)))).pages
+    for number, page in enumerate(pages, start=1):
+        lines = (page.extract_text() or "").splitlines()
+        footer = f"HMIC press release · {longest.name} · 11 December 2012"
+        assert any(footer in line and f"Page {number} of {len(pages)}" in line for line in lines), lines[-3:]
