@@ -244,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nFigure                                 value   target")
         for name, value in figures.items():
             met = "ok" if value <= TARGETS[name] else "MISSED"
-            print(f"  {name:<34} {value:7.2f} {TARGETS[name]:8.2f}  {met}")
+            print(f"  {name:<34} {value:7.3f} {TARGETS[name]:8.2f}  {met}")
         where_the_time_goes(forms)
         print(f"\nload average after: {os.getloadavg()[0]:.2f}; {cpu_check()}")
     finally:

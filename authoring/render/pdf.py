@@ -1,12 +1,13 @@
 """PDF: WeasyPrint prints the HTML, fetching nothing but the project's own assets.
 
 The result is a tagged PDF/UA-1 file (language, title, structure tree) whose metadata
-comes from the HTML's ``<title>`` and ``<meta>`` elements, set in the house font only:
-:mod:`authoring.render.fonts` ships it, and a character it cannot print stops the build
-rather than letting the machine substitute a font of its own.
+comes from the HTML's ``<title>`` and ``<meta>`` elements, set in the house font (and,
+for the letters it lacks, its fallback family): :mod:`authoring.render.fonts` ships both,
+and a character neither can print stops the build rather than letting the machine
+substitute a font of its own.
 
-WeasyPrint may read two folders and nothing else: the templates' ``html/`` folder (the
-stylesheet) and the house font's folder; ``data:`` URIs are allowed too. Any other URL
+WeasyPrint may read three folders and nothing else: the templates' ``html/`` folder (the
+stylesheet) and the two font packages' folders; ``data:`` URIs are allowed too. Any other URL
 (``http:``, a file elsewhere, a path that escapes through ``..`` or a symbolic link)
 stops the build with :class:`~authoring.exceptions.ForbiddenResourceError`.
 
