@@ -90,7 +90,7 @@ class ForbiddenResourceError(RenderError):
 
 
 class UnprintableCharacterError(RenderError):
-    """Raised when a release's text has a character the house font cannot print in the PDF."""
+    """Raised when a release's text has a character no font of the PDF (house or fallback) can print."""
 
 
 class OutputLockedError(AuthoringError):

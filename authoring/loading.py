@@ -20,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
 from authoring.models import FINAL_HAS_TODO, Campaign, FindingKind, Key, ReleaseForm, Status
-from authoring.render.fonts import HOUSE_FONT, describe, uncovered
+from authoring.printable import unprintable
 from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it.
@@ -93,7 +93,7 @@ def validate_document(
                 )
             ]
         )
-    problems = [*(extra or []), *_unprintable(document)]
+    problems = [*(extra or []), *unprintable(document)]
     try:
         result = model.model_validate(document.data, context=context)
     except ValidationError as exc:
@@ -102,27 +102,6 @@ def validate_document(
     if problems:
         raise InvalidInputError(problems)
     return result
-
-
-def _unprintable(document: SourceDocument) -> list[Problem]:
-    """Every text value with a character the house font cannot print (the PDF would refuse it)."""
-    found = []
-    for loc, value in _texts(document.data):
-        missing = uncovered(value)
-        if missing:
-            line, column = document.locate(loc) or (None, None)
-            others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
-            message = f"the house font, {HOUSE_FONT}, has no {describe(missing[0])}{others}; replace it"
-            found.append(Problem(document.path, line, column, field_path(loc), message))
-    return found
-
-
-def _texts(data: Any, loc: Loc = ()) -> list[tuple[Loc, str]]:
-    if isinstance(data, dict):
-        return [found for key, value in data.items() for found in _texts(value, (*loc, key))]
-    if isinstance(data, list):
-        return [found for index, value in enumerate(data) for found in _texts(value, (*loc, index))]
-    return [(loc, data)] if isinstance(data, str) else []
 
 
 def _final_todos(document: SourceDocument) -> list[Problem]:

@@ -1,29 +1,44 @@
-"""The house font: the PDF embeds only Atkinson Hyperlegible, from the package, on any machine.
+"""The PDF's fonts: Atkinson Hyperlegible, and Fira Sans only for the letters it lacks, from packages, on any machine.
 
-The machine-independence test renders the same release in fresh processes under
+The machine-independence tests render the same release in fresh processes under
 fontconfig setups that differ as much as machines do — no fonts at all; the system's
 fonts plus a *decoy* "Atkinson Hyperlegible" (another version, wider letters) — and
-requires the very same bytes as this process, embedding the package's files.
+require the very same bytes as this process, embedding the packages' files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
+import unicodedata
 import zipfile
 from pathlib import Path
 
 import pikepdf
+import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from authoring.build import build
-from authoring.exceptions import InvalidInputError
+from authoring.build import load_releases, render
+from authoring.exceptions import UnprintableCharacterError
+from authoring.inline import Inline, Span
 from authoring.render import Format
-from authoring.render.fonts import CSS_FAMILY, FACES, HOUSE_FONT, font_dir, font_face_css, uncovered
+from authoring.render.fonts import (
+    CSS_FAMILY,
+    FACES,
+    FALLBACK,
+    FALLBACK_CSS_FAMILY,
+    FALLBACK_FONT,
+    HOUSE_FONT,
+    font_dir,
+    font_face_css,
+    uncovered,
+)
 from authoring.render.pdf import render_pdf
 from authoring.render.text import render_html
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
@@ -47,6 +62,30 @@ def package_version() -> str:
     return str(TTFont(font_dir() / FACES[0].file)["name"].getDebugName(5))
 
 
+def fallback_version() -> str:
+    return str(TTFont(FALLBACK.folder() / FALLBACK.faces[0].file)["name"].getDebugName(5))
+
+
+#: Names from Wales, Poland, the Czech Republic, Vietnam, Greece and Russia: none in the house font alone.
+WORLD = "Tŷ dŵr Łukasz Dvořák Nguyễn Σοφία Ольга"
+
+
+def world_form(folder: Path, status: str = "final") -> Path:
+    """The Thames Valley form with :data:`WORLD` in a finding and in the quote."""
+    folder.mkdir(exist_ok=True)
+    form = form_copy("thames-valley", status, folder)
+    text = form.read_text(encoding="utf-8")
+    text = text.replace("findings:\n", f"findings:\n  - {WORLD} spoke to HMIC.\n", 1)
+    text = text.replace("quote:\n", f"quote:\n  - {WORLD} welcomed the report.\n", 1)
+    form.write_text(text, encoding="utf-8")
+    return form
+
+
+def world_pdf(folder: Path) -> bytes:
+    [(_, loaded)] = load_releases([world_form(folder)], campaign=FORCES / "campaign.yaml")
+    return render(loaded, [Format.PDF])[Format.PDF]
+
+
 @pytest.mark.parametrize(("force", "status"), [(f, s) for f in REFERENCE_FORCES for s in STATUSES])
 def test_the_pdf_embeds_only_the_house_family_from_the_package(force: str, status: str) -> None:
     fonts = embedded_fonts(rendered(force, status)[Format.PDF])
@@ -66,37 +105,100 @@ def test_every_face_prints_the_house_style_characters() -> None:
     for face in FACES:
         cmap = TTFont(font_dir() / face.file)["cmap"].getBestCmap()
         assert all(ord(char) in cmap for char in "Zoë“”‘’–—·"), face.file
+        # uncovered() passes ASCII text without reading a font: every face must print all of it.
+        assert all(code in cmap for code in range(0x20, 0x7F)), face.file
 
 
-def test_uncovered_names_what_the_family_cannot_print_once_in_order() -> None:
-    assert uncovered("Tŷ Newydd, Tŷ Hafan 😀 and a\tzero\u200bwidth\u00adsoft hyphen\n") == ["ŷ", "😀"]
+def test_the_fallback_prints_every_latin_greek_and_cyrillic_letter_in_every_face() -> None:
+    letters = [
+        chr(code)
+        for start, end in [(0x00C0, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x1EA0, 0x1EF9), (0x1F00, 0x1FFF)]
+        for code in range(start, end + 1)
+        # Letters of the modern alphabets: not Coptic (in the Greek block), nor Old Cyrillic.
+        if unicodedata.category(chr(code)).startswith("L") and not 0x03E2 <= code <= 0x03EF
+        if not 0x047A <= code <= 0x0481
+    ]
+    assert len(letters) > 900
+    assert uncovered("".join(letters)) == []
+    assert uncovered(WORLD + " Ŵ Ŷ ẁ ẃ ẅ ỳ Ơ ư Đ đ Ё ё Ї ї Є є Ґ ґ ά έ ή ΐ ς") == []
 
 
-def test_font_faces_are_loaded_from_the_package_folder_only() -> None:
+def test_uncovered_names_what_no_family_can_print_once_in_order() -> None:
+    text = "Tŷ Newydd 😀, 東京 and 😀 a\tzero\u200bwidth\u00adsoft hyphen\n"
+    assert uncovered(text) == ["😀", "東", "京"]
+
+
+def test_font_faces_are_loaded_from_the_package_folders_only() -> None:
     css = font_face_css()
     urls = re.findall(r'url\("([^"]+)"\)', css)
-    assert [url.rsplit("/", 1)[1] for url in urls] == [face.file for face in FACES]
-    assert all(url.startswith(font_dir().as_uri() + "/") for url in urls)
+    assert [url.rsplit("/", 1)[1] for url in urls] == [face.file for face in (*FACES, *FALLBACK.faces)]
+    assert all(url.startswith(font_dir().as_uri() + "/") for url in urls[: len(FACES)])
+    assert all(url.startswith(FALLBACK.folder().as_uri() + "/") for url in urls[len(FACES) :])
     assert css.count(f'font-family: "{CSS_FAMILY}"') == len(FACES)
+    assert css.count(f'font-family: "{FALLBACK_CSS_FAMILY}"') == len(FALLBACK.faces)
     assert "fontpkg_atkinson_hyperlegible" in font_dir().parts
+    assert "fontpkg_fira_sans" in FALLBACK.folder().parts
     stylesheet = (ROOT / "templates" / "html" / "release.css").read_text(encoding="utf-8")
-    assert stylesheet.count(f'font-family: "{CSS_FAMILY}", "{HOUSE_FONT}", sans-serif;') == 2  # page and text
+    families = f'font-family: "{CSS_FAMILY}", "{FALLBACK_CSS_FAMILY}", "{HOUSE_FONT}", sans-serif;'
+    assert stylesheet.count(families) == 2  # page and text
 
 
-def test_a_character_the_house_font_lacks_stops_the_build_with_a_clear_error(tmp_path: Path) -> None:
-    """Refused when the form is checked, at its line, before anything is rendered."""
+def test_names_in_any_latin_greek_or_cyrillic_letters_print_and_read_back(tmp_path: Path) -> None:
+    data = world_pdf(tmp_path)
+    text = " ".join(page.extract_text() or "" for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert f"{WORLD} spoke to HMIC." in text  # the finding
+    assert f"“{WORLD} welcomed the report." in text  # the quote
+    fonts = embedded_fonts(data)
+    names = sorted(re.sub(r"^/[A-Z]{6}\+", "", name) for name, _ in fonts)
+    assert names == [
+        "Atkinson-Hyperlegible-House",
+        "Atkinson-Hyperlegible-House-Bold",
+        "Atkinson-Hyperlegible-House-Italic",
+        "Fira-Sans-House",  # the finding
+        "Fira-Sans-House-Italic",  # the quote
+    ]
+    for name, program in fonts:
+        family, version = (FALLBACK_FONT, fallback_version()) if "Fira" in name else (HOUSE_FONT, package_version())
+        assert program["name"].getDebugName(1) == family
+        assert program["name"].getDebugName(5) == version
+    assert world_pdf(tmp_path / "again") == data  # deterministic
+
+
+@pytest.mark.skipif(not shutil.which("pdffonts"), reason="poppler's pdffonts not found: run scripts/install-a11y-tools")
+def test_poppler_sees_every_font_embedded_and_two_families_at_most(tmp_path: Path) -> None:
+    path = tmp_path / "world.pdf"
+    path.write_bytes(world_pdf(tmp_path))
+    rows = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    families = set()
+    for row in rows:
+        name, *_, emb, sub, uni, _obj, _gen = row.split()
+        assert (emb, sub, uni) == ("yes", "yes", "yes"), row
+        families.add(re.sub(r"^[A-Z]{6}\+|(-Bold)?(-Italic)?$", "", name))
+    assert families == {"Atkinson-Hyperlegible-House", "Fira-Sans-House"}
+
+
+def test_a_latin_1_release_embeds_the_house_font_only(tmp_path: Path) -> None:
     form = form_copy("thames-valley", "final", tmp_path)
-    form.write_text(
-        form.read_text(encoding="utf-8").replace("findings:\n", "findings:\n  - The force opened Tŷ Newydd.\n", 1),
-        encoding="utf-8",
-    )
-    with pytest.raises(InvalidInputError) as caught:
-        build([form], out_dir=tmp_path / "out", campaign=FORCES / "campaign.yaml")
+    text = form.read_text(encoding="utf-8").replace("findings:\n", "findings:\n  - Zoë met the café’s owner.\n", 1)
+    form.write_text(text, encoding="utf-8")
+    [(_, loaded)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    fonts = embedded_fonts(render(loaded, [Format.PDF])[Format.PDF])
+    assert {program["name"].getDebugName(1) for _, program in fonts} == {HOUSE_FONT}
+
+
+def test_a_character_no_font_has_stops_the_pdf_with_a_clear_error(tmp_path: Path) -> None:
+    """Forms are checked when read (tests/test_printable.py); the renderer refuses what else gets through."""
+    the_release = release("thames-valley", "final")
+    findings = (Inline((Span("The force opened Tŷ Newydd 😀 東京."),)), *the_release.findings)
+    unprintable = dataclasses.replace(the_release, findings=findings)
+    with pytest.raises(UnprintableCharacterError) as caught:
+        render_pdf(unprintable, render_html(unprintable))
     assert str(caught.value) == (
-        f"{form}:6:5: findings.0: the house font, Atkinson Hyperlegible, has no 'ŷ' (U+0177 LATIN SMALL LETTER Y "
-        "WITH CIRCUMFLEX); replace it"
+        "thames-valley: no font the PDF may use (Atkinson Hyperlegible or Fira Sans) has '😀' (U+1F600 GRINNING "
+        "FACE) (and '東' (U+6771 CJK UNIFIED IDEOGRAPH-6771), '京' (U+4EAC CJK UNIFIED IDEOGRAPH-4EAC)), in "
+        "“The force opened Tŷ Newydd 😀 東京. Since 2011 Thames Valley”; "
+        "replace it in the form or campaign file"
     )
-    assert not (tmp_path / "out").exists()  # nothing written, not even the formats that could be made
 
 
 _RENDER = textwrap.dedent(
@@ -151,8 +253,9 @@ def _render_elsewhere(setup: Path, form: Path, *, plain: bool = True) -> tuple[b
 
 
 def test_the_same_input_gives_the_same_pdf_whatever_fonts_the_machine_has(tmp_path: Path) -> None:
-    form = form_copy("thames-valley", "draft", tmp_path)
-    here = render_pdf(release("thames-valley", "draft"), render_html(release("thames-valley", "draft")))
+    form = world_form(tmp_path, "draft")  # both families, and the draft's page rules
+    [(_, loaded)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    here = render_pdf(loaded, render_html(loaded))
 
     bare = tmp_path / "no-fonts"
     (bare / "empty").mkdir(parents=True)
@@ -170,7 +273,8 @@ def test_the_same_input_gives_the_same_pdf_whatever_fonts_the_machine_has(tmp_pa
     # ... yet the release is the same file, byte for byte, on all three machines.
     assert bare_pdf == here
     assert other_pdf == here
-    assert all(font["name"].getDebugName(5) == package_version() for _, font in embedded_fonts(other_pdf))
+    versions = {font["name"].getDebugName(5) for _, font in embedded_fonts(other_pdf)}
+    assert versions == {package_version(), fallback_version()}
 
 
 def test_the_word_template_uses_the_house_font_in_every_style() -> None:

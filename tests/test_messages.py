@@ -351,11 +351,11 @@ def test_a_date_written_another_way() -> None:
 # --------------------------------------------------------------------------- issue 8.7: text the PDF cannot print
 
 
-def test_a_character_the_house_font_cannot_print() -> None:
-    form = HEAD + "findings:\n  - The force opened Tŷ Newydd.\n" + QUOTE
+def test_a_character_no_font_can_print() -> None:
+    form = HEAD + "findings:\n  - The force opened Tŷ Newydd 😀.\n" + QUOTE
     assert problems(form) == [
-        f"{F}:6:5: findings.0: the house font, Atkinson Hyperlegible, has no 'ŷ' (U+0177 LATIN SMALL LETTER Y "
-        "WITH CIRCUMFLEX); replace it"
+        f"{F}:6:32: findings.0: the character '😀' (U+1F600 GRINNING FACE) cannot be printed in the PDF "
+        "(neither Atkinson Hyperlegible nor Fira Sans has it); replace it or leave it out"
     ]
 
 

@@ -2,14 +2,15 @@
 
 Core properties match the PDF's metadata: title = the headline, author = the
 organisation, subject, keywords (force, campaign), language, and the release date as
-creation date. The result is deterministic: the ZIP entries carry a fixed timestamp,
-so the same inputs give the same bytes.
+creation date. The result is deterministic: the ZIP entries carry a fixed timestamp
+(the release date), so the same inputs give the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import struct
 import zipfile
 from typing import Any
 
@@ -74,13 +75,34 @@ def _runs(context: Context, value: Inline) -> Any:
 
 
 def _fixed_timestamps(data: bytes, moment: dt.datetime) -> bytes:
-    """Rewrite the ZIP with one fixed timestamp on every entry (determinism)."""
-    stamp = (max(moment.year, 1980), moment.month, moment.day, 0, 0, 0)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    """Set one fixed timestamp on every entry of the ZIP (determinism), in place.
+
+    python-docx stamps each entry with the time of writing. Only those two fields (in
+    each entry's local header and again in the central directory) change, so they are
+    overwritten where they stand rather than the archive recompressed (which cost about
+    6 ms a document: deflating every part a second time).
+    """
+    date = (max(moment.year, 1980) - 1980) << 9 | moment.month << 5 | moment.day  # DOS date; the time is 00:00:00
+    patched = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        entries, central = archive.infolist(), archive.start_dir
+    for entry in entries:
+        _stamp(patched, entry.header_offset, _LOCAL_HEADER, date)
+        _stamp(patched, central, _CENTRAL_HEADER, date)
+        names, extra, comment = struct.unpack_from("<HHH", patched, central + 28)
+        central += 46 + names + extra + comment  # the next central directory header
+    return bytes(patched)
+
+
+#: Signature of a ZIP local file header, and where its time and date fields stand in it.
+_LOCAL_HEADER = (b"PK\x03\x04", 10)
+#: The same for a central directory header.
+_CENTRAL_HEADER = (b"PK\x01\x02", 12)
+
+
+def _stamp(data: bytearray, offset: int, header: tuple[bytes, int], date: int) -> None:
+    """Set the time (midnight) and date of the ZIP header at ``offset``."""
+    signature, field = header
+    if data[offset : offset + 4] != signature:  # pragma: no cover - zipfile has just read this very archive
+        raise TemplateProblemError("the Word document's ZIP archive is not laid out as zipfile read it")
+    struct.pack_into("<HH", data, offset + field, 0, date)
