@@ -33,7 +33,7 @@ from authoring.distribution import DistributionList, distribution_for, load_dist
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.journal import Delivery, Journal
-from authoring.loading import DEFAULT_FORMS_DIR, _validate, campaign_for, validate_form
+from authoring.loading import DEFAULT_FORMS_DIR, _validate, campaign_for, validate_campaign, validate_form
 from authoring.lock import output_lock
 from authoring.mail import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.manifest import Manifest, form_key
@@ -326,7 +326,7 @@ def _built_release(
     pdf = paths[".pdf"].read_bytes()
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
-    campaign = _validate(parse_yaml(campaign_bytes.decode(), campaign_path), Campaign)
+    campaign = validate_campaign(parse_yaml(campaign_bytes.decode(), campaign_path))
     release = build_release(validate_form(parse_yaml(form_bytes.decode(), form), campaign), campaign)
     contents = Contents(
         release=release,
