@@ -32,6 +32,7 @@ from authoring.preview import preview_server
 from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.project import campaigns, check_paths, expand_campaigns, load_campaign_folder, one_campaign, out_dir
 from authoring.registry import forces as registry_forces
+from authoring.registry import unknown_force_message
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import TEMPLATES_ENV
 from authoring.scaffold import new_form, new_forms, schema_text
@@ -290,6 +291,8 @@ def new_command(
         typer.echo("Error: give either one SLUG (optionally with --out), or --all", err=True)
         raise typer.Exit(2)
     try:
+        if slug is not None and slug not in registry_forces():
+            raise UsageError(unknown_force_message(slug))
         if forms is None:
             forms = out.parent if out is not None else one_campaign(None)
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
-from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status, form_model
+from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status, Vocabulary, form_model
 from authoring.render.fonts import HOUSE_FONT, describe, uncovered
 from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
@@ -51,17 +51,18 @@ def validate_campaign(document: SourceDocument) -> Campaign:
     return campaign
 
 
-def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
-    """Load and validate one form file against its campaign (inspectors, periods).
+def load_form(path: Path, campaign: Campaign | None, words: Vocabulary | None = None) -> ReleaseForm:
+    """Load and validate one form file against its campaign (verdicts, kinds of finding, inspectors, periods).
 
-    With no campaign (when it is itself invalid), everything else about the form is checked.
+    With no campaign (when it is itself invalid), everything else about the form is checked,
+    against the campaign's ``words`` (its verdicts and kinds of finding) if they are valid.
     """
-    return validate_form(load_yaml(path), campaign)
+    return validate_form(load_yaml(path), campaign, words)
 
 
-def validate_form(document: SourceDocument, campaign: Campaign | None) -> ReleaseForm:
+def validate_form(document: SourceDocument, campaign: Campaign | None, words: Vocabulary | None = None) -> ReleaseForm:
     """Validate a form file already read (see :func:`load_form`), with the form model its campaign makes."""
-    model = form_model(campaign)
+    model = form_model(campaign or words)
     return _validate(document, model, context={"campaign": campaign}, extra=_final_todos(document))
 
 

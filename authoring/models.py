@@ -29,6 +29,7 @@ from pydantic import (
     Strict,
     StringConstraints,
     Tag,
+    ValidationError,
     ValidationInfo,
     create_model,
     field_validator,
@@ -462,6 +463,26 @@ class Campaign(_Model):
 
 
 
+class Vocabulary(BaseModel):
+    """What a campaign's forms may say: its verdicts and kinds of finding (the rest of the campaign ignored).
+
+    When a campaign is invalid elsewhere, its forms are still checked against this.
+    """
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    verdicts: dict[Key, Text] = Field(min_length=1)
+    findings: dict[Key, FindingKindSpec] = Field(default_factory=dict)
+
+
+def vocabulary(data: Any) -> Vocabulary | None:
+    """The verdicts and kinds of finding of campaign ``data`` (as read from YAML), if they are valid."""
+    try:
+        return Vocabulary.model_validate(data)
+    except ValidationError:
+        return None
+
+
 # --------------------------------------------------------------------------- findings, as the campaign declares them
 
 
@@ -648,11 +669,12 @@ FINAL_HAS_TODO = "final_has_todo"
 _FORM_MODELS: dict[str, type[ReleaseForm]] = {}
 
 
-def form_model(campaign: Campaign | None) -> type[ReleaseForm]:
+def form_model(campaign: Campaign | Vocabulary | None) -> type[ReleaseForm]:
     """The class of a campaign's forms: its verdicts and kinds of finding (made once per campaign content).
 
-    With no campaign (when it is itself invalid), any verdict key and any kind are let through,
-    so that everything else about a form is still checked.
+    With only a :class:`Vocabulary` (when the campaign is invalid elsewhere), the same; with
+    nothing, any verdict key and any kind are let through, so that everything else about a
+    form is still checked.
     """
     if campaign is None:
         key = ""
@@ -664,7 +686,7 @@ def form_model(campaign: Campaign | None) -> type[ReleaseForm]:
     return model
 
 
-def _make_form_model(campaign: Campaign | None) -> type[ReleaseForm]:
+def _make_form_model(campaign: Campaign | Vocabulary | None) -> type[ReleaseForm]:
     if campaign is None:
         finding: Any = Annotated[
             Annotated[Text, Tag("text")] | Annotated[dict[str, Any], Tag("structured")],

@@ -48,7 +48,13 @@ class Project:
 
 
 def campaign_folders(folder: Path) -> list[Path]:
-    """The campaign folders in ``folder`` (those with a ``campaign.yaml``), sorted by name."""
+    """The campaign folders in ``folder`` (those with a ``campaign.yaml``), sorted by name.
+
+    A ``folder`` with a ``campaign.yaml`` of its own is one campaign (a project of one round,
+    laid out as before campaigns had folders: ``forces/campaign.yaml``).
+    """
+    if (folder / CAMPAIGN_FILE).is_file():
+        return [folder]
     if not folder.is_dir():
         return []
     return sorted(child for child in folder.iterdir() if (child / CAMPAIGN_FILE).is_file())
@@ -81,8 +87,7 @@ def expand_campaigns(paths: Sequence[Path]) -> list[Path]:
     """``paths``, with a folder of campaign folders (such as ``forces/``) standing for its campaigns."""
     result: list[Path] = []
     for path in paths:
-        inner = campaign_folders(path) if path.is_dir() and not (path / CAMPAIGN_FILE).is_file() else []
-        result.extend(inner or [path])
+        result.extend(campaign_folders(path) or [path])
     return result
 
 
@@ -129,21 +134,21 @@ def _meant(path: Path) -> str:
     name = path.name.removesuffix(".yaml")
     if not name:
         return ""
+    folders = [path.parent]
     if path.parent == Path():
         if name.lower() in ("true", "false", "yes", "no"):
             return "; flags such as --final take no value: write the flag alone"
         project = find_project()
-        for campaign in project.campaigns if project else []:
-            candidate = campaign / f"{name}.yaml"
+        folders = project.campaigns if project else [DEFAULT_FORMS_DIR]
+        for folder in folders:
+            candidate = folder / f"{name}.yaml"
             if candidate.is_file():
                 return f"; did you mean {candidate}?"
-        folder = path.parent
-    else:
-        folder = path.parent
-    stems = [form.stem for form in folder.glob("*.yaml") if form.name != CAMPAIGN_FILE] if folder.is_dir() else []
-    close = difflib.get_close_matches(name, stems, n=1, cutoff=0.75)
-    if close:
-        return f"; did you mean {folder / close[0]}.yaml?"
+    for folder in folders:
+        stems = [f.stem for f in folder.glob("*.yaml") if f.name != CAMPAIGN_FILE] if folder.is_dir() else []
+        close = difflib.get_close_matches(name, stems, n=1, cutoff=0.75)
+        if close:
+            return f"; did you mean {folder / close[0]}.yaml?"
     if name in forces():
         return f"; {name} has no form yet: 'authoring new {name}' writes one"
     return ""

@@ -20,10 +20,10 @@ from authoring.loading import (
     campaign_for,
     draft_gaps,
     form_files,
-    load_campaign,
+    validate_campaign,
     validate_form,
 )
-from authoring.models import Campaign, ReleaseForm, Status
+from authoring.models import Campaign, ReleaseForm, Status, Vocabulary, vocabulary
 from authoring.yamlsource import load_yaml
 
 
@@ -34,6 +34,8 @@ class CampaignCheck:
     path: Path
     campaign: Campaign | None
     problems: tuple[Problem, ...] = ()
+    words: Vocabulary | None = None
+    """An invalid campaign's verdicts and kinds of finding, if they are valid: its forms are checked against them."""
 
     @property
     def ok(self) -> bool:
@@ -121,7 +123,13 @@ def validate(
     uses = {form_path: campaign or campaign_for(form_path) for form_path in form_paths}
     campaigns = {path.resolve(): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
     forms = [
-        check_form(form_path, campaigns[used.resolve()].campaign, campaign_path=used, final=final)
+        check_form(
+            form_path,
+            campaigns[used.resolve()].campaign,
+            campaign_path=used,
+            final=final,
+            words=campaigns[used.resolve()].words,
+        )
         for form_path, used in uses.items()
     ]
     return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)))
@@ -151,15 +159,24 @@ def check_campaign(path: Path) -> CampaignCheck:
         message = f"campaign file not found; put {CAMPAIGN_FILE} beside the forms, or name one with --campaign"
         return CampaignCheck(path, None, (Problem(path, None, None, "", message),))
     try:
-        return CampaignCheck(path, load_campaign(path))
+        document = load_yaml(path)
     except InvalidInputError as error:
         return CampaignCheck(path, None, tuple(error.problems))
+    try:
+        return CampaignCheck(path, validate_campaign(document))
+    except InvalidInputError as error:
+        return CampaignCheck(path, None, tuple(error.problems), vocabulary(document.data))
 
 
 def check_form(
-    path: Path, campaign: Campaign | None, *, campaign_path: Path | None = None, final: bool = False
+    path: Path,
+    campaign: Campaign | None,
+    *,
+    campaign_path: Path | None = None,
+    final: bool = False,
+    words: Vocabulary | None = None,
 ) -> FormCheck:
-    """Check one form file against its campaign (``None`` if the campaign is itself invalid).
+    """Check one form file against its campaign (``None`` if the campaign is itself invalid: then ``words``).
 
     A valid draft's gaps are listed in ``gaps``. With ``final``, a valid draft is a problem
     too (it is not ready to publish), and so is each of its gaps.
@@ -173,7 +190,7 @@ def check_form(
     named = force if isinstance(force, str) else None
     at = document.locate(("force",)) if named else None
     try:
-        form = validate_form(document, campaign)
+        form = validate_form(document, campaign, words)
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems), named, at)
     gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()
