@@ -27,10 +27,10 @@ _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 
 
 def number(n: int) -> str:
-    """A count in house style: 'one' … 'nine', then '10', '54', '129' (and 'zero')."""
+    """A count in house style: 'one' … 'nine', then '10', '54', '1,800' (and 'zero')."""
     if n < 0:
         raise ValueError(f"counts are never negative: {n}")
-    return _WORDS[n] if n < 10 else str(n)
+    return _WORDS[n] if n < 10 else f"{n:,}"
 
 
 def plural(n: float, singular: str, plural_form: str | None = None) -> str:
