@@ -202,8 +202,8 @@ def _check_kind(key: str, spec: FindingKindSpec, campaign: Campaign, problem: An
         try:
             text = phrase(spec.phrase, finding_context(finding, campaign, force))
         except PhrasingError as error:
-            problem(where, f"{error.message} (with example {index + 1})", error.line)
-            continue
+            problem(where, f"{error.message} (with the values of example {index + 1})", error.line)
+            return
         if text != example.says:
             problem((*at, "says"), f"the template gives: {text}")
 

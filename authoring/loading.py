@@ -168,7 +168,8 @@ def _problems(document: SourceDocument, error: ValidationError, model: type[Base
         on_key = item["loc"][-1:] == ("[key]",)  # a dictionary key is wrong, not its value
         raw_loc = item["loc"][:-1] if on_key else item["loc"]
         if "field" in context:  # a rule across fields, about one of them
-            raw_loc = (*raw_loc, *str(context["field"]).split("."))
+            parts = str(context["field"]).split(".")
+            raw_loc = (*raw_loc, *(int(part) if part.isdigit() else part for part in parts))
         loc = _data_loc(document.data, raw_loc, missing=item["type"] == "missing")
         value = item.get("input")
         if item["type"] == "finding" and isinstance(value, dict) and isinstance(value.get("kind"), str):

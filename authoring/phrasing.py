@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
@@ -169,6 +169,8 @@ def compiled(source: str) -> Template:
 
 def _syntax_message(error: TemplateSyntaxError) -> str:
     message = error.message or "unreadable"
+    if re.fullmatch(r"No (filter|test) named '([^']*)'\.?", message):
+        return _runtime_message(message)
     return f"the template cannot be read: {message}"
 
 
@@ -189,7 +191,9 @@ def phrase(source: str, context: Mapping[str, Any]) -> str:
         raise PhrasingError(_undefined_message(error.message), _line_of(error)) from None
     except SecurityError as error:
         raise PhrasingError(f"not allowed in a template: {error}", _line_of(error)) from None
-    except (TypeError, ValueError, ArithmeticError) as error:
+    except TemplateError as error:
+        raise PhrasingError(_runtime_message(error.message), _line_of(error)) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
         raise PhrasingError(f"the template failed: {error}", _line_of(error)) from None
     return _SPACE.sub(" ", text).strip()
 
@@ -199,10 +203,18 @@ def _undefined_message(message: str | None) -> str:
     named = re.fullmatch(r"'([^']*)' is undefined", text)
     if named:
         return f"'{named.group(1)}' is not defined here"
-    attribute = re.fullmatch(r"'[^']*' (?:object|value) has no attribute '([^']*)'", text)
+    attribute = re.fullmatch(r"'[^']*'(?: object| value)? has no attribute '([^']*)'", text)
     if attribute:
         return f"there is nothing called '{attribute.group(1)}' here"
     return text
+
+
+def _runtime_message(message: str | None) -> str:
+    text = message or "the template failed"
+    named = re.fullmatch(r"No (filter|test) named '([^']*)'(?: found)?\.?", text)
+    if named:
+        return f"there is no helper called '{named.group(2)}'; the helpers are listed in docs/campaigns.md"
+    return f"the template failed: {text}"
 
 
 def _line_of(error: BaseException) -> int | None:
