@@ -262,7 +262,7 @@ class HouseWords(_Model):
     The shipped defaults are in ``authoring/data/house.yaml``.
     """
 
-    dateline: Text = Field(description="Under the organisation: 'Press release, {{ release_date | long_date }}'.")
+    dateline: Text = Field(description="Under the organisation: what the release is, and its date.")
     footer: Text = Field(description="At the foot of every page.")
     subject: Text = Field(description="The document's subject (DOCX and PDF properties, HTML description).")
     embargo: Text = Field(description="The embargo line, if the campaign has an embargo.")
@@ -277,8 +277,8 @@ class Sentences(_Model):
     """The campaign's fixed sentences, each a template with named placeholders (see docs/campaigns.md)."""
 
     headline: Text = Field(description="The headline: '{{ force.name }} {{ verdict }} …'.")
-    findings_lead_in: Text = Field(description="Before the list of findings: 'In {{ force.name }}, … found:'.")
-    attribution: Text = Field(description="Before the quote: '…, {{ inspector.display_name }}, said:'.")
+    findings_lead_in: Text = Field(description="Before the list of findings.")
+    attribution: Text = Field(description="Before the quote: who speaks ({{ inspector.display_name }}, …).")
     full_report: Text = Field(description="After the quote: where the full report is.")
     dateline: Text | None = Field(default=None, description="The press office's dateline, if not the default.")
     footer: Text | None = Field(default=None, description="The press office's footer, if not the default.")
@@ -304,7 +304,7 @@ class Campaign(_Model):
     """What every release of one round shares. Written once, in ``forces/<campaign>/campaign.yaml``."""
 
     organisation: Text = Field(description="The publishing body in full.")
-    organisation_short: Text = Field(description="Its abbreviation, e.g. 'HMIC'.")
+    organisation_short: Text = Field(description="Its abbreviation, as the sentences print it.")
     original_report: Text | None = Field(default=None, description="Title of an earlier report, if the round has one.")
     national_report: Text = Field(description="Title of this round's national report.")
     release_date: dt.date = Field(description="Date of publication (YYYY-MM-DD).")
