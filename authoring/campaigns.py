@@ -239,4 +239,3 @@ def _position(
         indent = len(lines[line]) - len(lines[line].lstrip()) if line < len(lines) else 0
         return line + line_in_template, indent + 1
     return line + line_in_template - 1, column if line_in_template == 1 else 1
-

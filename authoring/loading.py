@@ -17,6 +17,7 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from authoring.campaigns import check_phrasing
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
 from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status, Vocabulary, form_model
@@ -41,9 +42,7 @@ def load_campaign(path: Path) -> Campaign:
 
 
 def validate_campaign(document: SourceDocument) -> Campaign:
-    """Validate a campaign file already read: its fields, then its templates and examples (see :func:`load_campaign`)."""
-    from authoring.campaigns import check_phrasing
-
+    """Validate a campaign file already read: its fields, then its templates and examples (:func:`load_campaign`)."""
     campaign = _validate(document, Campaign)
     problems = check_phrasing(document, campaign)
     if problems:
@@ -336,7 +335,9 @@ def _count_message(value: Any) -> str:
 def _amount_message(value: Any) -> str:
     """A money or percent value that is not a number: say how to write it."""
     if isinstance(value, str) and re.search(r"[0-9]", value):
-        return f"write the figure as a plain number, without £, % or commas, e.g. 12500 or 45.5; found {_describe(value)}"
+        return (
+            f"write the figure as a plain number, without £, % or commas, e.g. 12500 or 45.5; found {_describe(value)}"
+        )
     return f"expected a number such as 12500 or 45.5 (or TODO in a draft), found {_describe(value)}"
 
 

@@ -19,7 +19,6 @@ from importlib.resources import files
 from typing import Annotated, Any, ClassVar, Literal, Union
 
 import yaml
-
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -124,7 +123,6 @@ class PressOffice(_Model):
     out_of_hours_phone: Text = Field(description="Phone number for urgent enquiries out of hours.")
 
 
-
 # --------------------------------------------------------------------------- what a campaign declares
 
 #: A field of a kind of finding, as its templates name it: 'applications', 'out_of_hours'.
@@ -171,7 +169,9 @@ class FieldSpec(_Model):
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
         if self.type is FieldType.CHOICE and not self.choices:
-            raise PydanticCustomError("choices", "a choice needs 'choices', the words a form may give", {"field": "type"})
+            raise PydanticCustomError(
+                "choices", "a choice needs 'choices', the words a form may give", {"field": "type"}
+            )
         if self.type is not FieldType.CHOICE and self.choices is not None:
             raise PydanticCustomError("choices", "only a choice has 'choices'", {"field": "choices"})
         for bound in ("min", "max"):
@@ -462,7 +462,6 @@ class Campaign(_Model):
         return self
 
 
-
 class Vocabulary(BaseModel):
     """What a campaign's forms may say: its verdicts and kinds of finding (the rest of the campaign ignored).
 
@@ -527,16 +526,16 @@ def _class_name(key: str) -> str:
 def _field_type(kind: str, name: str, spec: FieldSpec) -> Any:
     """The type a form's value of this field must have (without TODO)."""
     if spec.type is FieldType.COUNT:
-        low = 0 if spec.min is None else math.ceil(spec.min)
-        high = None if spec.max is None else math.floor(spec.max)
-        return Annotated[int, Strict(), Field(ge=low, le=high)]
+        least = 0 if spec.min is None else math.ceil(spec.min)
+        most = None if spec.max is None else math.floor(spec.max)
+        return Annotated[int, Strict(), Field(ge=least, le=most)]
     if spec.type in (FieldType.MONEY, FieldType.PERCENT):
-        low = 0 if spec.min is None else spec.min
-        high = 100 if spec.max is None and spec.type is FieldType.PERCENT else spec.max
+        low = 0.0 if spec.min is None else spec.min
+        high = 100.0 if spec.max is None and spec.type is FieldType.PERCENT else spec.max
         return Annotated[float, Strict(), Field(ge=low, le=high)]
     if spec.type is FieldType.CHOICE:
         members = {choice.upper().replace("-", "_"): choice for choice in spec.choices or ()}
-        return StrEnum(f"{_class_name(kind)}{_class_name(name)}", members)  # type: ignore[misc]
+        return StrEnum(f"{_class_name(kind)}{_class_name(name)}", members)
     if spec.type is FieldType.YES_NO:
         return Annotated[bool, Strict()]
     if spec.type is FieldType.DATE:
@@ -554,7 +553,7 @@ def _rule_check(rule: Rule, *, on_other: bool) -> Any:
     verb = "cannot exceed" if at_most else "cannot be less than"
 
     def check(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
-        earlier = info.data.get(rule.field if on_other else rule.other)
+        earlier: Any = info.data.get(rule.field if on_other else rule.other)
         first, second = (earlier, value) if on_other else (value, earlier)
         numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (first, second))
         if numbers and (first > second if at_most else first < second):
@@ -564,17 +563,22 @@ def _rule_check(rule: Rule, *, on_other: bool) -> Any:
     return field_validator(rule.other if on_other else rule.field)(check)
 
 
+#: Generic forms used with types made at run time (mypy checks only static types).
+_OR_TODO: Any = OrTodo
+_LITERAL: Any = Literal
+
+
 def finding_model(key: str, spec: FindingKindSpec) -> type[StructuredFinding]:
     """The model of one kind of finding, as the campaign declares it."""
-    fields: dict[str, Any] = {"kind": (Literal.__getitem__(key), ...)}  # type: ignore[attr-defined]
+    fields: dict[str, Any] = {"kind": (_LITERAL[key], ...)}
     for name, field in spec.fields.items():
         value_type = _field_type(key, name, field)
         if field.type is FieldType.YES_NO and not field.required:
             fields[name] = (value_type, Field(default=False, description=field.description))
         elif field.required:
-            fields[name] = (OrTodo[value_type], Field(description=field.description))
+            fields[name] = (_OR_TODO[value_type], Field(description=field.description))
         else:
-            fields[name] = (OrTodo[value_type] | None, Field(default=None, description=field.description))
+            fields[name] = (_OR_TODO[value_type] | None, Field(default=None, description=field.description))
     order = list(spec.fields)
     validators = {
         f"_rule_{index}": _rule_check(rule, on_other=order.index(rule.other) > order.index(rule.field))
@@ -676,10 +680,7 @@ def form_model(campaign: Campaign | Vocabulary | None) -> type[ReleaseForm]:
     nothing, any verdict key and any kind are let through, so that everything else about a
     form is still checked.
     """
-    if campaign is None:
-        key = ""
-    else:
-        key = campaign.model_dump_json(include={"verdicts", "findings"})
+    key = "" if campaign is None else campaign.model_dump_json(include={"verdicts", "findings"})
     model = _FORM_MODELS.get(key)
     if model is None:
         model = _FORM_MODELS[key] = _make_form_model(campaign)
@@ -696,8 +697,7 @@ def _make_form_model(campaign: Campaign | Vocabulary | None) -> type[ReleaseForm
                 custom_error_message="a finding is either text, or a mapping with a 'kind'",
             ),
         ]
-        model = create_model("ReleaseForm", __base__=ReleaseForm, findings=(list[finding], Field(min_length=1)))
-        return model
+        return create_model("ReleaseForm", __base__=ReleaseForm, findings=(list[finding], Field(min_length=1)))
     kinds = {key: finding_model(key, spec) for key, spec in campaign.findings.items()}
     choices: list[Any] = [Annotated[Text, Tag("text")], *(Annotated[m, Tag(k)] for k, m in kinds.items())]
     names = ", ".join(kinds) or "none (this campaign has text findings only)"
@@ -715,7 +715,7 @@ def _make_form_model(campaign: Campaign | Vocabulary | None) -> type[ReleaseForm
     model = create_model(
         "ReleaseForm",
         __base__=ReleaseForm,
-        grade=(OrTodo[verdict], Field(description=f"The verdict: {listed}. It chooses the headline.")),
+        grade=(_OR_TODO[verdict], Field(description=f"The verdict: {listed}. It chooses the headline.")),
         findings=(
             list[finding],
             Field(min_length=1, description="What was found, in order: text or structured findings."),

@@ -33,11 +33,10 @@ from authoring.distribution import DistributionList, distribution_for, load_dist
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.journal import Delivery, Journal
-from authoring.loading import DEFAULT_FORMS_DIR, _validate, campaign_for, validate_campaign, validate_form
+from authoring.loading import DEFAULT_FORMS_DIR, campaign_for, validate_campaign, validate_form
 from authoring.lock import output_lock
 from authoring.mail import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.manifest import Manifest, form_key
-from authoring.models import Campaign
 from authoring.output import write_files
 from authoring.render import Format
 from authoring.render.environment import templates_dir

@@ -82,8 +82,8 @@ def validate_edited(old: str, new: str) -> tuple[int, str]:
             id="unknown-helper",
         ),
         pytest.param(
-            "  headline: \"{{ force.name }} {{ verdict }}",
-            "  headline: \"{{ force.name }} {{ verdict }} {{ inspector.name }}",
+            '  headline: "{{ force.name }} {{ verdict }}',
+            '  headline: "{{ force.name }} {{ verdict }} {{ inspector.name }}',
             "17:13: sentences.headline: no placeholder 'inspector' here; it may use: force, organisation, "
             "organisation_short, national_report, original_report, release_date, embargo, website, press_office, "
             "verdict",
@@ -92,7 +92,8 @@ def validate_edited(old: str, new: str) -> tuple[int, str]:
         pytest.param(
             "      ongoing:\n        type: count",
             "      kind:\n        type: count",
-            "70:7: findings.media-disclosures.fields: 'kind' is a name every finding has; call the field something else",
+            "70:7: findings.media-disclosures.fields: 'kind' is a name every finding has; "
+            "call the field something else",
             id="reserved-field-name",
         ),
         pytest.param(

@@ -153,5 +153,7 @@ def test_no_wording_of_any_round_is_left_in_the_toolkit_or_the_templates() -> No
         for name in docx.namelist():
             if name.endswith(".xml"):
                 sources[ROOT / "templates" / "docx" / "release.docx" / name] = docx.read(name).decode("utf-8")
-    found = [(str(path.relative_to(ROOT)), word) for path, text in sources.items() for word in ROUND_WORDS if word in text]
+    found = [
+        (str(path.relative_to(ROOT)), word) for path, text in sources.items() for word in ROUND_WORDS if word in text
+    ]
     assert found == []

@@ -60,7 +60,10 @@ finding = texts | st.fixed_dictionaries(
         "referred": st.booleans() | anything,
         "applications": counts,
         "approved": counts,
-        "change": st.sampled_from([*(CAMPAIGN.findings["anti-corruption-staffing"].fields["change"].choices or []), "TODO"]) | anything,
+        "change": st.sampled_from(
+            [*(CAMPAIGN.findings["anti-corruption-staffing"].fields["change"].choices or []), "TODO"]
+        )
+        | anything,
         "period": st.sampled_from([*CAMPAIGN.periods, "no-such-period"]) | anything,
         "extra": anything,
     },

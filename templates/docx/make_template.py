@@ -166,9 +166,7 @@ def _footer(footer: Paragraph, style: Any) -> None:
     """Where the release comes from on the left, "Page X of Y" on the right."""
     footer.style = style
     footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    footer.add_run(
-        "{{ release.footer }}\tPage "
-    )
+    footer.add_run("{{ release.footer }}\tPage ")
     _field(footer, "PAGE")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
