@@ -117,7 +117,7 @@ def batch_command(
     folders: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Folders of form files, each with its campaign.yaml (default: the project's forces/).",
+            help="Campaign folders: form files, each with its campaign.yaml (default: every one in forces/).",
             show_default=False,
             exists=True,
             file_okay=False,
@@ -203,7 +203,7 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Form files, campaign files or folders of forms to check (default: the project's forces/).",
+            help="Form files, campaign files or campaign folders to check (default: every one in forces/).",
             show_default=False,
             metavar="PATH",
         ),
@@ -395,7 +395,7 @@ def preview_command(
 #: The only place the SMTP password is read from.
 PASSWORD_ENV = "AUTHORING_SMTP_PASSWORD"
 
-_FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yaml (default: forces)."
+_FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yaml (default: every one in forces/)."
 
 
 def _prepare(folders: list[Path] | None, out: Path, jobs: int | None, stdout: Console) -> Prepared:
