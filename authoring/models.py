@@ -568,8 +568,19 @@ _OR_TODO: Any = OrTodo
 _LITERAL: Any = Literal
 
 
+_KIND_MODELS: dict[str, type[StructuredFinding]] = {}
+
+
 def finding_model(key: str, spec: FindingKindSpec) -> type[StructuredFinding]:
-    """The model of one kind of finding, as the campaign declares it."""
+    """The model of one kind of finding, as the campaign declares it (made once per declaration)."""
+    cache_key = f"{key}\0{spec.model_dump_json(exclude={'phrase', 'examples'})}"
+    model = _KIND_MODELS.get(cache_key)
+    if model is None:
+        model = _KIND_MODELS[cache_key] = _make_finding_model(key, spec)
+    return model
+
+
+def _make_finding_model(key: str, spec: FindingKindSpec) -> type[StructuredFinding]:
     fields: dict[str, Any] = {"kind": (_LITERAL[key], ...)}
     for name, field in spec.fields.items():
         value_type = _field_type(key, name, field)
@@ -680,7 +691,13 @@ def form_model(campaign: Campaign | Vocabulary | None) -> type[ReleaseForm]:
     nothing, any verdict key and any kind are let through, so that everything else about a
     form is still checked.
     """
-    key = "" if campaign is None else campaign.model_dump_json(include={"verdicts", "findings"})
+    key = (
+        ""
+        if campaign is None
+        else campaign.model_dump_json(
+            include={"verdicts": True, "findings": {"__all__": {"fields", "rules", "description"}}}
+        )
+    )
     model = _FORM_MODELS.get(key)
     if model is None:
         model = _FORM_MODELS[key] = _make_form_model(campaign)

@@ -160,12 +160,25 @@ _ENV = _environment()
 
 
 @lru_cache(maxsize=512)
+def _parsed(source: str) -> nodes.Template:
+    try:
+        return _ENV.parse(source)
+    except TemplateSyntaxError as error:
+        raise PhrasingError(_syntax_message(error), error.lineno) from None
+
+
+@lru_cache(maxsize=512)
 def compiled(source: str) -> Template:
     """``source`` compiled in the sandbox, once per process; raises :class:`PhrasingError`."""
     try:
-        return _ENV.from_string(source)
+        return _ENV.from_string(_parsed(source))
     except TemplateSyntaxError as error:
         raise PhrasingError(_syntax_message(error), error.lineno) from None
+
+
+def _is_plain(source: str) -> bool:
+    """Whether ``source`` is words only, with nothing for Jinja to do (most of the press office's words)."""
+    return "{" not in source and "}" not in source
 
 
 def _syntax_message(error: TemplateSyntaxError) -> str:
@@ -178,14 +191,17 @@ def _syntax_message(error: TemplateSyntaxError) -> str:
 @lru_cache(maxsize=512)
 def names_used(source: str) -> frozenset[str]:
     """The names ``source`` reads from its context (helpers excluded); raises :class:`PhrasingError`."""
-    compiled(source)  # a syntax error first
-    tree = _ENV.parse(source)
+    if _is_plain(source):
+        return frozenset()
+    tree = _parsed(source)
     assigned = {name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
     return frozenset(meta.find_undeclared_variables(tree) - set(GLOBALS) - assigned)
 
 
 def phrase(source: str, context: Mapping[str, Any]) -> str:
     """Run the template ``source`` on ``context``: plain text, white space made single spaces."""
+    if _is_plain(source):
+        return _SPACE.sub(" ", source).strip()
     try:
         text = compiled(source).render(context)
     except UndefinedError as error:
