@@ -635,7 +635,7 @@ class ReleaseForm(_Model):
     )
     grade: OrTodo[Key] = Field(description="The verdict. It chooses the headline.")
     inspector: OrTodo[Key] = Field(
-        description="Key of the quoted inspector in the campaign file, e.g. 'zoe-billingham'."
+        description="Key of the quoted inspector in the campaign file (its 'inspectors')."
     )
     background_extra: Text | None = Field(
         default=None, description="A sentence added to the end of the first background paragraph, if any."
