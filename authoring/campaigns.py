@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,9 @@ def phrase_finding(finding: StructuredFinding, campaign: Campaign, force: Force)
 
 # --------------------------------------------------------------------------- checks
 
+#: Records a problem: where (None: a press-office default), the message, and the line within the template.
+Report = Callable[[Loc | None, str, int | None], None]
+
 
 def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple[str, ...]]]:
     """Every sentence template: where it is in campaign.yaml (None: the house default), its name, text, names."""
@@ -122,49 +125,52 @@ def check_phrasing(document: SourceDocument, campaign: Campaign) -> list[Problem
     lines = _lines(document.path)
     problems: list[Problem] = []
 
-    def problem(loc: Loc | None, message: str, line_in_template: int | None = None) -> None:
+    def problem(loc: Loc | None, message: str, line_in_template: int | None) -> None:
         if loc is None:  # a press-office default: it is shipped, and tested
             problems.append(Problem(document.path, None, None, "", message))
             return
         line, column = _position(document, lines, loc, line_in_template)
         problems.append(Problem(document.path, line, column, field_path(loc), message))
 
-    usable: dict[str, str] = {}
-    for loc, name, source, allowed in _templates(campaign):
-        if _names_ok(source, allowed, loc, problem):
-            usable[name] = source
     longest = max(forces().values(), key=lambda force: len(force.name))
     names = common(campaign, longest)
-    if campaign.embargo is None:
+    if campaign.embargo is None:  # the embargo line is checked all the same
         names["embargo"] = dt.datetime.combine(campaign.release_date, dt.time())
-    for loc, name, source, _ in _templates(campaign):
-        if usable.get(name) != source and name != "press_office_notes":
-            continue
-        if name == "headline":
-            runs: list[dict[str, Any]] = [{"verdict": words} for words in campaign.verdicts.values()]
-        elif name == "attribution":
-            runs = [{"inspector": inspector_names(i)} for i in campaign.inspectors.values()]
-        else:
-            runs = [{}]
-        for extra in runs:
-            try:
-                text = phrase(source, {**names, **extra})
-            except PhrasingError as error:
-                problem(loc, error.message, error.line)
-                break
-            if name in ("headline", "subject") and len(text) > PROPERTY_LIMIT:
-                problem(
-                    loc,
-                    f"too long: for the longest force name ({longest.name}), the {name} would have {len(text)} "
-                    f"characters, and at most {PROPERTY_LIMIT} fit; shorten it",
-                )
-                break
+    for loc, name, source, allowed in _templates(campaign):
+        if _names_ok(source, allowed, loc, problem):
+            _check_sentence(loc, name, source, campaign, names, problem)
     for key, spec in campaign.findings.items():
         _check_kind(key, spec, campaign, problem)
     return problems
 
 
-def _names_ok(source: str, allowed: tuple[str, ...], loc: Loc | None, problem: Any) -> bool:
+def _check_sentence(
+    loc: Loc | None, name: str, source: str, campaign: Campaign, names: dict[str, Any], problem: Report
+) -> None:
+    """Run one sentence for every verdict (the headline) or inspector (the attribution), with the longest force."""
+    if name == "headline":
+        runs: list[dict[str, Any]] = [{"verdict": words} for words in campaign.verdicts.values()]
+    elif name == "attribution":
+        runs = [{"inspector": inspector_names(inspector)} for inspector in campaign.inspectors.values()]
+    else:
+        runs = [{}]
+    for extra in runs:
+        try:
+            text = phrase(source, {**names, **extra})
+        except PhrasingError as error:
+            problem(loc, error.message, error.line)
+            return
+        if name in ("headline", "subject") and len(text) > PROPERTY_LIMIT:
+            problem(
+                loc,
+                f"too long: for the longest force name ({names['force']['name']}), the {name} would have "
+                f"{len(text)} characters, and at most {PROPERTY_LIMIT} fit; shorten it",
+                None,
+            )
+            return
+
+
+def _names_ok(source: str, allowed: tuple[str, ...], loc: Loc | None, problem: Report) -> bool:
     try:
         unknown = sorted(names_used(source) - set(allowed))
     except PhrasingError as error:
@@ -177,7 +183,7 @@ def _names_ok(source: str, allowed: tuple[str, ...], loc: Loc | None, problem: A
     return not unknown
 
 
-def _check_kind(key: str, spec: FindingKindSpec, campaign: Campaign, problem: Any) -> None:
+def _check_kind(key: str, spec: FindingKindSpec, campaign: Campaign, problem: Report) -> None:
     where: Loc = ("findings", key, "phrase")
     allowed = (*spec.fields, *FINDING_NAMES)
     if not _names_ok(spec.phrase, allowed, where, problem):
@@ -189,14 +195,16 @@ def _check_kind(key: str, spec: FindingKindSpec, campaign: Campaign, problem: An
         try:
             finding = model.model_validate({**example.values, "kind": key}, context={"campaign": campaign})
         except ValidationError as error:
+            from authoring.loading import message_for  # loading checks campaigns with this module
+
             first = error.errors(include_url=False)[0]
             field = ".".join(str(part) for part in first["loc"] if part not in ("value", "todo"))
-            message = str(first["msg"]).removeprefix("Value error, ")
-            problem((*at, "values"), f"this example's {field or 'values'}: {message}")
+            message = message_for(first, model)
+            problem((*at, "values"), f"this example's {field or 'values'}: {message}", None)
             continue
         gaps = [name for name, value in finding.values().items() if isinstance(value, Todo)]
         if gaps:
-            problem((*at, "values", gaps[0]), "an example gives every value; write one in place of TODO")
+            problem((*at, "values", gaps[0]), "an example gives every value; write one in place of TODO", None)
             continue
         force = registry[example.force] if example.force else next(iter(registry.values()))
         try:
@@ -205,7 +213,7 @@ def _check_kind(key: str, spec: FindingKindSpec, campaign: Campaign, problem: An
             problem(where, f"{error.message} (with the values of example {index + 1})", error.line)
             return
         if text != example.says:
-            problem((*at, "says"), f"the template gives: {text}")
+            problem((*at, "says"), f"the template gives: {text}", None)
 
 
 def _line_naming(source: str, name: str) -> int | None:

@@ -220,6 +220,11 @@ def _has(node: Any, part: int | str) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
+def message_for(item: Any, model: type[BaseModel]) -> str:
+    """What a press officer reads for one of pydantic's errors (``ValidationError.errors()``)."""
+    return _message(item, model)
+
+
 def _message(item: Any, model: type[BaseModel]) -> str:
     """What a press officer reads: pydantic's message, reworded where it speaks Python."""
     kind, value, context = item["type"], item.get("input"), item.get("ctx") or {}

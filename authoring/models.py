@@ -634,9 +634,7 @@ class ReleaseForm(_Model):
         description="'draft' (marked as such, and may have gaps written TODO) or 'final' (complete, no TODO).",
     )
     grade: OrTodo[Key] = Field(description="The verdict. It chooses the headline.")
-    inspector: OrTodo[Key] = Field(
-        description="Key of the quoted inspector in the campaign file (its 'inspectors')."
-    )
+    inspector: OrTodo[Key] = Field(description="Key of the quoted inspector in the campaign file (its 'inspectors').")
     background_extra: Text | None = Field(
         default=None, description="A sentence added to the end of the first background paragraph, if any."
     )

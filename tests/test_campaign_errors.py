@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from authoring.cli import app
-from tests.conftest import FORCES
+from tests.conftest import FORCES, ROOT
 
 runner = CliRunner()
 C = "forces/campaign.yaml"
@@ -118,3 +118,49 @@ def test_the_sandbox_stops_a_template_reaching_python() -> None:
     assert code == 1
     assert stderr.startswith(f"{C}:18:21: sentences.findings_lead_in: ")
     assert "Traceback" not in stderr
+
+
+VFM = ROOT / "forces" / "value-for-money-2013"
+
+
+def test_a_form_of_another_round_is_checked_against_that_rounds_verdicts_and_kinds() -> None:
+    folder = Path("forces")
+    folder.mkdir()
+    shutil.copy(VFM / "campaign.yaml", folder)
+    (folder / "kent.yaml").write_text(
+        "force: kent\nstatus: final\ngrade: goood\ninspector: alex-morgan\nfindings:\n"
+        "  - kind: spending\n    budget: £749m\n    year: 2013/14\n"
+        "  - kind: savings\n    target: 1000\n    identified: 500\n    from_collaboration: 600\n"
+        "    share_of_budget: 60\n"
+        "  - kind: workfroce\n    officers_then: 10\n"
+        "  - kind: crime\n    since: 2010-13-01\n    direction: up\n    change: true\n    published: yes\n"
+        "quote:\n  - A quote.\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["validate", "forces/kent.yaml"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "forces/kent.yaml:3:8: grade: expected 'outstanding', 'good', 'requires-improvement' or 'inadequate', "
+        "found 'goood'; did you mean 'good'?",
+        "forces/kent.yaml:7:13: findings.0.budget: write the figure as a plain number, without £, % or commas, "
+        "e.g. 12500 or 45.5; found '£749m'",
+        "forces/kent.yaml:12:25: findings.1.from_collaboration: "
+        "from_collaboration (600) cannot exceed identified (500)",
+        "forces/kent.yaml:13:22: findings.1.share_of_budget: must be 50 or less",
+        "forces/kent.yaml:14:11: findings.2.kind: no kind of finding is called 'workfroce'; did you mean 'workforce'?",
+        "forces/kent.yaml:17:12: findings.3.since: not a real date (month value is outside expected range of 1-12); "
+        "write YYYY-MM-DD, e.g. 2012-12-11",
+        "forces/kent.yaml:18:16: findings.3.direction: expected 'fallen' or 'risen', found 'up'",
+        "forces/kent.yaml:19:13: findings.3.change: expected a number such as 12500 or 45.5 (or TODO in a draft), "
+        "found 'true' (yes/no)",
+        "8 problems in 1 file; 1 form and 1 campaign checked.",
+    ]
+
+
+def test_an_example_that_is_not_a_valid_finding_is_reported_at_its_values() -> None:
+    code, stderr = validate_edited("- values: {investigated: 10}", "- values: {investigated: -1}")
+    assert (code, stderr) == (
+        1,
+        f"{C}:105:17: findings.media-disclosures.examples.3.values: this example's investigated: "
+        f"must be 0 or more\n{SUMMARY}",
+    )
