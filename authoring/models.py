@@ -297,7 +297,7 @@ class Sentences(_Model):
 def house_words() -> HouseWords:
     """The press office's shared words, shipped as data (``authoring/data/house.yaml``)."""
     text = files("authoring").joinpath("data/house.yaml").read_text(encoding="utf-8")
-    return HouseWords.model_validate(yaml.safe_load(text))
+    return HouseWords.model_validate(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 class Campaign(_Model):
