@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -198,10 +198,78 @@ def names_used(source: str) -> frozenset[str]:
     return frozenset(meta.find_undeclared_variables(tree) - set(GLOBALS) - assigned)
 
 
+#: Filters a plain substitution may use: functions of their value alone.
+_PLAIN_FILTERS = {*FILTERS, "upper", "lower"}
+
+
+@lru_cache(maxsize=512)
+def _substitution(source: str) -> tuple[nodes.Node, ...] | None:
+    """The parts of ``source`` if it is only words and ``{{ name.attribute | filter }}`` placeholders.
+
+    Most sentences are; they are filled in here directly, without compiling them or paying
+    for a Jinja render, which is most of what a release's phrasing costs.
+    """
+    body = _parsed(source).body
+    if not body:
+        return ()
+    if len(body) != 1 or not isinstance(body[0], nodes.Output):
+        return None
+    parts = tuple(body[0].nodes)
+    return parts if all(isinstance(part, nodes.TemplateData) or _simple(part) for part in parts) else None
+
+
+def _simple(node: nodes.Node) -> bool:
+    if isinstance(node, nodes.Name):
+        return node.ctx == "load"
+    if isinstance(node, nodes.Getattr):
+        return _simple(node.node)
+    if isinstance(node, nodes.Filter):
+        plain = not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
+        return plain and node.name in _PLAIN_FILTERS and node.node is not None and _simple(node.node)
+    return False
+
+
+def _value(node: nodes.Node, context: Mapping[str, Any]) -> Any:
+    """The value of a placeholder's expression, with the sandbox's rules for attributes."""
+    if isinstance(node, nodes.Name):
+        if node.name not in context:
+            raise PhrasingError(f"'{node.name}' is not defined here", node.lineno)
+        return context[node.name]
+    if isinstance(node, nodes.Getattr):
+        value = _ENV.getattr(_value(node.node, context), node.attr)
+        if isinstance(value, Undefined):
+            try:
+                str(value)  # raises the reason: nothing by that name, or a name the sandbox refuses
+            except SecurityError as error:
+                raise PhrasingError(f"not allowed in a template: {error}", node.lineno) from None
+            except UndefinedError:
+                raise PhrasingError(f"there is nothing called '{node.attr}' here", node.lineno) from None
+        return value
+    if not isinstance(node, nodes.Filter) or node.node is None:  # pragma: no cover - _simple let only these through
+        raise PhrasingError("the template failed: an unexpected expression", node.lineno)
+    return _ENV.filters[node.name](_value(node.node, context))
+
+
+def _substituted(parts: tuple[nodes.Node, ...], context: Mapping[str, Any]) -> str:
+    text = []
+    for part in parts:
+        if isinstance(part, nodes.TemplateData):
+            text.append(part.data)
+            continue
+        try:
+            text.append(str(_value(part, context)))
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+            raise PhrasingError(f"the template failed: {error}", part.lineno) from None
+    return "".join(text)
+
+
 def phrase(source: str, context: Mapping[str, Any]) -> str:
     """Run the template ``source`` on ``context``: plain text, white space made single spaces."""
     if _is_plain(source):
         return _SPACE.sub(" ", source).strip()
+    parts = _substitution(source)
+    if parts is not None:
+        return _SPACE.sub(" ", _substituted(parts, context)).strip()
     try:
         text = compiled(source).render(context)
     except UndefinedError as error:
