@@ -28,12 +28,12 @@ from authoring import __version__
 from authoring.batch import run_batch
 from authoring.build import build
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
-from authoring.loading import DEFAULT_FORMS_DIR
 from authoring.output import write_files
 from authoring.preview import preview_server
 from authoring.progress import batch_observer, batch_problems, batch_summary
-from authoring.project import check_paths, find_project, forms_dir, out_dir
+from authoring.project import campaigns, check_paths, expand_campaigns, load_campaign_folder, one_campaign, out_dir
 from authoring.registry import forces as registry_forces
+from authoring.registry import unknown_force_message
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.environment import TEMPLATES_ENV
 from authoring.scaffold import new_form, new_forms, schema_text
@@ -118,7 +118,7 @@ def batch_command(
     folders: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Folders of form files, each with its campaign.yaml (default: the project's forces/).",
+            help="Campaign folders: form files, each with its campaign.yaml (default: every one in forces/).",
             show_default=False,
             exists=True,
             file_okay=False,
@@ -174,7 +174,7 @@ def batch_command(
 
     signal.signal(signal.SIGTERM, terminate)
     try:
-        folders, out = folders or [forms_dir()], out or out_dir()
+        folders, out = expand_campaigns(folders or campaigns()), out or out_dir()
         with batch_observer(stdout, stderr) as observer:
             report = run_batch(
                 folders,
@@ -219,7 +219,7 @@ def validate_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Form files, campaign files or folders of forms to check (default: the project's forces/).",
+            help="Form files, campaign files or campaign folders to check (default: every one in forces/).",
             show_default=False,
             metavar="PATH",
         ),
@@ -245,7 +245,7 @@ def validate_command(
     try:
         if paths:
             check_paths(paths)
-        report = validate(paths or [forms_dir()], campaign=campaign, final=final)
+        report = validate(expand_campaigns(paths or campaigns()), campaign=campaign, final=final)
     except AuthoringError as error:
         raise _fail(error) from None
     for problem in report.problems:
@@ -279,14 +279,20 @@ def new_command(
     out: Annotated[
         Path | None,
         typer.Option(
-            "--out", "-o", help="File to write (default: SLUG.yaml in the --forms folder).", show_default=False
+            "--out", "-o", help="File to write (default: SLUG.yaml in the campaign folder).", show_default=False
         ),
     ] = None,
     all_forces: Annotated[
-        bool, typer.Option("--all", help="Write a draft for every force that has no form in the --forms folder yet.")
+        bool, typer.Option("--all", help="Write a draft for every force that has no form in the campaign folder yet.")
     ] = False,
     forms: Annotated[
-        Path | None, typer.Option("--forms", help="The folder of forms (default: the project's forces/).")
+        Path | None,
+        typer.Option(
+            "--campaign",
+            "--forms",
+            help="The campaign folder (default: the project's only campaign under forces/).",
+            show_default=False,
+        ),
     ] = None,
 ) -> None:
     """Write a commented draft form for a force (or, with --all, for every force without one).
@@ -300,9 +306,11 @@ def new_command(
     if all_forces == (slug is not None) or (all_forces and out is not None):
         typer.echo("Error: give either one SLUG (optionally with --out), or --all", err=True)
         raise typer.Exit(2)
-    project = find_project()
-    forms = forms or (project.forms_dir if project else DEFAULT_FORMS_DIR)
     try:
+        if slug is not None and slug not in registry_forces():
+            raise UsageError(unknown_force_message(slug))
+        if forms is None:
+            forms = out.parent if out is not None else one_campaign(None)
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
     except AuthoringError as error:
         raise _fail(error) from None
@@ -318,16 +326,29 @@ def new_command(
 
 @app.command("schema")
 def schema_command(
+    folder: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The campaign folder (default: the project's only campaign under forces/).", show_default=False
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="File to write instead of printing.", show_default=False)
     ] = None,
 ) -> None:
-    """Print the JSON Schema of a form file, generated from the models (for editors and other tools)."""
+    """Print the JSON Schema of a campaign's form files (for editors and other tools).
+
+    It is made from the campaign: its verdicts and its kinds of structured finding.
+    """
+    try:
+        text = schema_text(load_campaign_folder(one_campaign(folder)))
+    except AuthoringError as error:
+        raise _fail(error) from None
     if out is None:
-        typer.echo(schema_text(), nl=False)
+        typer.echo(text, nl=False)
         return
     try:
-        write_files({out: schema_text().encode()})
+        write_files({out: text.encode()})
     except OSError as error:
         raise _cannot_write(error) from None
     typer.echo(str(out))
@@ -390,12 +411,12 @@ def preview_command(
 #: The only place the SMTP password is read from.
 PASSWORD_ENV = "AUTHORING_SMTP_PASSWORD"
 
-_FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yaml (default: forces)."
+_FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yaml (default: every one in forces/)."
 
 
 def _prepare(folders: list[Path] | None, out: Path, jobs: int | None, stdout: Console) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong."""
-    folders = folders or [forms_dir()]
+    folders = expand_campaigns(folders or campaigns())
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
         prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer)
     for problem in batch_problems(prepared.batch):

@@ -1,32 +1,23 @@
 """Build the render context: one :class:`Release`, everything already phrased.
 
-Templates only lay out what is here; they never compose sentences. That is what makes
-every format say the same thing, and what guarantees the notes to editors and the
-quote format: they are built here, from the campaign, and no form can change them.
+Templates only lay out what is here; they never compose sentences, and hold no words of
+their own. Every sentence comes from the campaign's templates or the press office's
+defaults (:mod:`authoring.campaigns`). That is what makes every format say the same
+thing, and what guarantees the notes to editors and the quote format: they are built
+here, from the campaign, and no form can change them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from authoring import phrasing
+from authoring.campaigns import common, inspector_names, phrase_finding
 from authoring.gaps import Todo, parse_gap
 from authoring.inline import Inline, Span, smarten
-from authoring.models import (
-    AntiCorruptionStaffing,
-    Campaign,
-    MediaDisclosures,
-    QuoteMarks,
-    ReleaseForm,
-    SecondJobs,
-    SocialMedia,
-    Status,
-    StructuredFinding,
-    file_name_part,
-)
+from authoring.models import Campaign, QuoteMarks, ReleaseForm, Status, StructuredFinding, file_name_part
+from authoring.phrasing import long_date, phrase
 from authoring.registry import Force, get_force
 
-NOTES_HEADING = "Notes to editors"
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 
 
@@ -51,6 +42,12 @@ class Release:
     full_report: Inline
     notes_heading: str
     notes: tuple[Inline, ...]
+    dateline: str
+    footer: str
+    subject: str
+    draft_mark: str
+    watermark: str
+    category: str
 
     @property
     def file_stem(self) -> str:
@@ -59,6 +56,12 @@ class Release:
         ``2012-12-11-thames-valley-police-revisiting-police-relationships``
         """
         return f"{self.campaign.release_date.isoformat()}-{file_name_part(self.force.name)}-{self.campaign.slug}"
+
+    @property
+    def dateline_parts(self) -> tuple[str, str, str]:
+        """The dateline cut around the release date, so that a page can mark the date up: (before, date, after)."""
+        before, date, after = self.dateline.partition(self.release_date)
+        return (before, date, after) if date else (self.dateline, "", "")
 
     @property
     def keywords(self) -> tuple[str, ...]:
@@ -72,12 +75,15 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
     A draft's gaps (``TODO``) are printed as ``[TODO: field]`` where their value would be.
     """
     force = get_force(form.force)
-    organisation = campaign.organisation_short
-    verdict = form.grade.placeholder("grade") if isinstance(form.grade, Todo) else campaign.headlines[form.grade]
+    names = common(campaign, force)
+    words = campaign.words
+    sentences = campaign.sentences
+    verdict = form.grade.placeholder("grade") if isinstance(form.grade, Todo) else campaign.verdicts[form.grade]
     if isinstance(form.inspector, Todo):
-        attribution = f"{form.inspector.placeholder('inspector')} said:"
+        attribution = form.inspector.placeholder("inspector")
     else:
-        attribution = phrasing.attribution(campaign.inspectors[form.inspector])
+        inspector = inspector_names(campaign.inspectors[form.inspector])
+        attribution = phrase(sentences.attribution, {**names, "inspector": inspector})
 
     background = [Inline.parse(paragraph) for paragraph in campaign.background]
     if form.background_extra:
@@ -90,12 +96,12 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
         campaign=campaign,
         organisation=smarten(campaign.organisation),
         is_draft=form.status is Status.DRAFT,
-        headline=f"{force.name} {verdict} {campaign.subject}",
-        release_date=phrasing.long_date(campaign.release_date),
-        embargo=phrasing.embargo_line(campaign.embargo) if campaign.embargo else None,
+        headline=phrase(sentences.headline, {**names, "verdict": verdict}),
+        release_date=long_date(campaign.release_date),
+        embargo=phrase(words.embargo, names) if campaign.embargo else None,
         background=tuple(background),
         revisit=Inline.parse(campaign.revisit),
-        findings_intro=f"In {force.name}, {organisation} found:",
+        findings_intro=phrase(sentences.findings_lead_in, names),
         findings=tuple(_finding(item, campaign, force) for item in form.findings),
         after_findings=tuple(Inline.parse(_text(paragraph, "after_findings")) for paragraph in form.after_findings),
         attribution=attribution,
@@ -106,9 +112,18 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
             ],
             campaign.quote_marks,
         ),
-        full_report=_full_report(force, campaign),
-        notes_heading=NOTES_HEADING,
-        notes=tuple(_notes(campaign)),
+        full_report=_linked(phrase(sentences.full_report, names), campaign),
+        notes_heading=phrase(words.notes_heading, names),
+        notes=(
+            *(Inline.parse(note) for note in campaign.notes_to_editors),
+            *(Inline.plain(phrase(note, names)) for note in words.press_office_notes),
+        ),
+        dateline=phrase(words.dateline, names),
+        footer=phrase(words.footer, names),
+        subject=phrase(words.subject, names),
+        draft_mark=phrase(words.draft_mark, names),
+        watermark=phrase(words.watermark, names),
+        category=phrase(words.category, names),
     )
 
 
@@ -126,22 +141,7 @@ def _finding(item: str | StructuredFinding, campaign: Campaign, force: Force) ->
     if gaps:
         notes = "; ".join(gap.note for gap in gaps.values() if gap.note)
         return Inline.plain(Todo(notes).placeholder(f"{item.kind} finding, {', '.join(gaps)}"))
-    return Inline.plain(_phrase(item, campaign, force))
-
-
-def _phrase(finding: StructuredFinding, campaign: Campaign, force: Force) -> str:
-    key = finding.period or campaign.default_periods.get(finding.kind)  # type: ignore[call-overload]
-    period = campaign.periods[key] if key else None
-    organisation = campaign.organisation_short
-    match finding:
-        case MediaDisclosures():
-            return phrasing.media_disclosures(finding, period)
-        case SocialMedia():
-            return phrasing.social_media(finding, period, force_name=force.name, organisation=organisation)
-        case SecondJobs():
-            return phrasing.second_jobs(finding, period)
-        case AntiCorruptionStaffing():
-            return phrasing.anti_corruption_staffing(finding, period, organisation=organisation)
+    return Inline.plain(phrase_finding(item, campaign, force))
 
 
 def _quote(paragraphs: list[str], marks: QuoteMarks) -> tuple[Inline, ...]:
@@ -158,29 +158,15 @@ def _quote(paragraphs: list[str], marks: QuoteMarks) -> tuple[Inline, ...]:
     return tuple(quoted)
 
 
-def _full_report(force: Force, campaign: Campaign) -> Inline:
+def _linked(text: str, campaign: Campaign) -> Inline:
+    """A sentence with inline markup, where the campaign's web address, as printed, links to its target.
+
+    The address is found as written (``website.text``), whether or not it looks like a web
+    address by itself, so that the link never depends on how the text happens to parse.
+    """
     website = campaign.website
-    return Inline(
-        (
-            Span(f"The full report for {force.name}, along with the national thematic review, "),
-            Span(campaign.national_report, italic=True),
-            Span(", can be found at "),
-            Span(website.text, href=website.url),
-        )
-    )
-
-
-def _notes(campaign: Campaign) -> list[Inline]:
-    office = campaign.press_office
-    organisation = campaign.organisation_short
-    return [
-        *(Inline.parse(note) for note in campaign.notes_to_editors),
-        Inline.plain(
-            f"For further information, {organisation}’s press office can be contacted during office hours "
-            f"from {office.hours} on {office.phone}."
-        ),
-        Inline.plain(
-            f"{organisation}’s out-of-hours press office line for urgent media enquiries "
-            f"is {office.out_of_hours_phone}."
-        ),
-    ]
+    pieces = text.split(website.text)
+    linked = Inline.parse(pieces[0])
+    for piece in pieces[1:]:
+        linked = linked + Inline((Span(website.text, href=website.url),)) + Inline.parse(piece)
+    return linked

@@ -17,17 +17,18 @@ from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from authoring.campaigns import check_phrasing
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
-from authoring.models import FINAL_HAS_TODO, Campaign, FindingKind, Key, ReleaseForm, Status
+from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status, Vocabulary, form_model
 from authoring.printable import unprintable
 from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
-#: The campaign file's name; it sits beside the forms that use it.
+#: The campaign file's name; it sits beside the forms that use it, in the campaign's folder.
 CAMPAIGN_FILE = "campaign.yaml"
 #: Other files a campaign folder may hold that are not forms (the distribution list).
 NOT_FORMS = frozenset({CAMPAIGN_FILE, "distribution.yaml"})
-#: Where forms are read from unless told otherwise.
+#: The folder of campaigns: one folder each (``forces/<campaign>/campaign.yaml`` and its forms).
 DEFAULT_FORMS_DIR = Path("forces")
 
 M = TypeVar("M", bound=BaseModel)
@@ -36,26 +37,32 @@ _KEY_PATTERN = get_args(Key)[1].pattern
 
 
 def load_campaign(path: Path) -> Campaign:
-    """Load and validate a campaign file."""
+    """Load and validate a campaign file, its templates and their examples."""
     return validate_campaign(load_yaml(path))
 
 
 def validate_campaign(document: SourceDocument) -> Campaign:
-    """Validate a campaign file already read (see :func:`load_campaign`)."""
-    return validate_document(document, Campaign)
+    """Validate a campaign file already read: its fields, then its templates and examples (:func:`load_campaign`)."""
+    campaign = validate_document(document, Campaign)
+    problems = check_phrasing(document, campaign)
+    if problems:
+        raise InvalidInputError(problems)
+    return campaign
 
 
-def load_form(path: Path, campaign: Campaign | None) -> ReleaseForm:
-    """Load and validate one form file against its campaign (inspectors, periods).
+def load_form(path: Path, campaign: Campaign | None, words: Vocabulary | None = None) -> ReleaseForm:
+    """Load and validate one form file against its campaign (verdicts, kinds of finding, inspectors, periods).
 
-    With no campaign (when it is itself invalid), everything else about the form is checked.
+    With no campaign (when it is itself invalid), everything else about the form is checked,
+    against the campaign's ``words`` (its verdicts and kinds of finding) if they are valid.
     """
-    return validate_form(load_yaml(path), campaign)
+    return validate_form(load_yaml(path), campaign, words)
 
 
-def validate_form(document: SourceDocument, campaign: Campaign | None) -> ReleaseForm:
-    """Validate a form file already read (see :func:`load_form`)."""
-    return validate_document(document, ReleaseForm, context={"campaign": campaign}, extra=_final_todos(document))
+def validate_form(document: SourceDocument, campaign: Campaign | None, words: Vocabulary | None = None) -> ReleaseForm:
+    """Validate a form file already read (see :func:`load_form`), with the form model its campaign makes."""
+    model = form_model(campaign or words)
+    return validate_document(document, model, context={"campaign": campaign}, extra=_final_todos(document))
 
 
 def campaign_for(form_path: Path) -> Path:
@@ -148,8 +155,9 @@ def _problems(document: SourceDocument, error: ValidationError, model: type[Base
         context = item.get("ctx") or {}
         on_key = item["loc"][-1:] == ("[key]",)  # a dictionary key is wrong, not its value
         raw_loc = item["loc"][:-1] if on_key else item["loc"]
-        if not raw_loc and "field" in context:  # a rule across fields, about one of them
-            raw_loc = tuple(str(context["field"]).split("."))
+        if "field" in context:  # a rule across fields, about one of them
+            parts = str(context["field"]).split(".")
+            raw_loc = (*raw_loc, *(int(part) if part.isdigit() else part for part in parts))
         loc = _data_loc(document.data, raw_loc, missing=item["type"] == "missing")
         value = item.get("input")
         if item["type"] == "finding" and isinstance(value, dict) and isinstance(value.get("kind"), str):
@@ -201,21 +209,29 @@ def _has(node: Any, part: int | str) -> bool:
     return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
+def message_for(item: Any, model: type[BaseModel]) -> str:
+    """What a press officer reads for one of pydantic's errors (``ValidationError.errors()``)."""
+    return _message(item, model)
+
+
 def _message(item: Any, model: type[BaseModel]) -> str:
     """What a press officer reads: pydantic's message, reworded where it speaks Python."""
     kind, value, context = item["type"], item.get("input"), item.get("ctx") or {}
     if isinstance(value, dict) and MARKER in value:  # "- TODO: note" unquoted is a mapping in YAML
         return NOTE_HINT
     if kind in ("finding", "string_type"):
-        colon = _colon_in_text(value, structured=kind == "finding")
+        colon = _colon_in_text(value, model, structured=kind == "finding")
         if colon:
             return colon
     if kind == "finding":
-        return _finding_message(value)
+        return _finding_message(value, model)
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        close = difflib.get_close_matches(str(item["loc"][-1]), _field_names(model), n=1, cutoff=0.6)
+        name = str(item["loc"][-1])
+        if name in _field_names(model):  # a field of the file, but not at this place
+            return "unknown field at this place; check its indentation (fields are listed by 'authoring schema')"
+        close = difflib.get_close_matches(name, _field_names(model), n=1, cutoff=0.6)
         if close:
             return f"unknown field; did you mean '{close[0]}'?"
         return "unknown field; check its spelling (fields are listed by 'authoring schema')"
@@ -224,8 +240,12 @@ def _message(item: Any, model: type[BaseModel]) -> str:
         return f"expected text, found {_describe(value)}{quote}"
     if kind in ("int_type", "int_parsing", "int_from_float"):
         return _count_message(value)
+    if kind in ("float_type", "float_parsing"):
+        return _amount_message(value)
     if kind == "greater_than_equal":
-        return f"must be {context['ge']} or more"
+        return f"must be {_bound(context['ge'])} or more"
+    if kind == "less_than_equal":
+        return f"must be {_bound(context['le'])} or less"
     if kind == "enum":
         close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", context["expected"]), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
@@ -253,16 +273,14 @@ def _message(item: Any, model: type[BaseModel]) -> str:
     return message.removeprefix("Value error, ")
 
 
-_KINDS = [kind.value for kind in FindingKind]
-
-
-def _finding_message(value: Any) -> str:
+def _finding_message(value: Any, model: type[BaseModel]) -> str:
     """A finding that is neither text nor a known kind of structured finding."""
-    kinds = ", ".join(_KINDS)
+    known = list(getattr(model, "finding_kinds", {}))
+    kinds = ", ".join(known) or "none (this campaign has text findings only)"
     if isinstance(value, dict) and isinstance(value.get("kind"), str):
         wanted = value["kind"]
         spelt = wanted.strip().lower().replace(" ", "-")
-        close = difflib.get_close_matches(spelt, _KINDS, n=1, cutoff=0.6) or [k for k in _KINDS if spelt and spelt in k]
+        close = difflib.get_close_matches(spelt, known, n=1, cutoff=0.6) or [k for k in known if spelt and spelt in k]
         if close:
             return f"no kind of finding is called '{wanted}'; did you mean '{close[0]}'?"
         return f"no kind of finding is called '{wanted}'; the kinds are: {kinds}"
@@ -272,7 +290,7 @@ def _finding_message(value: Any) -> str:
     return f"a finding is either text, or fields with a 'kind', one of: {kinds}; found {_describe(value)}{quote}"
 
 
-def _colon_in_text(value: Any, *, structured: bool) -> str | None:
+def _colon_in_text(value: Any, model: type[BaseModel], *, structured: bool) -> str | None:
     """If ``value`` is a text that YAML read as 'key: value' because of a ': ' in it, say so.
 
     Where a structured finding may stand, a field name of one is not taken for prose.
@@ -280,7 +298,7 @@ def _colon_in_text(value: Any, *, structured: bool) -> str | None:
     if not isinstance(value, dict) or len(value) != 1:
         return None
     (key,) = value
-    if not isinstance(key, str) or (structured and key in _field_names(ReleaseForm)):
+    if not isinstance(key, str) or (structured and key in _field_names(model)):
         return None
     return (
         f"this text contains ': ' (after '{_short(key)}'), so YAML reads it as a field and its value; "
@@ -309,6 +327,19 @@ def _count_message(value: Any) -> str:
         if text and text[0].isdigit():
             return f"write a count in plain digits (0 to 9 only), e.g. 129; found {_describe(value)}"
     return f"expected a whole number such as 3 (or TODO in a draft), found {_describe(value)}"
+
+
+def _amount_message(value: Any) -> str:
+    """A money or percent value that is not a number: say how to write it."""
+    if isinstance(value, str) and re.search(r"[0-9]", value):
+        return (
+            f"write the figure as a plain number, without £, % or commas, e.g. 12500 or 45.5; found {_describe(value)}"
+        )
+    return f"expected a number such as 12500 or 45.5 (or TODO in a draft), found {_describe(value)}"
+
+
+def _bound(value: Any) -> str:
+    return str(int(value)) if isinstance(value, float) and value == int(value) else str(value)
 
 
 def _short(text: str) -> str:

@@ -1,42 +1,59 @@
-"""House style: how numbers and the standard sentences are phrased.
+"""House style: the helpers and the sandbox in which a campaign's sentences are phrased.
 
-Every sentence the toolkit generates (rather than copies from a form or the campaign)
-is built here, so that the DOCX, HTML, PDF and Markdown outputs all say the same thing.
+A campaign writes every sentence of its round as a small template (``campaign.yaml``:
+``sentences`` and each kind of finding's ``phrase``). This module compiles those
+templates, once per process, in a sandboxed Jinja environment, and gives them the
+house-style helpers below. Form values reach a template only as data in its context;
+they are never compiled. The output is plain text (no escaping here: each renderer
+escapes it for its own format), with every run of white space made one space, so a
+template may be written over several lines.
 
 Numbers follow the seeds: words for one to nine, numerals for 10 and above, and a
-natural sentence for zero ("did not identify any cases", "there were no applications").
+natural phrase for zero ("no applications").
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeVar
+import re
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
+from typing import Any
 
-from authoring.gaps import Todo
-from authoring.models import (
-    AntiCorruptionStaffing,
-    Inspector,
-    MediaDisclosures,
-    SecondJobs,
-    SocialMedia,
-    Staffing,
-)
-
-T = TypeVar("T")
+from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
 def number(n: int) -> str:
-    """A count in house style: 'one' … 'nine', then '10', '54', '129'."""
+    """A count in house style: 'one' … 'nine', then '10', '54', '1,800' (and 'zero')."""
     if n < 0:
         raise ValueError(f"counts are never negative: {n}")
-    return _WORDS[n] if n < 10 else str(n)
+    return _WORDS[n] if n < 10 else f"{n:,}"
 
 
-def counted(n: int, singular: str, plural: str) -> str:
-    """'one instance', 'three instances', '54 instances'."""
-    return f"{number(n)} {singular if n == 1 else plural}"
+def plural(n: float, singular: str, plural_form: str | None = None) -> str:
+    """The noun that agrees with ``n``: 'case' for one, 'cases' otherwise (``plural_form`` if irregular)."""
+    return singular if n == 1 else plural_form or f"{singular}s"
+
+
+def counted(n: int, singular: str, plural_form: str | None = None) -> str:
+    """'no cases', 'one case', 'three cases', '54 cases': zero as prose."""
+    noun = plural(n, singular, plural_form)
+    return f"no {noun}" if n == 0 else f"{number(n)} {noun}"
+
+
+def proportion(part: int, whole: int) -> str:
+    """How many of ``whole`` ``part`` is: 'none', 'both', 'all', 'all but one', else the number in words."""
+    if part == 0:
+        return "none"
+    if part == whole:
+        return "both" if whole == 2 else "all"
+    if part == whole - 1 and whole >= 3:
+        return "all but one"
+    return number(part)
 
 
 def capitalise(text: str) -> str:
@@ -49,116 +66,40 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def is_perfect(period: str) -> bool:
-    """Periods that begin 'Since' take the present perfect; others ('Between …') the simple past."""
-    return period.strip().lower().startswith("since ")
+def is_perfect(period: str | None) -> bool:
+    """No period, or one that begins 'Since', takes the present perfect; others ('Between …') the simple past."""
+    return period is None or period.strip().lower().startswith("since ")
 
 
-def _known(value: T | Todo) -> T:
-    """A value that is not a gap; a draft's gaps are printed as placeholders by the context, never phrased."""
-    if isinstance(value, Todo):
-        raise ValueError(f"cannot phrase a gap ({value})")
-    return value
+def _trimmed(value: float, places: int) -> str:
+    text = f"{value:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _lead(period: str | None) -> str:
-    return f"{period} " if period else ""
+def money(amount: float) -> str:
+    """An amount in pounds: '£12,500', '£12,500.50', '£1.5m', '£749m', '£2.4bn'."""
+    if amount < 0:
+        return f"minus {money(-amount)}"
+    if amount >= 1_000_000_000:
+        return f"£{_trimmed(amount / 1_000_000_000, 1)}bn"
+    if amount >= 1_000_000:
+        return f"£{_trimmed(amount / 1_000_000, 1)}m"
+    if amount == int(amount):
+        return f"£{int(amount):,}"
+    return f"£{amount:,.2f}"
 
 
-def media_disclosures(finding: MediaDisclosures, period: str | None) -> str:
-    """Phrase a media-disclosures finding, with how many were continuing if stated."""
-    perfect = period is None or is_perfect(period)
-    n = _known(finding.investigated)
-    noun = "of inappropriate disclosure to the media"
-    if n == 0:
-        verb = "has not investigated" if perfect else "did not investigate"
-        return f"{_lead(period)}the force {verb} any instances {noun}."
-    verb = "has investigated" if perfect else "investigated"
-    sentence = f"{_lead(period)}the force {verb} {counted(n, 'instance', 'instances')} {noun}."
-    sentence = capitalise(sentence)
-    if finding.ongoing is None:
-        return sentence
-    return f"{sentence} {_ongoing(n, _known(finding.ongoing))}"
+def percent(value: float) -> str:
+    """A percentage: '45%', '12.5%' (at most one decimal place)."""
+    return f"{_trimmed(value, 1)}%"
 
 
-def _ongoing(n: int, k: int) -> str:
-    tail = "continuing at the time of our inspection."
-    if n == 1:
-        return f"It was {tail}" if k == 1 else "It had been concluded by the time of our inspection."
-    if k == 0:
-        return f"None of these was {tail}"
-    if k == n:
-        return f"{'Both' if n == 2 else 'All'} of these were {tail}"
-    if k == n - 1 and n >= 3:
-        return f"All but one of these were {tail}"
-    return f"{capitalise(number(k))} of these {'was' if k == 1 else 'were'} {tail}"
-
-
-def social_media(finding: SocialMedia, period: str | None, *, force_name: str, organisation: str) -> str:
-    """Phrase a social-media finding from the inspectorate's research."""
-    kind = "potentially inappropriate" if finding.potentially else "inappropriate"
-    research = f"{_lead(period)}{organisation}’s independently commissioned research"
-    tail = f"{kind} behaviour on Facebook or Twitter by {force_name} officers or staff."
-    n = _known(finding.cases)
-    if n == 0:
-        return capitalise(f"{research} did not identify any cases of {tail}")
-    sentence = capitalise(f"{research} identified {counted(n, 'case', 'cases')} of {tail}")
-    if finding.referred:
-        sentence += (
-            " This has been referred back to the force." if n == 1 else " These have been referred back to the force."
-        )
-    return sentence
-
-
-def second_jobs(finding: SecondJobs, period: str | None) -> str:
-    """Phrase applications for second jobs and how many were approved."""
-    perfect = period is None or is_perfect(period)
-    n, k = _known(finding.applications), _known(finding.approved)
-    been = "have been" if perfect else "were"
-    if n == 0:
-        return capitalise(f"{_lead(period)}there {been} no applications for second jobs.")
-    if n == 1:
-        there = "there has been" if perfect else "there was"
-        outcome = {
-            (True, True): "has been",
-            (True, False): "has not been",
-            (False, True): "was",
-            (False, False): "was not",
-        }[(perfect, k == 1)]
-        return capitalise(f"{_lead(period)}{there} one application for a second job, which {outcome} approved.")
-    if k == n:
-        tail = f"{'both' if n == 2 else 'all'} of which {been} approved"
-    elif k == 0:
-        tail = f"none of which {been} approved"
-    elif k == n - 1 and n >= 3:
-        tail = "with all but one being approved"
-    else:
-        verb = ("has been" if perfect else "was") if k == 1 else been
-        tail = f"{number(k)} of which {verb} approved"
-    return capitalise(
-        f"{_lead(period)}there {been} {counted(n, 'application', 'applications')} for second jobs, {tail}."
-    )
-
-
-def anti_corruption_staffing(finding: AntiCorruptionStaffing, period: str | None, *, organisation: str) -> str:
-    """Phrase the change in anti-corruption unit staffing; the period closes the sentence."""
-    perfect = period is None or is_perfect(period)
-    there = "there has been" if perfect else "there was"
-    change = {
-        Staffing.INCREASE: "an increase in",
-        Staffing.NO_CHANGE: "no change in",
-        Staffing.REDUCTION: "a reduction in",
-    }[_known(finding.change)]
-    when = f" {lower_first(period)}" if period else ""
-    return (
-        f"Data provided by the force to {organisation} shows that {there} {change} "
-        f"the number of staff working in the anti-corruption unit{when}."
-    )
-
-
-def attribution(inspector: Inspector) -> str:
-    """'HM Inspector of Constabulary for the Eastern Region, Zoë Billingham, said:'."""
-    return f"HM Inspector of Constabulary for the {inspector.region}, {inspector.display_name}, said:"
+def and_list(items: Iterable[Any]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    words = [str(item) for item in items]
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def long_date(day: dt.date) -> str:
@@ -166,6 +107,207 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def embargo_line(moment: dt.datetime) -> str:
-    """'EMBARGOED UNTIL 00:01 TUESDAY 11 DECEMBER 2012'."""
-    return f"EMBARGOED UNTIL {moment:%H:%M} {moment:%A} {long_date(moment.date())}".upper()
+def clock(moment: dt.datetime) -> str:
+    """'00:01'."""
+    return f"{moment:%H:%M}"
+
+
+def weekday(day: dt.date) -> str:
+    """'Tuesday'."""
+    return f"{day:%A}"
+
+
+#: The helpers a campaign's templates may call, as functions (``counted(n, 'case')``).
+GLOBALS: dict[str, Callable[..., Any]] = {
+    "number": number,
+    "plural": plural,
+    "counted": counted,
+    "proportion": proportion,
+    "money": money,
+    "percent": percent,
+    "and_list": and_list,
+    "long_date": long_date,
+}
+#: The helpers as filters (``{{ period | lower_first }}``).
+FILTERS: dict[str, Callable[..., Any]] = {
+    **GLOBALS,
+    "capitalise": capitalise,
+    "lower_first": lower_first,
+    "clock": clock,
+    "weekday": weekday,
+}
+
+_SPACE = re.compile(r"\s+")
+
+
+class PhrasingError(Exception):
+    """A campaign template that cannot be compiled or run: ``line`` is within the template's text."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def _environment() -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+    env.globals.update(GLOBALS)
+    env.filters.update(FILTERS)
+    return env
+
+
+_ENV = _environment()
+
+
+@lru_cache(maxsize=512)
+def _parsed(source: str) -> nodes.Template:
+    try:
+        return _ENV.parse(source)
+    except TemplateSyntaxError as error:
+        raise PhrasingError(_syntax_message(error), error.lineno) from None
+
+
+@lru_cache(maxsize=512)
+def compiled(source: str) -> Template:
+    """``source`` compiled in the sandbox, once per process; raises :class:`PhrasingError`."""
+    try:
+        return _ENV.from_string(_parsed(source))
+    except TemplateSyntaxError as error:
+        raise PhrasingError(_syntax_message(error), error.lineno) from None
+
+
+def _is_plain(source: str) -> bool:
+    """Whether ``source`` is words only, with nothing for Jinja to do (most of the press office's words)."""
+    return "{" not in source and "}" not in source
+
+
+def _syntax_message(error: TemplateSyntaxError) -> str:
+    message = error.message or "unreadable"
+    if re.fullmatch(r"No (filter|test) named '([^']*)'\.?", message):
+        return _runtime_message(message)
+    return f"the template cannot be read: {message}"
+
+
+@lru_cache(maxsize=512)
+def names_used(source: str) -> frozenset[str]:
+    """The names ``source`` reads from its context (helpers excluded); raises :class:`PhrasingError`."""
+    if _is_plain(source):
+        return frozenset()
+    tree = _parsed(source)
+    assigned = {name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
+    return frozenset(meta.find_undeclared_variables(tree) - set(GLOBALS) - assigned)
+
+
+#: Filters a plain substitution may use: functions of their value alone.
+_PLAIN_FILTERS = {*FILTERS, "upper", "lower"}
+
+
+@lru_cache(maxsize=512)
+def _substitution(source: str) -> tuple[nodes.Node, ...] | None:
+    """The parts of ``source`` if it is only words and ``{{ name.attribute | filter }}`` placeholders.
+
+    Most sentences are; they are filled in here directly, without compiling them or paying
+    for a Jinja render, which is most of what a release's phrasing costs.
+    """
+    body = _parsed(source).body
+    if not body:
+        return ()
+    if len(body) != 1 or not isinstance(body[0], nodes.Output):
+        return None
+    parts = tuple(body[0].nodes)
+    return parts if all(isinstance(part, nodes.TemplateData) or _simple(part) for part in parts) else None
+
+
+def _simple(node: nodes.Node) -> bool:
+    if isinstance(node, nodes.Name):
+        return node.ctx == "load"
+    if isinstance(node, nodes.Getattr):
+        return _simple(node.node)
+    if isinstance(node, nodes.Filter):
+        plain = not (node.args or node.kwargs or node.dyn_args or node.dyn_kwargs)
+        return plain and node.name in _PLAIN_FILTERS and node.node is not None and _simple(node.node)
+    return False
+
+
+def _value(node: nodes.Node, context: Mapping[str, Any]) -> Any:
+    """The value of a placeholder's expression, with the sandbox's rules for attributes."""
+    if isinstance(node, nodes.Name):
+        if node.name not in context:
+            raise PhrasingError(f"'{node.name}' is not defined here", node.lineno)
+        return context[node.name]
+    if isinstance(node, nodes.Getattr):
+        value = _ENV.getattr(_value(node.node, context), node.attr)
+        if isinstance(value, Undefined):
+            try:
+                str(value)  # raises the reason: nothing by that name, or a name the sandbox refuses
+            except SecurityError as error:
+                raise PhrasingError(f"not allowed in a template: {error}", node.lineno) from None
+            except UndefinedError:
+                raise PhrasingError(f"there is nothing called '{node.attr}' here", node.lineno) from None
+        return value
+    if not isinstance(node, nodes.Filter) or node.node is None:  # pragma: no cover - _simple let only these through
+        raise PhrasingError("the template failed: an unexpected expression", node.lineno)
+    return _ENV.filters[node.name](_value(node.node, context))
+
+
+def _substituted(parts: tuple[nodes.Node, ...], context: Mapping[str, Any]) -> str:
+    text = []
+    for part in parts:
+        if isinstance(part, nodes.TemplateData):
+            text.append(part.data)
+            continue
+        try:
+            text.append(str(_value(part, context)))
+        except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
+            raise PhrasingError(f"the template failed: {error}", part.lineno) from None
+    return "".join(text)
+
+
+def phrase(source: str, context: Mapping[str, Any]) -> str:
+    """Run the template ``source`` on ``context``: plain text, white space made single spaces."""
+    if _is_plain(source):
+        return _SPACE.sub(" ", source).strip()
+    parts = _substitution(source)
+    if parts is not None:
+        return _SPACE.sub(" ", _substituted(parts, context)).strip()
+    try:
+        text = compiled(source).render(context)
+    except UndefinedError as error:
+        raise PhrasingError(_undefined_message(error.message), _line_of(error)) from None
+    except SecurityError as error:
+        raise PhrasingError(f"not allowed in a template: {error}", _line_of(error)) from None
+    except TemplateError as error:
+        raise PhrasingError(_runtime_message(error.message), _line_of(error)) from None
+    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
+        raise PhrasingError(f"the template failed: {error}", _line_of(error)) from None
+    return _SPACE.sub(" ", text).strip()
+
+
+def _undefined_message(message: str | None) -> str:
+    text = message or "undefined"
+    named = re.fullmatch(r"'([^']*)' is undefined", text)
+    if named:
+        return f"'{named.group(1)}' is not defined here"
+    attribute = re.fullmatch(r"'[^']*'(?: object| value)? has no attribute '([^']*)'", text)
+    if attribute:
+        return f"there is nothing called '{attribute.group(1)}' here"
+    return text
+
+
+def _runtime_message(message: str | None) -> str:
+    text = message or "the template failed"
+    named = re.fullmatch(r"No (filter|test) named '([^']*)'(?: found)?\.?", text)
+    if named:
+        return f"there is no helper called '{named.group(2)}'; the helpers are listed in docs/campaigns.md"
+    return f"the template failed: {text}"
+
+
+def _line_of(error: BaseException) -> int | None:
+    """The line of the template where ``error`` happened, from its traceback."""
+    line = None
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_filename == "<template>":
+            line = trace.tb_lineno
+        trace = trace.tb_next
+    return line

@@ -34,7 +34,10 @@ class Force(BaseModel):
 def forces() -> dict[str, Force]:
     """All 44 forces, keyed by slug, in alphabetical order of slug."""
     text = files("authoring").joinpath("data/forces.yaml").read_text(encoding="utf-8")
-    loaded = TypeAdapter(list[Force]).validate_python(yaml.safe_load(text))
+    loader = getattr(
+        yaml, "CSafeLoader", yaml.SafeLoader
+    )  # libyaml when present: the registry is read by every command
+    loaded = TypeAdapter(list[Force]).validate_python(yaml.load(text, Loader=loader))
     return {force.slug: force for force in loaded}
 
 

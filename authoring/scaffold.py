@@ -1,10 +1,11 @@
-"""Authoring helpers: a commented skeleton of a form, and the JSON Schema of the form file.
+"""Authoring helpers: a commented skeleton of a form, and the JSON Schema of a campaign's forms.
 
-The skeleton is generated from the models: every field is explained by its ``Field``
-description, so the comments cannot drift from what validation accepts. What the
-registry knows (the force's slug and name) and, if there is one beside the form, what
-the campaign knows (its inspectors and periods) is filled in; everything else is
-``TODO``, which makes the skeleton a valid draft (see :mod:`authoring.gaps`).
+The skeleton is generated from the form model the campaign makes (:func:`authoring.models.form_model`):
+every field is explained by its description, so the comments cannot drift from what
+validation accepts. What the registry knows (the force's slug and name) and what the
+campaign beside the form knows (its verdicts, inspectors, kinds of finding and periods)
+is filled in; everything else is ``TODO``, which makes the skeleton a valid draft (see
+:mod:`authoring.gaps`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -22,15 +23,7 @@ from authoring.exceptions import InvalidInputError, UsageError
 from authoring.gaps import MARKER
 from authoring.inputs import UnreadableFileError, read_regular
 from authoring.loading import CAMPAIGN_FILE, form_files, load_campaign
-from authoring.models import (
-    AntiCorruptionStaffing,
-    Campaign,
-    MediaDisclosures,
-    ReleaseForm,
-    SecondJobs,
-    SocialMedia,
-    Status,
-)
+from authoring.models import Campaign, Status, form_model
 from authoring.output import write_files
 from authoring.registry import Force, forces, unknown_force_message
 from authoring.yamlsource import load_yaml
@@ -38,23 +31,27 @@ from authoring.yamlsource import load_yaml
 #: The schema's file name; ``authoring new`` writes it beside the forms it creates.
 SCHEMA_FILE = "form.schema.json"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_STRUCTURED: tuple[type[BaseModel], ...] = (MediaDisclosures, SocialMedia, SecondJobs, AntiCorruptionStaffing)
+
+
+def form_schema(campaign: Campaign | None) -> dict[str, Any]:
+    """The JSON Schema of a campaign's form files, with the registry's force slugs as choices.
+
+    Rules that need more than the schema (inspector and period keys, rules between figures)
+    are checked by ``authoring validate`` only.
+    """
+    return _schema(form_model(campaign))
 
 
 @cache
-def form_schema() -> dict[str, Any]:
-    """The JSON Schema of a form file, from the models, with the registry's force slugs as choices.
-
-    Rules that need the campaign (inspector and period keys) are checked by ``authoring validate`` only.
-    """
-    schema = ReleaseForm.model_json_schema()
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    schema = model.model_json_schema()
     schema["properties"]["force"]["enum"] = list(forces())
     return {"$schema": JSON_SCHEMA_DIALECT, **schema}
 
 
-def schema_text() -> str:
+def schema_text(campaign: Campaign | None) -> str:
     """:func:`form_schema` as the text of a ``.json`` file."""
-    return json.dumps(form_schema(), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(form_schema(campaign), indent=2, ensure_ascii=False) + "\n"
 
 
 def skeleton(
@@ -75,13 +72,17 @@ def skeleton(
         f"# A draft builds, with each {MARKER} printed as [{MARKER}: field]; a final form may contain no {MARKER}.",
         "# In text, *words* are set in italics, and web addresses become links.",
     ]
-    schema_properties = ReleaseForm.model_json_schema()["properties"]
-    for name, field in ReleaseForm.model_fields.items():
+    model = form_model(campaign)
+    schema_properties = model.model_json_schema()["properties"]
+    for name, field in model.model_fields.items():
         lines.append("")
         optional = "" if field.is_required() or name == "status" else " (Optional: delete the '# ' to use it.)"
         lines.append(f"# {field.description}{optional}")
         if name == "inspector" and campaign:
-            choices = ", ".join(f"{key} ({i.display_name}, {i.region})" for key, i in campaign.inspectors.items())
+            choices = ", ".join(
+                f"{key} ({', '.join(filter(None, (i.display_name, i.region or i.role)))})"
+                for key, i in campaign.inspectors.items()
+            )
             lines.append(f"# This campaign's inspectors: {choices}.")
         value = {"force": force.slug, "status": Status.DRAFT.value}.get(name, MARKER)
         is_list = "array" in json.dumps(schema_properties[name].get("type", schema_properties[name].get("anyOf")))
@@ -91,16 +92,18 @@ def skeleton(
             continue
         lines.append(f"{prefix}{name}:")
         lines.append(f"{prefix}  - {MARKER}")
-        if name == "findings":
+        if name == "findings" and campaign:
             lines.extend(_structured_examples(campaign))
     return "\n".join(lines) + "\n"
 
 
-def _structured_examples(campaign: Campaign | None) -> Iterator[str]:
+def _structured_examples(campaign: Campaign) -> Iterator[str]:
+    kinds = form_model(campaign).finding_kinds
+    if not kinds:
+        return
     yield "  # A finding may instead be structured: give the figures, and the sentence is written in house"
     yield "  # style. To use one, delete the '# ' at the start of its lines. Fields marked (optional) may go."
-    for model in _STRUCTURED:
-        (kind,) = get_args(model.model_fields["kind"].annotation)
+    for kind, model in kinds.items():
         yield f"  # {model.__doc__}"
         yield f"  # - kind: {kind}"
         for name, field in model.model_fields.items():
@@ -109,7 +112,7 @@ def _structured_examples(campaign: Campaign | None) -> Iterator[str]:
             optional = " (optional)" if not field.is_required() else ""
             value = MARKER if field.is_required() or field.default is None else json.dumps(field.default)
             yield f"  #   {name}: {value}  #{optional} {field.description}"
-        if campaign:  # the period keys are the campaign's
+        if campaign.periods:  # the period keys are the campaign's
             default = campaign.default_periods.get(kind)
             usual = f"by default {default}" if default else "by default none"
             about = f"{model.model_fields['period'].description} One of: {', '.join(campaign.periods)}."
@@ -141,8 +144,9 @@ def new_form(slug: str, *, out: Path | None = None, forms_dir: Path = Path("forc
         raise UsageError(f"{target} already exists; it was not overwritten")
     if slug in existing:
         raise UsageError(f"{slug} already has a form: {existing[slug]}; each force may have one form only")
-    _write_new(target, skeleton(registry[slug], campaign=_campaign_in(target.parent), path=target))
-    return NewForms(written=(target,), schema=write_schema_beside(target), skipped=())
+    campaign = _campaign_in(target.parent)
+    _write_new(target, skeleton(registry[slug], campaign=campaign, path=target))
+    return NewForms(written=(target,), schema=write_schema_beside(target, campaign), skipped=())
 
 
 def new_forms(forms_dir: Path = Path("forces")) -> NewForms:
@@ -156,7 +160,7 @@ def new_forms(forms_dir: Path = Path("forces")) -> NewForms:
             continue
         _write_new(target, skeleton(force, campaign=campaign, path=target))
         written.append(target)
-    schema = write_schema_beside(written[0]) if written else None
+    schema = write_schema_beside(written[0], campaign) if written else None
     skipped = tuple(sorted(existing.items()))
     return NewForms(written=tuple(written), schema=schema, skipped=skipped)
 
@@ -176,14 +180,14 @@ def forms_by_force(folder: Path) -> dict[str, Path]:
     return found
 
 
-def write_schema_beside(form: Path) -> Path | None:
+def write_schema_beside(form: Path, campaign: Campaign | None) -> Path | None:
     """Write (or refresh) the schema that a new form's first line points to; the path if it changed.
 
     Never written through a link: a link (or any other file) in its place is replaced by
     the schema, atomically, and whatever the link pointed to is left alone.
     """
     target = form.parent / SCHEMA_FILE
-    data = schema_text().encode()
+    data = schema_text(campaign).encode()
     try:
         if read_regular(target, limit=len(data)) == data:
             return None

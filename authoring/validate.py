@@ -25,7 +25,7 @@ from authoring.loading import (
     validate_campaign,
     validate_form,
 )
-from authoring.models import Campaign, ReleaseForm, Status
+from authoring.models import Campaign, ReleaseForm, Status, Vocabulary, vocabulary
 from authoring.registry import forces
 from authoring.yamlsource import load_yaml
 
@@ -39,6 +39,8 @@ class CampaignCheck:
     problems: tuple[Problem, ...] = ()
     source: bytes = field(default=b"", repr=False)
     """The bytes that were read and validated (for a batch's input hash)."""
+    words: Vocabulary | None = None
+    """An invalid campaign's verdicts and kinds of finding, if they are valid: its forms are checked against them."""
 
     @property
     def ok(self) -> bool:
@@ -128,7 +130,13 @@ def validate(
     uses = {form_path: campaign or campaign_for(form_path) for form_path in form_paths}
     campaigns = {safe_resolve(path): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
     forms = [
-        check_form(form_path, campaigns[safe_resolve(used)].campaign, campaign_path=used, final=final)
+        check_form(
+            form_path,
+            campaigns[safe_resolve(used)].campaign,
+            campaign_path=used,
+            final=final,
+            words=campaigns[safe_resolve(used)].words,
+        )
         for form_path, used in uses.items()
     ]
     return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)))
@@ -168,13 +176,18 @@ def check_campaign(path: Path) -> CampaignCheck:
     try:
         return CampaignCheck(path, validate_campaign(document), source=document.raw)
     except InvalidInputError as error:
-        return CampaignCheck(path, None, tuple(error.problems), source=document.raw)
+        return CampaignCheck(path, None, tuple(error.problems), source=document.raw, words=vocabulary(document.data))
 
 
 def check_form(
-    path: Path, campaign: Campaign | None, *, campaign_path: Path | None = None, final: bool = False
+    path: Path,
+    campaign: Campaign | None,
+    *,
+    campaign_path: Path | None = None,
+    final: bool = False,
+    words: Vocabulary | None = None,
 ) -> FormCheck:
-    """Check one form file against its campaign (``None`` if the campaign is itself invalid).
+    """Check one form file against its campaign (``None`` if the campaign is itself invalid: then ``words``).
 
     A valid draft's gaps are listed in ``gaps``. With ``final``, a valid draft is a problem
     too (it is not ready to publish), and so is each of its gaps.
@@ -188,7 +201,7 @@ def check_form(
     named = force if isinstance(force, str) else None
     at = document.locate(("force",)) if named else None
     try:
-        form = validate_form(document, campaign)
+        form = validate_form(document, campaign, words)
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems), named, at, source=document.raw)
     gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()

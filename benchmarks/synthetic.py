@@ -18,7 +18,7 @@ import yaml
 from authoring.registry import forces
 
 REPO = Path(__file__).resolve().parent.parent
-CAMPAIGN = REPO / "forces" / "campaign.yaml"
+CAMPAIGN = REPO / "forces" / "revisiting-police-relationships-2012" / "campaign.yaml"
 
 HEADER = "# SYNTHETIC benchmark form: invented text and figures, not a real release.\n"
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FORCES = ROOT / "forces"
+#: The reference campaign: the 2012 round, its campaign.yaml and three forms.
+CAMPAIGN_DIR = "revisiting-police-relationships-2012"
+FORCES = ROOT / "forces" / CAMPAIGN_DIR
 DATA = Path(__file__).resolve().parent / "data"
 REFERENCE_FORCES = ("british-transport-police", "bedfordshire", "thames-valley")
 

@@ -24,7 +24,7 @@ from typer.testing import Result
 
 import authoring.validate
 from authoring.lock import LOCK_FILE
-from authoring.models import Campaign, ReleaseForm
+from authoring.models import Campaign, ReleaseForm, Vocabulary
 from authoring.yamlsource import SourceDocument
 from tests.batch_helpers import OUT, STEMS, batch, edit, files, manifest, release_files, statuses, summary_row
 from tests.conftest import ROOT
@@ -156,11 +156,13 @@ def test_a_save_during_a_batch_is_built_by_the_next_batch(forces_copy: Path, mon
     real_validate_form = authoring.validate.validate_form
     saved = []
 
-    def save_while_validating(document: SourceDocument, campaign: Campaign | None) -> ReleaseForm:
+    def save_while_validating(
+        document: SourceDocument, campaign: Campaign | None, words: Vocabulary | None
+    ) -> ReleaseForm:
         if document.path.name == form.name and not saved:  # saved again, just after the batch read it
             edit(form, "applications: 55", "applications: 56")
             saved.append(True)
-        return real_validate_form(document, campaign)
+        return real_validate_form(document, campaign, words)
 
     with monkeypatch.context() as patch:
         patch.setattr("authoring.validate.validate_form", save_while_validating)

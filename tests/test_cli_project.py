@@ -121,7 +121,7 @@ def test_outside_any_project_validate_says_where_to_run(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: no forces/campaign.yaml here or in any folder above; run authoring inside the project "
+        "Error: no forces/<campaign>/campaign.yaml here or in any folder above; run authoring inside the project "
         "(the folder with forces/), or name the forms\n"
     )
 

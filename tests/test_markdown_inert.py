@@ -126,8 +126,11 @@ def test_hostile_values_in_every_text_field_of_form_and_campaign_leave_the_struc
         tmp_path,
         organisation=HOSTILE["blocks"],
         national_report=HOSTILE["inline markup"],
-        subject=HOSTILE["fence"],
-        headlines={"good-progress": HOSTILE["split list"], "some-improvements": "x", "improvements": "y"},
+        verdicts={  # headline words: data in the campaign's headline sentence
+            "good-progress": HOSTILE["split list"] + HOSTILE["fence"],
+            "some-improvements": "x",
+            "improvements": "y",
+        },
         background=[HOSTILE["image"], HOSTILE["entities"]],
         revisit=HOSTILE["script link"],
         website={"text": "a.example/(x)<y>", "url": "https://a.example/(x)<y>![i](z)"},
@@ -159,6 +162,7 @@ def test_hostile_values_in_every_text_field_of_form_and_campaign_leave_the_struc
         *in_values,  # after the findings
         *in_values,  # the quote
         *in_values,  # its closing
+        "http://a.example",  # the national report's title, in the campaign's full-report sentence
         "https://a.example/%28x%29%3Cy%3E!%5Bi%5D%28z%29",  # the website, percent-encoded
         *in_values,  # notes to editors
     ]
@@ -240,7 +244,7 @@ def test_fuzzed_form_text_never_changes_the_structure_and_reads_as_written(
 @settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     organisation=VALUE,
-    subject=VALUE,
+    verdict=VALUE,
     national_report=VALUE.filter(file_name_part),  # file names are made from it: validation wants a letter or digit
     background=st.lists(VALUE, min_size=1, max_size=2),
     revisit=VALUE,
@@ -250,7 +254,7 @@ def test_fuzzed_form_text_never_changes_the_structure_and_reads_as_written(
 def test_fuzzed_campaign_text_never_changes_the_structure_and_reads_as_written(
     tmp_path_factory: pytest.TempPathFactory,
     organisation: str,
-    subject: str,
+    verdict: str,
     national_report: str,
     background: list[str],
     revisit: str,
@@ -261,7 +265,7 @@ def test_fuzzed_campaign_text_never_changes_the_structure_and_reads_as_written(
     campaign = campaign_copy(
         folder,
         organisation=organisation,
-        subject=subject,
+        verdicts={"good-progress": verdict, "some-improvements": "x", "improvements": "y"},
         national_report=national_report,
         background=background,
         revisit=revisit,

@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from authoring.cli import app
+from authoring.loading import load_campaign
 from authoring.registry import get_force
 from authoring.scaffold import skeleton
 from tests.conftest import FORCES
@@ -59,9 +60,10 @@ def campaign_problems(old: str, new: str) -> list[str]:
 
 def test_a_subject_too_long_for_the_document_title() -> None:
     long = ("identifies, monitors and manages integrity issues " * 6)[:274] + "s"  # the issue's 275 characters
-    assert campaign_problems("subject: identifies, monitors and manages integrity issues", f"subject: {long}") == [
-        f"{C}:11:10: subject: too long: for the longest force name (Avon and Somerset Constabulary), the headline "
-        "would have 343 characters, and at most 255 fit; shorten it"
+    old = "{{ verdict }} identifies, monitors and manages integrity issues"
+    assert campaign_problems(old, "{{ verdict }} " + long) == [
+        f"{C}:17:13: sentences.headline: too long: for the longest force name (Avon and Somerset Constabulary), "
+        "the headline would have 343 characters, and at most 255 fit; shorten it"
     ]
 
 
@@ -122,7 +124,8 @@ def test_referral_is_stated_when_the_form_states_it() -> None:
 def test_the_skeleton_offers_referral_as_a_claim_to_make() -> None:
     assert (
         "  #   referred: false  # (optional) Say that the cases have been referred back to the force "
-        "(write true only if the report says so).\n" in skeleton(get_force("kent"))
+        "(write true only if the report says so).\n"
+        in skeleton(get_force("kent"), campaign=load_campaign(FORCES / "campaign.yaml"))
     )
 
 

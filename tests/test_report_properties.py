@@ -101,11 +101,14 @@ words = st.text(
     st.sampled_from(list("abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLM0123456789,.'’&-–éëŵ")), min_size=1, max_size=300
 )
 LONGEST = "Avon and Somerset Constabulary"
-HEADLINE = max(CAMPAIGN["headlines"].values(), key=len)
+HEADLINE = max(CAMPAIGN["verdicts"].values(), key=len)
 
 
 def _campaign(**changes: Any) -> dict[str, Any]:
+    subject = changes.pop("subject", None)
     data = {**CAMPAIGN, **changes}
+    if subject is not None:  # the words after the verdict in the campaign's headline
+        data["sentences"] = {**CAMPAIGN["sentences"], "headline": "{{ force.name }} {{ verdict }} " + subject}
     data["release_date"] = str(data["release_date"])
     data["embargo"] = None if data["embargo"] is None else str(data["embargo"])[:16]
     return {key: value for key, value in data.items() if value is not None}

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from authoring.build import build
 from authoring.cli import app
-from authoring.models import MediaDisclosures, ReleaseForm, SecondJobs
+from authoring.loading import load_campaign
+from authoring.models import ReleaseForm, form_model
 from authoring.registry import forces
 from authoring.render import Format
 from authoring.scaffold import form_schema
@@ -21,6 +22,7 @@ from authoring.validate import validate
 from tests.conftest import FORCES, REFERENCE_FORCES
 
 runner = CliRunner()
+CAMPAIGN = load_campaign(FORCES / "campaign.yaml")
 
 
 def _new(*args: str) -> tuple[int, str, str]:
@@ -63,12 +65,13 @@ def test_new_writes_a_commented_draft_that_validates(forces_copy: Path) -> None:
     assert "# Kent Police: release form for Revisiting Police Relationships." in text
     assert "\nforce: kent\n" in text
     assert "\nstatus: draft\n" in text
-    for model in (ReleaseForm, MediaDisclosures, SecondJobs):
+    kinds = form_model(CAMPAIGN).finding_kinds
+    for model in (form_model(CAMPAIGN), kinds["media-disclosures"], kinds["second-jobs"]):
         for name, field in model.model_fields.items():
             if name != "kind":  # each field is explained by its description
                 assert f"{field.description}" in text, name
     assert "stephen-otter (Stephen Otter QPM, National Team)" in text  # what the campaign knows
-    assert json.loads((forces_copy / "form.schema.json").read_text()) == form_schema()
+    assert json.loads((forces_copy / "form.schema.json").read_text()) == form_schema(CAMPAIGN)
 
     report = validate([forces_copy / "kent.yaml"])
     assert report.ok
@@ -154,7 +157,7 @@ def test_new_all_writes_a_draft_for_every_force_without_a_form(forces_copy: Path
 
 
 def _schema() -> dict[str, Any]:
-    result = runner.invoke(app, ["schema"])
+    result = runner.invoke(app, ["schema", str(FORCES)])
     assert result.exit_code == 0
     schema: dict[str, Any] = json.loads(result.stdout)
     return schema
@@ -188,6 +191,6 @@ def test_schema_lists_the_forces_and_explains_the_fields() -> None:
 
 
 def test_schema_out_file(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["schema", "--out", "schemas/form.schema.json"])
+    result = runner.invoke(app, ["schema", str(FORCES), "--out", "schemas/form.schema.json"])
     assert (result.exit_code, result.stdout) == (0, "schemas/form.schema.json\n")
-    assert json.loads((tmp_path / "schemas" / "form.schema.json").read_text()) == form_schema()
+    assert json.loads((tmp_path / "schemas" / "form.schema.json").read_text()) == form_schema(CAMPAIGN)

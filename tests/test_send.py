@@ -311,8 +311,8 @@ def test_send_needs_a_server_unless_it_is_a_dry_run() -> None:
 def test_no_header_can_be_injected_through_a_campaign_value(site: Path, server: Server) -> None:
     edit(
         Path("forces/campaign.yaml"),
-        "subject: identifies, monitors and manages integrity issues",
-        'subject: "manages integrity\\r\\nBcc: leak@rival.example\\r\\n\\r\\nissues"',
+        "{{ verdict }} identifies, monitors and manages integrity issues",
+        "{{ verdict }} manages integrity\\r\\nBcc: leak@rival.example\\r\\n\\r\\nissues",
     )
 
     result = run("send", "--smtp", server.url())

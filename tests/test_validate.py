@@ -124,7 +124,7 @@ def test_impossible_embargo_time(forms: Path) -> None:
 def test_oversized_file_is_refused_unread(forms: Path) -> None:
     big = forms / "oversized.yaml"
     filler = "# padding\n" * (MAX_BYTES // 10 + 1)
-    big.write_text((INVALID.parent.parent.parent / "forces" / "thames-valley.yaml").read_text() + filler)
+    big.write_text((FORCES / "thames-valley.yaml").read_text() + filler)
     size = big.stat().st_size
     code, lines, _ = _run("forces/oversized.yaml")
     assert code == 1
@@ -256,7 +256,7 @@ def test_an_invalid_campaign_does_not_hide_the_forms_problems(forms: Path) -> No
         (["empty"], "Error: no form files found in empty\n"),
         (
             [],
-            "Error: no forces/campaign.yaml here or in any folder above; run authoring inside the project "
+            "Error: no forces/<campaign>/campaign.yaml here or in any folder above; run authoring inside the project "
             "(the folder with forces/), or name the forms\n",
         ),
     ],

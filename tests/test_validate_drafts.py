@@ -39,7 +39,7 @@ GAPS = [
     "[TODO: grade]",
     "[TODO: findings — the PSD findings]",
     "[TODO: second-jobs finding, applications, approved — figures from HR on Friday]",
-    "[TODO: inspector] said:",
+    "[TODO: inspector]",
     "[TODO: quote]",
 ]
 

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from authoring.context import build_release
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.loading import load_campaign, validate_form
-from authoring.models import FindingKind, Grade, Staffing
 from authoring.registry import forces
 from authoring.render.text import render_html, render_markdown
 from authoring.validate import ValidationReport, validate
@@ -52,7 +51,7 @@ texts = (
 )
 counts = st.integers(min_value=-2, max_value=150) | st.sampled_from(["TODO", "TODO figures", "3", 2.5, True]) | anything
 finding = texts | st.fixed_dictionaries(
-    {"kind": st.sampled_from([kind.value for kind in FindingKind]) | anything},
+    {"kind": st.sampled_from(list(CAMPAIGN.findings)) | anything},
     optional={
         "investigated": counts,
         "ongoing": counts,
@@ -61,7 +60,10 @@ finding = texts | st.fixed_dictionaries(
         "referred": st.booleans() | anything,
         "applications": counts,
         "approved": counts,
-        "change": st.sampled_from([*(s.value for s in Staffing), "TODO"]) | anything,
+        "change": st.sampled_from(
+            [*(CAMPAIGN.findings["anti-corruption-staffing"].fields["change"].choices or []), "TODO"]
+        )
+        | anything,
         "period": st.sampled_from([*CAMPAIGN.periods, "no-such-period"]) | anything,
         "extra": anything,
     },
@@ -71,7 +73,7 @@ forms = st.fixed_dictionaries(
     optional={
         "force": st.sampled_from([*list(forces())[:3], "thames-valey", "TODO"]) | anything,
         "status": st.sampled_from(["draft", "final", "Final"]) | anything,
-        "grade": st.sampled_from([*(g.value for g in Grade), "TODO", "TODO later"]) | anything,
+        "grade": st.sampled_from([*CAMPAIGN.verdicts, "TODO", "TODO later"]) | anything,
         "inspector": st.sampled_from([*CAMPAIGN.inspectors, "nobody", "TODO"]) | anything,
         "background_extra": texts,
         "findings": st.lists(finding, max_size=5) | anything,

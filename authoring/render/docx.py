@@ -45,12 +45,12 @@ def render_docx(release: Release) -> bytes:
     moment = dt.datetime.combine(release.campaign.release_date, dt.time())
     properties = template.docx.core_properties
     properties.title = release.headline
-    properties.subject = f"{release.campaign.national_report}: {release.force.name}"
+    properties.subject = release.subject
     properties.author = properties.last_modified_by = release.organisation
     properties.keywords = ", ".join(release.keywords)
     properties.language = LANGUAGE
     properties.comments = ""
-    properties.category = "Press release"
+    properties.category = release.category
     properties.created = properties.modified = moment
     properties.revision = 1
 

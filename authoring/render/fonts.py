@@ -140,9 +140,9 @@ def uncovered(text: str) -> list[str]:
 
     White space and invisible format characters (which print nothing) are never reported.
     """
-    if text.isascii():  # the common case, without reading any font (both print all of ASCII: tested)
-        return []
     printable = covered()
+    if printable.issuperset(map(ord, text)):  # the usual case, without a loop in Python
+        return []
     missing: dict[str, None] = {}
     for char in text:
         if ord(char) in printable or char.isspace() or unicodedata.category(char) in ("Cc", "Cf"):

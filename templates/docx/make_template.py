@@ -6,7 +6,7 @@ The template uses Word's own styles (Heading 1, Heading 2, List Bullet, List Num
 Quote), so a press officer can edit the result in Word and its navigation pane works.
 Every style is set in the house font (Atkinson Hyperlegible, the PDF's font; Word uses
 a substitute where it is not installed) and the document's language is British English.
-A draft carries "DRAFT — NOT FOR PUBLICATION" above everything and in the header of
+A draft carries its draft mark (``release.draft_mark``) above everything and in the header of
 every later page; the footer says where the release comes from and "Page X of Y".
 Tags follow docxtpl: ``{%p … %}`` wraps whole paragraphs (loops, conditions), ``{{r … }}``
 inserts inline text as formatted runs (italics, links) through the ``inline`` filter.
@@ -32,7 +32,7 @@ LANGUAGE = "en-GB"
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
 RED = RGBColor(0xD4, 0x35, 0x1C)
 GREY = RGBColor(0x50, 0x5A, 0x5F)
-DRAFT = "DRAFT — NOT FOR PUBLICATION"
+DRAFT = "{{ release.draft_mark }}"
 
 
 def build(path: Path) -> None:
@@ -75,7 +75,7 @@ def build(path: Path) -> None:
     para("{{ release.embargo }}", "Lead In")
     para("{%p endif %}")
     para("{{ release.organisation }}", "Lead In")
-    para("Press release, {{ release.release_date }}")
+    para("{{ release.dateline }}")
     para("{{ release.headline }}", "Heading 1")
 
     para("{%p for paragraph in release.background %}")
@@ -166,10 +166,7 @@ def _footer(footer: Paragraph, style: Any) -> None:
     """Where the release comes from on the left, "Page X of Y" on the right."""
     footer.style = style
     footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    footer.add_run(
-        "{{ release.campaign.organisation_short }} press release · {{ release.force.name }} · "
-        "{{ release.release_date }}\tPage "
-    )
+    footer.add_run("{{ release.footer }}\tPage ")
     _field(footer, "PAGE")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES")
