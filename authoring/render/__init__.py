@@ -73,10 +73,10 @@ def register(renderer: Renderer) -> Renderer:
     Raises :class:`ValueError` if the format is taken or needs a format not yet registered.
     """
     if renderer.format in _REGISTRY and _REGISTRY[renderer.format] is not renderer:
-        raise ValueError(f"the format {renderer.format!r} is already registered")
+        raise ValueError(f"the format '{renderer.format}' is already registered")
     missing = [need for need in renderer.needs if need not in _REGISTRY]
     if missing:
-        raise ValueError(f"{renderer.format!r} needs {', '.join(missing)}, which no renderer makes")
+        raise ValueError(f"'{renderer.format}' needs {', '.join(missing)}, which no renderer makes")
     _REGISTRY[Format(renderer.format)] = renderer
     return renderer
 
@@ -84,7 +84,7 @@ def register(renderer: Renderer) -> Renderer:
 def unregister(name: str) -> None:
     """Remove a format (and keep the others); for a format added for a while, e.g. by a test."""
     if any(name in other.needs for other in _REGISTRY.values()):
-        raise ValueError(f"another format is made from {name!r}")
+        raise ValueError(f"another format is made from '{name}'")
     _REGISTRY.pop(Format(name), None)
 
 
@@ -96,7 +96,7 @@ def formats() -> tuple[Format, ...]:
 def format_named(name: str) -> Format:
     """The registered format called ``name``. Raises :class:`ValueError` if no renderer makes it."""
     if name not in _REGISTRY:
-        raise ValueError(f"no renderer makes the format {name!r}")
+        raise ValueError(f"no renderer makes the format '{name}'")
     return Format(name)
 
 
