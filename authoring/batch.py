@@ -4,9 +4,10 @@
 
 1. lock the output folder, so two batches never interleave (:mod:`authoring.lock`);
 2. read the manifest of what earlier batches built (:mod:`authoring.manifest`);
-3. plan: read each form and campaign once, validate those bytes, each form on its own
-   so that one bad form fails alone; hash the same bytes (:mod:`authoring.fingerprint`),
-   find each release's stale files and why they are stale;
+3. plan: read each form and campaign once, validate those bytes and phrase the valid
+   forms, through the same :func:`authoring.build.load` as a build, but letting each bad
+   form fail alone; hash the same bytes (:mod:`authoring.fingerprint`), find each
+   release's stale files and why they are stale;
 4. render the stale releases in long-lived worker processes (:mod:`authoring.workers`)
    and write each release's files as they arrive, the set swapped in as one
    (:func:`authoring.output.write_release`);

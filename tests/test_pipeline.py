@@ -25,6 +25,7 @@ from authoring.exceptions import InvalidInputError, UsageError
 from authoring.render import ALL_FORMATS, Format, formats, register, renderer, unregister
 from authoring.render.environment import Templates, shipped_templates
 from tests.batch_helpers import STEMS, edit
+from tests.outputs import release
 
 PACKAGE = Path(authoring.__file__).parent
 
@@ -120,6 +121,8 @@ def test_a_format_cannot_be_registered_twice_or_before_what_it_needs() -> None:
     with pytest.raises(ValueError, match="'orphan' needs nothing, which no renderer makes"):
         register(Orphan())
     assert "orphan" not in formats()
+    with pytest.raises(ValueError, match="no renderer makes the format 'rtf'"):
+        render_package.render(release("bedfordshire", "final"), [Format("rtf")])
 
 
 @pytest.mark.parametrize("module", ["build.py", "batch.py", "workers.py", "manifest.py", "cli.py"])

@@ -110,10 +110,11 @@ def render(
 ) -> dict[Format, bytes]:
     """Render one release in the ``wanted`` formats (default: all), each format it needs first.
 
-    ``templates`` defaults to the shipped ones.
+    ``templates`` defaults to the shipped ones. Raises :class:`ValueError` for a format no
+    renderer makes.
     """
     templates = templates or Templates.at()
-    chosen = set(formats() if wanted is None else wanted)
+    chosen = {format_named(fmt) for fmt in (formats() if wanted is None else wanted)}
     making = set(chosen)
     for fmt in reversed(formats()):  # a format comes after the ones it needs, so one pass back finds them all
         if fmt in making:
