@@ -165,7 +165,8 @@ def run_batch(
         recover(out_dir)
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
         manifest.removed, manifest.kept = [], []
-        plan = make_plan(forms, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
+        _, loaded = load(forms) if forms else (None, [])
+        plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:
             observer.planned(plan, workers)
@@ -195,27 +196,6 @@ def run_batch(
 
 
 def make_plan(
-    forms: Iterable[Path],
-    *,
-    out_dir: Path,
-    formats: Sequence[Format],
-    manifest: Manifest,
-    templates: Templates,
-    force: bool = False,
-) -> Plan:
-    """Validate every form and sort them into jobs, unchanged and failed; note the last two in ``manifest``.
-
-    The forms go through the same :func:`authoring.build.load` as a build, but each form
-    fails alone. Each form and campaign is read once: the bytes validated are the bytes
-    hashed, so a save during a batch is either in this build or seen as a change by the
-    next one.
-    """
-    forms = list(forms)
-    _, loaded = load(forms) if forms else (None, [])
-    return plan_from(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
-
-
-def plan_from(
     loaded: Iterable[Loaded],
     *,
     out_dir: Path,
@@ -224,7 +204,13 @@ def plan_from(
     templates: Templates,
     force: bool = False,
 ) -> Plan:
-    """Sort loaded forms into jobs, unchanged and failed (see :func:`make_plan`)."""
+    """Sort the loaded forms into jobs, unchanged and failed; note the last two in ``manifest``.
+
+    ``loaded`` is what :func:`authoring.build.load` made of the forms, as for a build; here
+    each form that is invalid (or whose campaign is) fails alone. Each form and campaign was
+    read once: the bytes validated are the bytes hashed, so a save during a batch is either
+    in this build or seen as a change by the next one.
+    """
     toolkit = toolkit_digest()
     templates_digest = tree_digest(templates.root)
     loaded = list(loaded)
