@@ -34,7 +34,8 @@ from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.project import campaigns, check_paths, expand_campaigns, load_campaign_folder, one_campaign, out_dir
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
-from authoring.render import Format, formats
+from authoring.render import Format
+from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 from authoring.scaffold import new_form, new_forms, schema_text
 from authoring.send import Prepared, Result, deliver, pack, prepare
@@ -70,10 +71,10 @@ TemplatesOption = Annotated[
 
 def _formats(value: str) -> list[Format]:
     names = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in formats()]
+    unknown = [name for name in names if name not in registered_formats()]
     if unknown or not names:
-        raise typer.BadParameter(f"choose from {', '.join(formats())} (comma-separated); got {value!r}")
-    return [fmt for fmt in formats() if fmt in names]
+        raise typer.BadParameter(f"choose from {', '.join(registered_formats())} (comma-separated); got {value!r}")
+    return [fmt for fmt in registered_formats() if fmt in names]
 
 
 def _fail(error: AuthoringError) -> typer.Exit:
@@ -104,8 +105,8 @@ def build_command(
         Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
     ] = None,
     formats: Annotated[
-        str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(formats())}.")
-    ] = ",".join(formats()),
+        str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(registered_formats())}.")
+    ] = ",".join(registered_formats()),
     campaign: Annotated[
         Path | None,
         typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
@@ -152,8 +153,8 @@ def batch_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
     formats: Annotated[
-        str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(formats())}.")
-    ] = ",".join(formats()),
+        str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(registered_formats())}.")
+    ] = ",".join(registered_formats()),
     templates: TemplatesOption = None,
 ) -> None:
     """Build every form in FOLDERS, in parallel, rebuilding only what changed.
