@@ -24,6 +24,8 @@ from authoring.cli import app
 from authoring.exceptions import InvalidInputError, UsageError
 from authoring.render import ALL_FORMATS, Format, formats, register, renderer, unregister
 from authoring.render.environment import Templates, shipped_templates
+from authoring.render.fonts import font_dirs
+from authoring.render.pdf import allowed_roots
 from tests.batch_helpers import STEMS, edit
 from tests.outputs import release
 
@@ -172,6 +174,8 @@ def test_templates_are_made_once_per_folder(tmp_path: Path) -> None:
     assert Templates.at(copy) is Templates.at(tmp_path / "." / "copy")
     assert Templates.at(copy).html is Templates.at(copy).html
     assert Templates.at(copy).html is not Templates.at().html
+    assert allowed_roots(Templates.at(copy)) == (copy.resolve() / "html", *font_dirs())  # the copy's assets
+    assert allowed_roots() == (shipped_templates() / "html", *font_dirs())
     with pytest.raises(UsageError, match=re.escape(f"templates folder {tmp_path / 'nowhere'}: no such folder")):
         Templates.at(tmp_path / "nowhere")
 
