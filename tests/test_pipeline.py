@@ -203,6 +203,24 @@ def test_build_and_batch_find_the_same_problems(forces_copy: Path) -> None:
     assert [str(p) for p in batch_problems] == [str(p) for p in raised.value.problems]
 
 
+def test_build_and_batch_check_forms_against_an_invalid_campaigns_words_alike(forces_copy: Path) -> None:
+    edit(forces_copy / "campaign.yaml", "release_date: 2012-12-11", "release_date: 2012-13-11")
+    edit(forces_copy / "thames-valley.yaml", "grade: good-progress", "grade: excellent")
+
+    with pytest.raises(InvalidInputError) as raised:
+        build([forces_copy], out_dir=Path("out"))
+    report = run_batch([forces_copy], out_dir=Path("out"), formats=[Format.MD], jobs=1)
+
+    assert [str(p) for p in raised.value.problems] == [
+        f"{forces_copy}/campaign.yaml:8:15: release_date: not a real date (month value is outside expected range "
+        "of 1-12); write YYYY-MM-DD, e.g. 2012-12-11",
+        f"{forces_copy}/thames-valley.yaml:4:8: grade: expected 'good-progress', 'some-improvements' or "
+        "'improvements', found 'excellent'",
+    ]
+    assert {str(p) for outcome in report.outcomes for p in outcome.problems} == {str(p) for p in raised.value.problems}
+    assert [outcome.status for outcome in report.outcomes] == [Status.FAILED] * 3
+
+
 def test_what_is_loaded_is_what_was_read_and_what_a_batch_hashes(forces_copy: Path) -> None:
     report, loaded = load([forces_copy / "bedfordshire.yaml", forces_copy / "thames-valley.yaml"])
 
