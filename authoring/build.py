@@ -71,8 +71,9 @@ def load(forms: Sequence[Path], *, campaign: Path | None = None) -> tuple[Valida
         used = report.campaign_check(check)
         if used is None:  # pragma: no cover - validate() checks every campaign a form uses
             raise UsageError(f"{check.campaign}: campaign not checked")
-        valid = check.ok and check.form is not None and used.campaign is not None
-        release = build_release(check.form, used.campaign) if valid and check.form and used.campaign else None
+        release = None
+        if check.ok and check.form is not None and used.campaign is not None:
+            release = build_release(check.form, used.campaign)
         loaded.append(Loaded(check, used, release))
     return report, loaded
 
