@@ -45,7 +45,7 @@ PDF_VARIANT = "pdf/ua-1"
 
 def render_pdf(release: Release, html: str, templates: Templates | None = None) -> bytes:
     """Print ``html`` (the release's HTML) to PDF bytes, deterministically (default: the shipped templates)."""
-    return write(release, lay_out(release, html, templates or Templates.at()), html)
+    return write(release, lay_out(release, html, templates), html)
 
 
 class PdfRenderer(Renderer):
@@ -66,7 +66,7 @@ class PdfRenderer(Renderer):
 register(PdfRenderer())
 
 
-def lay_out(release: Release, html: str, templates: Templates) -> weasyprint.Document:
+def lay_out(release: Release, html: str, templates: Templates | None = None) -> weasyprint.Document:
     """Lay the release's HTML out in pages, in the house font (about two thirds of a PDF's time).
 
     The house stylesheet embedded in the page is parsed once per process, not once per
@@ -76,6 +76,7 @@ def lay_out(release: Release, html: str, templates: Templates) -> weasyprint.Doc
     """
     import weasyprint
 
+    templates = templates or Templates.at()
     _check_printable(release, html)
     page_html = html
     css = _stylesheet_text(templates)
