@@ -4,9 +4,10 @@
 
 1. lock the output folder, so two batches never interleave (:mod:`authoring.lock`);
 2. read the manifest of what earlier batches built (:mod:`authoring.manifest`);
-3. plan: read each form and campaign once, validate those bytes, each form on its own
-   so that one bad form fails alone; hash the same bytes (:mod:`authoring.fingerprint`),
-   find each release's stale files and why they are stale;
+3. plan: read each form and campaign once, validate those bytes and phrase the valid
+   forms, through the same :func:`authoring.build.load` as a build, but letting each bad
+   form fail alone; hash the same bytes (:mod:`authoring.fingerprint`), find each
+   release's stale files and why they are stale;
 4. render the stale releases in long-lived worker processes (:mod:`authoring.workers`)
    and write each release's files as they arrive, the set swapped in as one
    (:func:`authoring.output.write_release`);
@@ -32,18 +33,18 @@ from pathlib import Path
 from typing import Protocol
 
 from authoring import __version__
-from authoring.build import DEFAULT_OUT_DIR, output_paths
-from authoring.context import Release, build_release
-from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, TemplateProblemError
+from authoring.build import DEFAULT_OUT_DIR, Loaded, load, output_paths
+from authoring.context import Release
+from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
 from authoring.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.inputs import safe_resolve
-from authoring.loading import DEFAULT_FORMS_DIR, campaign_for, form_files
+from authoring.loading import DEFAULT_FORMS_DIR, form_files
 from authoring.lock import output_lock
 from authoring.manifest import Entry, FileRecord, Manifest, form_key
 from authoring.output import recover, write_release
-from authoring.render import ALL_FORMATS, Format
-from authoring.render.environment import templates_dir
-from authoring.validate import check_campaign, check_form, one_form_per_force
+from authoring.render import Format
+from authoring.render import formats as registered_formats
+from authoring.render.environment import Templates
 from authoring.workers import Rendered, render_all
 
 
@@ -140,33 +141,32 @@ def run_batch(
     folders: Sequence[Path] = (DEFAULT_FORMS_DIR,),
     *,
     out_dir: Path = DEFAULT_OUT_DIR,
-    formats: Sequence[Format] = ALL_FORMATS,
+    formats: Sequence[Format] | None = None,
     jobs: int | None = None,
     force: bool = False,
-    templates: Path | None = None,
+    templates: Templates | None = None,
     observer: BatchObserver | None = None,
 ) -> BatchReport:
     """Build every form in ``folders`` into ``out_dir``; see the module docstring for the steps.
 
-    ``jobs`` worker processes render (default: one per CPU core); ``force`` rebuilds
-    releases whose inputs have not changed; ``templates`` replaces the templates folder.
-    Raises :class:`InvalidInputError` if a folder has no forms, :class:`TemplateProblemError`
-    if the templates folder does not exist, :class:`OutputLockedError` if another batch
-    holds the output folder, :class:`OutputWriteError` if the manifest cannot be written.
+    ``formats`` defaults to every registered format; ``jobs`` worker processes render
+    (default: one per CPU core); ``force`` rebuilds releases whose inputs have not changed;
+    ``templates`` defaults to the shipped ones.
+    Raises :class:`InvalidInputError` if a folder has no forms, :class:`OutputLockedError`
+    if another batch holds the output folder, :class:`OutputWriteError` if the manifest
+    cannot be written.
     A form that fails is reported in the returned report instead.
     """
     started = time.perf_counter()
     forms = _find_forms(folders)
-    templates_root = templates.resolve() if templates else templates_dir()
-    if not templates_root.is_dir():
-        raise TemplateProblemError(f"templates folder {templates_root} does not exist")
+    templates = templates or Templates.at()
+    formats = registered_formats() if formats is None else tuple(formats)
     with output_lock(out_dir) as lock_fd:
         recover(out_dir)
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
         manifest.removed, manifest.kept = [], []
-        plan = make_plan(
-            forms, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates_root, force=force
-        )
+        _, loaded = load(forms) if forms else (None, [])
+        plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:
             observer.planned(plan, workers)
@@ -196,32 +196,32 @@ def run_batch(
 
 
 def make_plan(
-    forms: Iterable[Path],
+    loaded: Iterable[Loaded],
     *,
     out_dir: Path,
     formats: Sequence[Format],
     manifest: Manifest,
-    templates: Path,
+    templates: Templates,
     force: bool = False,
 ) -> Plan:
-    """Validate every form and sort them into jobs, unchanged and failed; note the last two in ``manifest``.
+    """Sort the loaded forms into jobs, unchanged and failed; note the last two in ``manifest``.
 
-    Each form and campaign is read once: the bytes validated are the bytes hashed, so a
-    save during a batch is either in this build or seen as a change by the next one.
+    ``loaded`` is what :func:`authoring.build.load` made of the forms, as for a build; here
+    each form that is invalid (or whose campaign is) fails alone. Each form and campaign was
+    read once: the bytes validated are the bytes hashed, so a save during a batch is either
+    in this build or seen as a change by the next one.
     """
     toolkit = toolkit_digest()
-    templates_digest = tree_digest(templates)
-    forms = list(forms)
-    campaigns = {path: check_campaign(path) for path in dict.fromkeys(campaign_for(form) for form in forms)}
-    checks = one_form_per_force(check_form(form, campaigns[campaign_for(form)].campaign) for form in forms)
+    templates_digest = tree_digest(templates.root)
+    loaded = list(loaded)
     valid: list[tuple[Path, str, Release, str, dict[str, str]]] = []
     failed: list[Outcome] = []
-    for check in checks:
-        form, key, campaign = check.path, form_key(check.path, out_dir), campaigns[check.campaign]
-        if not campaign.ok or check.form is None or campaign.campaign is None or not check.ok:
-            failed.append(_fail(manifest, key, form, [*campaign.problems, *check.problems], None))
+    for item in loaded:
+        check, campaign, release = item.check, item.campaign, item.release
+        form, key = check.path, form_key(check.path, out_dir)
+        if release is None:
+            failed.append(_fail(manifest, key, form, item.problems, None))
             continue
-        release = build_release(check.form, campaign.campaign)
         inputs = {
             "form": _sha256(check.source),
             "campaign": _sha256(campaign.source),
@@ -246,7 +246,7 @@ def make_plan(
             continue
         current[key] = {
             fmt: path.relative_to(out_dir).as_posix()
-            for fmt, path in output_paths(release, out_dir, ALL_FORMATS).items()
+            for fmt, path in output_paths(release, out_dir, registered_formats()).items()
         }
         known = manifest.releases.get(key)
         obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
@@ -260,7 +260,7 @@ def make_plan(
         entry.force, entry.status, entry.input_hash, entry.problems = release.force.slug, Status.UNCHANGED, hash_, []
         entry.inputs = inputs
         unchanged.append(Outcome(form, Status.UNCHANGED, release.force.slug, tuple(paths.values())))
-    keys = frozenset(form_key(form, out_dir) for form in forms)
+    keys = frozenset(form_key(item.check.path, out_dir) for item in loaded)
     return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete)
 
 
@@ -327,7 +327,7 @@ def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ..
 
 
 def _stem(release: Release, out_dir: Path) -> Path:
-    return next(iter(output_paths(release, out_dir, ALL_FORMATS).values())).with_suffix("")
+    return next(iter(output_paths(release, out_dir, registered_formats()).values())).with_suffix("")
 
 
 def _sha256(data: bytes) -> str:

@@ -1,8 +1,12 @@
 """The build pipeline: load → validate → phrase → render → write.
 
-:func:`build` reads every form and campaign and validates them all before it renders
-anything, and renders every release before it writes anything, so a mistake in one
-form never leaves a half-built set behind.
+:func:`load` is the one way in for ``build`` and ``batch``: it reads every form and
+campaign once, validates them (:func:`authoring.validate.validate`) and phrases each valid
+form into a :class:`Release`. :func:`build` then insists that every form is valid before
+it renders anything, and renders every release before it writes anything, so a mistake
+in one form never leaves a half-built set behind; a batch (:mod:`authoring.batch`) instead
+lets each form fail alone. Rendering knows no format by name: each is a renderer
+registered in :mod:`authoring.render`.
 """
 
 from __future__ import annotations
@@ -13,16 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from authoring.context import Release, build_release
-from authoring.exceptions import InvalidInputError, OutputWriteError, UsageError
+from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, UsageError
 from authoring.loading import CAMPAIGN_FILE
 from authoring.lock import output_lock
 from authoring.output import write_release
-from authoring.render import ALL_FORMATS, Format
-from authoring.render.docx import render_docx
-from authoring.render.environment import templates_dir
-from authoring.render.pdf import render_pdf
-from authoring.render.text import render_html, render_markdown
-from authoring.validate import validate
+from authoring.render import Format, render, renderer
+from authoring.render import formats as registered_formats
+from authoring.render.environment import Templates
+from authoring.validate import CampaignCheck, FormCheck, ValidationReport, validate
+
+__all__ = ["DEFAULT_OUT_DIR", "Built", "Loaded", "build", "load", "load_releases", "output_paths", "render"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +43,41 @@ class Built:
     files: tuple[Path, ...]
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """One form as read and checked (with its campaign's check), phrased if both are valid."""
+
+    check: FormCheck
+    campaign: CampaignCheck
+    release: Release | None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The campaign's problems, then the form's."""
+        return [*self.campaign.problems, *self.check.problems]
+
+
+def load(forms: Sequence[Path], *, campaign: Path | None = None) -> tuple[ValidationReport, list[Loaded]]:
+    """Read and validate every form and campaign once; phrase each valid form into a :class:`Release`.
+
+    Returns the validation report and, per form (in the report's order), its checks and
+    its release (``None`` if the form or its campaign is invalid). The checks keep the
+    bytes that were read, so what is phrased is exactly what was validated.
+    Raises :class:`UsageError` only if a path does not exist or nothing is found.
+    """
+    report = validate(forms, campaign=campaign)
+    loaded = []
+    for check in report.forms:
+        used = report.campaign_check(check)
+        if used is None:  # pragma: no cover - validate() checks every campaign a form uses
+            raise UsageError(f"{check.campaign}: campaign not checked")
+        release = None
+        if check.ok and check.form is not None and used.campaign is not None:
+            release = build_release(check.form, used.campaign)
+        loaded.append(Loaded(check, used, release))
+    return report, loaded
+
+
 def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> list[tuple[Path, Release]]:
     """Validate every form (and its campaign); phrase each into a :class:`Release`.
 
@@ -52,63 +91,48 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
                 f"{path} is a campaign file, not a form; build the forms that use it, "
                 f"e.g. 'authoring build {path.parent}'"
             )
-    report = validate(forms, campaign=campaign)
+    report, loaded = load(forms, campaign=campaign)
     if not report.forms:
         raise UsageError(f"no form files found in {', '.join(str(path) for path in forms)}")
     if not report.ok:
         raise InvalidInputError(report.problems)
     releases = []
-    for check in report.forms:
-        campaign_model = report.campaign_of(check)
-        if check.form is None or campaign_model is None:  # pragma: no cover - report.ok says neither happens
+    for item in loaded:
+        if item.release is None:  # pragma: no cover - report.ok says this does not happen
             raise InvalidInputError(report.problems)
-        releases.append((check.path, build_release(check.form, campaign_model)))
+        releases.append((item.check.path, item.release))
     return releases
-
-
-def render(release: Release, formats: Iterable[Format] = ALL_FORMATS) -> dict[Format, bytes]:
-    """Render one release in the given formats (the PDF is printed from the HTML)."""
-    wanted = set(formats)
-    rendered: dict[Format, bytes] = {}
-    html = render_html(release) if wanted & {Format.HTML, Format.PDF} else ""
-    if Format.DOCX in wanted:
-        rendered[Format.DOCX] = render_docx(release)
-    if Format.HTML in wanted:
-        rendered[Format.HTML] = html.encode()
-    if Format.PDF in wanted:
-        rendered[Format.PDF] = render_pdf(release, html)
-    if Format.MD in wanted:
-        rendered[Format.MD] = render_markdown(release).encode()
-    return rendered
 
 
 def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> dict[Format, Path]:
     """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``."""
     folder = out_dir / release.force.slug
-    return {fmt: folder / f"{release.file_stem}.{fmt.value}" for fmt in formats}
+    return {fmt: folder / f"{release.file_stem}.{renderer(fmt).extension}" for fmt in formats}
 
 
 def build(
     forms: Sequence[Path],
     *,
     out_dir: Path = DEFAULT_OUT_DIR,
-    formats: Sequence[Format] = ALL_FORMATS,
+    formats: Sequence[Format] | None = None,
     campaign: Path | None = None,
+    templates: Templates | None = None,
 ) -> list[Built]:
     """Build the release of each form (or of every form in each folder) into ``out_dir``.
 
+    ``formats`` defaults to every registered format, ``templates`` to the shipped ones.
     Returns what was written. Nothing is written unless every form is valid and every
     release rendered; each release's files are then swapped in as one set
     (:func:`authoring.output.write_release`), under the output folder's lock so that a
     batch never writes the same folder at the same time.
     Raises :class:`OutputWriteError` if a release's files cannot be written (those
-    already written stay; that release's previous files are unchanged),
-    :class:`OutputLockedError` if a batch is writing to ``out_dir``, and
-    :class:`UsageError` if ``$AUTHORING_TEMPLATES`` names no folder.
+    already written stay; that release's previous files are unchanged), and
+    :class:`OutputLockedError` if a batch is writing to ``out_dir``.
     """
-    templates_dir()  # a templates folder that is not there is a usage mistake, found before anything else
+    templates = templates or Templates.at()
+    wanted = registered_formats() if formats is None else tuple(formats)
     releases = load_releases(forms, campaign=campaign)
-    rendered = [(form, release, render(release, formats)) for form, release in releases]
+    rendered = [(form, release, render(release, wanted, templates=templates)) for form, release in releases]
     built: list[Built] = []
     with output_lock(out_dir):
         for form, release, outputs in rendered:

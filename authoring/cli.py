@@ -34,8 +34,9 @@ from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.project import campaigns, check_paths, expand_campaigns, load_campaign_folder, one_campaign, out_dir
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
-from authoring.render import ALL_FORMATS, Format
-from authoring.render.environment import TEMPLATES_ENV
+from authoring.render import Format
+from authoring.render import formats as registered_formats
+from authoring.render.environment import Templates
 from authoring.scaffold import new_form, new_forms, schema_text
 from authoring.send import Prepared, Result, deliver, pack, prepare
 from authoring.send_progress import dispatch_line, held_back, send_observer, send_summary
@@ -52,12 +53,28 @@ app = typer.Typer(
 )
 
 
+#: Environment variable naming a templates folder to use instead of the shipped one (read only here).
+TEMPLATES_ENV = "AUTHORING_TEMPLATES"
+
+#: The ``--templates`` option of every command that renders.
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option(
+        envvar=TEMPLATES_ENV,
+        file_okay=False,
+        exists=True,
+        help="Templates folder to use instead of the shipped one (a modified copy).",
+        show_default=False,
+    ),
+]
+
+
 def _formats(value: str) -> list[Format]:
     names = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in {f.value for f in Format}]
+    unknown = [name for name in names if name not in registered_formats()]
     if unknown or not names:
-        raise typer.BadParameter(f"choose from {', '.join(f.value for f in Format)} (comma-separated); got {value!r}")
-    return [fmt for fmt in ALL_FORMATS if fmt.value in names]
+        raise typer.BadParameter(f"choose from {', '.join(registered_formats())} (comma-separated); got {value!r}")
+    return [fmt for fmt in registered_formats() if fmt in names]
 
 
 def _fail(error: AuthoringError) -> typer.Exit:
@@ -88,12 +105,13 @@ def build_command(
         Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
     ] = None,
     formats: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated formats: docx,html,pdf,md.")
-    ] = ",".join(f.value for f in ALL_FORMATS),
+        str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(registered_formats())}.")
+    ] = ",".join(registered_formats()),
     campaign: Annotated[
         Path | None,
         typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
     ] = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Build the release of each FORM as DOCX, HTML, PDF and Markdown.
 
@@ -105,7 +123,7 @@ def build_command(
     try:
         check_paths(forms)
         out = out or out_dir()
-        built = build(forms, out_dir=out, formats=chosen, campaign=campaign)
+        built = build(forms, out_dir=out, formats=chosen, campaign=campaign, templates=Templates.at(templates))
     except AuthoringError as error:
         raise _fail(error) from None
     for item in built:
@@ -135,18 +153,9 @@ def batch_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
     formats: Annotated[
-        str, typer.Option("--format", "-f", help="Comma-separated formats: docx,html,pdf,md.")
-    ] = ",".join(f.value for f in ALL_FORMATS),
-    templates: Annotated[
-        Path | None,
-        typer.Option(
-            envvar=TEMPLATES_ENV,
-            file_okay=False,
-            exists=True,
-            help="Templates folder to use instead of the shipped one (a modified copy).",
-            show_default=False,
-        ),
-    ] = None,
+        str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(registered_formats())}.")
+    ] = ",".join(registered_formats()),
+    templates: TemplatesOption = None,
 ) -> None:
     """Build every form in FOLDERS, in parallel, rebuilding only what changed.
 
@@ -182,7 +191,7 @@ def batch_command(
                 formats=chosen,
                 jobs=jobs,
                 force=force,
-                templates=templates,
+                templates=Templates.at(templates),
                 observer=observer,
             )
     except AuthoringError as error:
@@ -386,6 +395,7 @@ def preview_command(
         Path | None,
         typer.Option(help="Campaign file to use instead of campaign.yaml beside the form.", show_default=False),
     ] = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Show the release of FORM in a browser, updated each time the form, its campaign or a template is saved.
 
@@ -396,7 +406,7 @@ def preview_command(
     It is served on http://127.0.0.1 only. Press Ctrl-C to stop (exit status 0).
     """
     try:
-        with preview_server(form, port=port, campaign=campaign) as server:
+        with preview_server(form, port=port, campaign=campaign, templates=Templates.at(templates)) as server:
             typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
                 threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
@@ -414,11 +424,14 @@ PASSWORD_ENV = "AUTHORING_SMTP_PASSWORD"
 _FOLDERS_HELP = "Campaign folders: forms with campaign.yaml and distribution.yaml (default: every one in forces/)."
 
 
-def _prepare(folders: list[Path] | None, out: Path, jobs: int | None, stdout: Console) -> Prepared:
+def _prepare(
+    folders: list[Path] | None, out: Path, jobs: int | None, templates: Path | None, stdout: Console
+) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong."""
     folders = expand_campaigns(folders or campaigns())
+    chosen = Templates.at(templates)
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
-        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer)
+        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen)
     for problem in batch_problems(prepared.batch):
         typer.echo(str(problem), err=True)
     for line in held_back(prepared):
@@ -441,6 +454,7 @@ def pack_command(
             "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
         ),
     ] = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """Write each final release's e-mail as <stem>.eml beside its files, to open in a mail client and send by hand.
 
@@ -451,7 +465,7 @@ def pack_command(
     """
     stdout = Console(highlight=False)
     try:
-        prepared = _prepare(folders, out or out_dir(), jobs, stdout)
+        prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout)
         written = pack(prepared)
     except AuthoringError as error:
         raise _fail(error) from None
@@ -490,6 +504,7 @@ def send_command(
             "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
         ),
     ] = None,
+    templates: TemplatesOption = None,
 ) -> None:
     """E-mail each final release, with its PDF, to its distribution list: exactly once.
 
@@ -508,7 +523,7 @@ def send_command(
     try:
         settings = SmtpSettings.parse(smtp) if smtp else None
         connection = Connection(settings, password=os.environ.get(PASSWORD_ENV)) if settings and not dry_run else None
-        prepared = _prepare(folders, out, jobs, stdout)
+        prepared = _prepare(folders, out, jobs, templates, stdout)
         with send_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             if connection is None:
                 report = deliver(prepared, out_dir=out, connection=None, resend=resend)

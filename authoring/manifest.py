@@ -51,7 +51,7 @@ from typing import Any
 
 from authoring.inputs import UnreadableFileError, read_regular, safe_resolve
 from authoring.output import write_files
-from authoring.render import Format
+from authoring.render import Format, format_named, formats
 
 #: The manifest's name inside the output folder.
 MANIFEST_FILE = "manifest.json"
@@ -119,7 +119,7 @@ class Entry:
             "status": self.status,
             "input_hash": self.input_hash,
             "toolkit_version": self.toolkit_version,
-            "files": {fmt.value: vars(self.files[fmt]) for fmt in Format if fmt in self.files},
+            "files": {fmt.value: vars(self.files[fmt]) for fmt in sorted(self.files, key=_build_order)},
             "inputs": self.inputs,
             "problems": self.problems,
         }
@@ -131,7 +131,7 @@ class Entry:
             status=str(data["status"]),
             input_hash=data.get("input_hash"),
             toolkit_version=str(data.get("toolkit_version", "")),
-            files={Format(name): FileRecord(**record) for name, record in data.get("files", {}).items()},
+            files={format_named(name): FileRecord(**record) for name, record in data.get("files", {}).items()},
             problems=[str(problem) for problem in data.get("problems", [])],
             inputs={str(name): str(digest) for name, digest in data.get("inputs", {}).items()},
         )
@@ -174,6 +174,12 @@ class Manifest:
         path = out_dir / MANIFEST_FILE
         write_files({path: self.to_bytes()})
         return path
+
+
+def _build_order(fmt: Format) -> int:
+    """Formats in the order they are built (one no longer registered last)."""
+    known = formats()
+    return known.index(fmt) if fmt in known else len(known)
 
 
 def form_key(form: Path, out_dir: Path) -> str:

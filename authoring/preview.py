@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, urlsplit
 from authoring.exceptions import AuthoringError, UsageError
 from authoring.loading import CAMPAIGN_FILE, campaign_for
 from authoring.preview_page import EVENTS_PATH, PDF_PATH, SCRIPT_PATH, Page, compose, script
-from authoring.render.environment import templates_dir
+from authoring.render.environment import Templates
 from authoring.render.pdf import render_pdf
 
 log = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ Stamp = tuple[tuple[str, int, int, int] | tuple[str, None, None, None], ...]
 class Preview:
     """A form's preview page, kept up to date with its files by :meth:`watch`."""
 
-    def __init__(self, form: Path, *, campaign: Path | None = None) -> None:
+    def __init__(self, form: Path, *, campaign: Path | None = None, templates: Templates | None = None) -> None:
         if form.is_dir():
             raise UsageError(f"{form}: give one form file, not a folder")
         if not form.is_file():
@@ -63,6 +63,7 @@ class Preview:
             raise UsageError(f"{form} is the campaign file; give a form file, e.g. forces/kent.yaml")
         self.form = form
         self.campaign = campaign
+        self.templates = templates or Templates.at()
         self._boot = secrets.token_hex(4)
         self._count = 0
         self._changed = threading.Condition()
@@ -70,7 +71,7 @@ class Preview:
         self._pdf_lock = threading.Lock()
         self._pdf: tuple[str, str, bytes] | None = None
         self._stamp = self._inputs_stamp()
-        self._page = compose(form, version=self._version(), campaign=campaign)
+        self._page = compose(form, version=self._version(), campaign=campaign, templates=self.templates)
 
     @property
     def page(self) -> Page:
@@ -88,7 +89,7 @@ class Preview:
             stamp = settled
         self._stamp = stamp
         self._count += 1
-        page = compose(self.form, version=self._version(), campaign=self.campaign)
+        page = compose(self.form, version=self._version(), campaign=self.campaign, templates=self.templates)
         with self._changed:
             self._page = page
             self._changed.notify_all()
@@ -126,7 +127,7 @@ class Preview:
         with self._pdf_lock:
             if self._pdf is None or self._pdf[0] != page.version:
                 name = f"{page.release.file_stem}.pdf"
-                self._pdf = (page.version, name, render_pdf(page.release, page.release_html))
+                self._pdf = (page.version, name, render_pdf(page.release, page.release_html, self.templates))
             return self._pdf[1:]
 
     def _version(self) -> str:
@@ -134,10 +135,7 @@ class Preview:
 
     def _inputs_stamp(self) -> Stamp:
         campaign = self.campaign or campaign_for(self.form)
-        try:
-            templates = sorted(p for p in templates_dir().rglob("*") if "__pycache__" not in p.parts)
-        except AuthoringError:
-            templates = []
+        templates = sorted(p for p in self.templates.root.rglob("*") if "__pycache__" not in p.parts)
         return tuple(_stamp(path) for path in (self.form, campaign, *templates))
 
 
@@ -272,13 +270,17 @@ class PreviewServer(ThreadingHTTPServer):
 
 
 @contextmanager
-def preview_server(form: Path, *, port: int = 0, campaign: Path | None = None) -> Iterator[PreviewServer]:
+def preview_server(
+    form: Path, *, port: int = 0, campaign: Path | None = None, templates: Templates | None = None
+) -> Iterator[PreviewServer]:
     """A server for the preview of ``form``, its files watched; call ``serve_forever()`` on it.
+
+    ``templates`` defaults to the shipped ones.
 
     On leaving, the watching stops and the port is closed. Raises :class:`UsageError` if
     the form is not a file or the port cannot be listened on.
     """
-    preview = Preview(form, campaign=campaign)
+    preview = Preview(form, campaign=campaign, templates=templates)
     with PreviewServer(preview, port=port) as server:
         watcher = threading.Thread(target=preview.watch, name="preview-watch", daemon=True)
         watcher.start()

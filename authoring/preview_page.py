@@ -24,7 +24,8 @@ from markupsafe import Markup, escape
 from authoring.context import Release, build_release
 from authoring.exceptions import AuthoringError, InvalidInputError, Problem, UsageError
 from authoring.gaps import find_todos
-from authoring.render.text import render_html
+from authoring.render.environment import Templates
+from authoring.render.html import render_html
 from authoring.validate import validate
 from authoring.yamlsource import load_yaml
 
@@ -76,8 +77,8 @@ class Page:
         )
 
 
-def compose(form: Path, *, version: str, campaign: Path | None = None) -> Page:
-    """The preview page of ``form`` now: its release, or its problems."""
+def compose(form: Path, *, version: str, campaign: Path | None = None, templates: Templates | None = None) -> Page:
+    """The preview page of ``form`` now: its release, or its problems (``templates``: default the shipped ones)."""
     try:
         report = validate([form], campaign=campaign)
     except UsageError as error:  # the form is gone, e.g. between an editor's write and rename
@@ -90,7 +91,7 @@ def compose(form: Path, *, version: str, campaign: Path | None = None) -> Page:
         return problems_page(form, report.problems, version=version)
     try:
         release = build_release(check.form, campaign_model)
-        html = render_html(release)
+        html = render_html(release, templates)
     except AuthoringError as error:
         return problems_page(form, [f"{type(error).__name__}: {error}"], version=version)
     gaps = todo_gaps(form) if release.is_draft else []

@@ -39,7 +39,7 @@ from authoring.mail import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.manifest import Manifest, form_key
 from authoring.output import write_files
 from authoring.render import Format
-from authoring.render.environment import templates_dir
+from authoring.render.environment import Templates
 from authoring.smtp import Connection, DeliveryFailed
 from authoring.yamlsource import parse_yaml
 
@@ -128,15 +128,18 @@ def prepare(
     out_dir: Path = DEFAULT_OUT_DIR,
     jobs: int | None = None,
     observer: BatchObserver | None = None,
+    templates: Templates | None = None,
 ) -> Prepared:
     """Read the distribution lists, build what is stale (as ``batch`` does), and package each final release.
 
-    Raises :class:`InvalidInputError` with every problem if a list is missing or invalid
-    (nothing is built then), and whatever :func:`run_batch` raises.
+    ``templates`` defaults to the shipped ones. Raises :class:`InvalidInputError` with every
+    problem if a list is missing or invalid (nothing is built then), and whatever
+    :func:`run_batch` raises.
     """
     lists = _distribution_lists(folders)
-    report = run_batch(folders, out_dir=out_dir, jobs=jobs, observer=observer)
-    return _packages(report, out_dir, lists)
+    templates = templates or Templates.at()
+    report = run_batch(folders, out_dir=out_dir, jobs=jobs, observer=observer, templates=templates)
+    return _packages(report, out_dir, lists, templates)
 
 
 def deliver(
@@ -264,10 +267,12 @@ def _distribution_lists(folders: Sequence[Path]) -> dict[Path, DistributionList]
     return lists
 
 
-def _packages(report: BatchReport, out_dir: Path, lists: dict[Path, DistributionList]) -> Prepared:
+def _packages(
+    report: BatchReport, out_dir: Path, lists: dict[Path, DistributionList], templates: Templates
+) -> Prepared:
     """Package each release the batch built or found unchanged; set drafts aside; note what cannot go."""
     manifest = Manifest.read(out_dir, toolkit_version=__version__)
-    digests = (tree_digest(templates_dir()), toolkit_digest())
+    digests = (tree_digest(templates.root), toolkit_digest())
     packages: list[Package] = []
     drafts: list[Path] = []
     problems: list[Problem] = []

@@ -3,8 +3,9 @@
 :func:`validate` is what ``authoring validate`` runs: it reads each campaign once, checks
 every form against its campaign, and then checks the set as a whole (one form per force).
 Nothing here raises for a mistake in the files; every problem ends up in the
-:class:`ValidationReport`. A batch build can call :func:`check_campaign` and
-:func:`check_form` per file and :func:`one_form_per_force` over the set.
+:class:`ValidationReport`, whose checks keep the bytes they read: a build and a batch
+phrase their releases from it (:func:`authoring.build.load`), so what is validated is
+what is built and hashed.
 """
 
 from __future__ import annotations
@@ -101,8 +102,13 @@ class ValidationReport:
 
     def campaign_of(self, check: FormCheck) -> Campaign | None:
         """The campaign a form was checked against (``None`` if it is invalid)."""
+        found = self.campaign_check(check)
+        return found.campaign if found else None
+
+    def campaign_check(self, check: FormCheck) -> CampaignCheck | None:
+        """The check of the campaign file a form was checked against (with the bytes read)."""
         used = safe_resolve(check.campaign)
-        return next((c.campaign for c in self.campaigns if safe_resolve(c.path) == used), None)
+        return next((c for c in self.campaigns if safe_resolve(c.path) == used), None)
 
     @property
     def gaps(self) -> list[Problem]:

@@ -32,12 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from authoring.build import render
 from authoring.context import Release
 from authoring.exceptions import AuthoringError
-from authoring.render import Format
-from authoring.render.environment import TEMPLATES_ENV, html_environment, markdown_environment
-from authoring.render.pdf import warm_up
+from authoring.render import Format, render, renderer
+from authoring.render.environment import Templates
 
 log = logging.getLogger(__name__)
 K = TypeVar("K")
@@ -55,29 +53,32 @@ def render_all(
     tasks: Sequence[tuple[K, Release, tuple[Format, ...]]],
     *,
     workers: int,
-    templates: Path | None = None,
+    templates: Templates | None = None,
     close_fds: Iterable[int] = (),
 ) -> Iterator[tuple[K, Rendered]]:
     """Render every task in ``workers`` processes; yield ``(key, result)`` as each finishes.
 
-    ``templates`` overrides the templates folder in the workers; ``close_fds`` are closed
+    ``templates`` is the templates folder (default: the shipped one); ``close_fds`` are closed
     in each worker (e.g. the output lock, so only the parent ever holds it). Workers warm
-    up only if they have more than one release each and PDFs to make: otherwise warming
+    up only if they have more than one release each and a format whose renderer warms up
+    (:attr:`~authoring.render.Renderer.warms_up`: the PDF's): otherwise warming
     up is pure cost. Forked workers need not warm up at all: this process loads WeasyPrint
     and its fonts once before forking them, and each worker inherits them (one import
     instead of one per worker: about 0.3 CPU-seconds each, mostly WeasyPrint finding its
     C libraries).
     """
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    warm = len(tasks) > workers and any(Format.PDF in formats for _, _, formats in tasks)
+    templates = templates or Templates.at()
+    warming = tuple(dict.fromkeys(fmt for _, _, formats in tasks for fmt in formats if renderer(fmt).warms_up))
+    warm = warming if len(tasks) > workers else ()
     if warm and context is not None:  # forked workers inherit WeasyPrint loaded and warmed once, here
-        _warm_up()
-        warm = False
+        _warm_up(templates, warm)
+        warm = ()
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(templates) if templates else None, tuple(close_fds), warm, os.getpid()),
+        initargs=(str(templates.root), tuple(close_fds), warm, os.getpid()),
     )
     try:
         futures: dict[Future[Rendered], K] = {
@@ -93,36 +94,38 @@ def render_all(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _start_worker(templates: str | None, close_fds: tuple[int, ...], warm: bool, parent: int) -> None:
-    """Worker initializer: settle the process, then load WeasyPrint, docxtpl and (if ``warm``) fonts once."""
+#: The templates folder of this worker process (set when it starts).
+_templates: Templates | None = None
+
+
+def _start_worker(templates: str, close_fds: tuple[int, ...], warm: tuple[Format, ...], parent: int) -> None:
+    """Worker initializer: settle the process, then load docxtpl and warm up the renderers of ``warm`` once."""
+    global _templates
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see authoring.cli)
     for fd in close_fds:
         os.close(fd)
-    if templates:
-        os.environ[TEMPLATES_ENV] = templates
-    # A forked worker inherits the parent's caches; start from the templates folder it names.
-    html_environment.cache_clear()
-    markdown_environment.cache_clear()
+    _templates = Templates.at(Path(templates))
 
     import docxtpl  # noqa: F401  (imported here once, not on the first release)
 
     if warm:
-        _warm_up()
+        _warm_up(_templates, warm)
 
 
-def _warm_up() -> None:
-    """Load WeasyPrint, docxtpl and the fonts, then keep the garbage collector off everything loaded so far.
+def _warm_up(templates: Templates, formats: tuple[Format, ...]) -> None:
+    """Load docxtpl and warm up the renderers of ``formats`` (WeasyPrint and its fonts), then freeze all that.
 
     What is loaded stays for the life of the process, yet every full collection would
     scan it again: about 50 ms each, four times in 44 releases. Frozen (before forking,
     so that forked workers inherit it), it is never scanned again: measured, 0.18 of
-    3.8 CPU-seconds a worker saved.
+    3.8 CPU-seconds a worker saved (``gc.freeze``).
     """
     import docxtpl  # noqa: F401  (what the workers would each import anyway)
 
-    warm_up()
+    for fmt in formats:
+        renderer(fmt).warm_up(templates)
     gc.freeze()
 
 
@@ -149,7 +152,7 @@ def _watch(parent: int) -> None:
 def _render(release: Release, formats: tuple[Format, ...]) -> Rendered:
     """Render one release in one worker."""
     try:
-        outputs = render(release, formats)
+        outputs = render(release, formats, templates=_templates)
     except AuthoringError as exc:
         return Rendered({}, str(exc))
     except Exception as exc:  # a bug: fail this release, keep the batch going, keep the traceback

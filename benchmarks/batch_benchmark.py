@@ -151,7 +151,8 @@ def where_the_time_goes(forms: Sequence[Path]) -> None:
     from authoring.build import load_releases
     from authoring.render import pdf
     from authoring.render.docx import render_docx
-    from authoring.render.text import render_html, render_markdown
+    from authoring.render.html import render_html
+    from authoring.render.md import render_markdown
 
     pdf.warm_up()
     releases = [release for _, release in load_releases(list(forms))]

@@ -11,7 +11,7 @@ import pytest
 from authoring import __version__
 from authoring.build import build
 from authoring.loading import form_files
-from authoring.render.environment import templates_dir
+from authoring.render.environment import shipped_templates
 from tests.batch_helpers import (
     OUT,
     STEMS,
@@ -201,7 +201,7 @@ def test_changing_a_template_or_asset_rebuilds_all(
     tmp_path: Path, template: str, old: str, new: str, shows_in: str | None
 ) -> None:
     copy = tmp_path / "my-templates"
-    shutil.copytree(templates_dir(), copy)
+    shutil.copytree(shipped_templates(), copy)
     assert batch().exit_code == 0
     assert summary_row(batch("--templates", copy))[:3] == ["0", "3", "0"]  # an identical copy changes nothing
     edit(copy / template, old, new)
@@ -287,7 +287,7 @@ def test_a_broken_template_fails_every_release_and_keeps_older_files(forces_copy
     assert batch().exit_code == 0
     before = files()
     copy = tmp_path / "broken-templates"
-    shutil.copytree(templates_dir(), copy)
+    shutil.copytree(shipped_templates(), copy)
     edit(copy / "markdown/release.md.j2", "{{ release.headline }}", "{{ release.no_such_field }}")
 
     result = batch("--templates", copy)

@@ -39,8 +39,8 @@ from authoring.render.fonts import (
     font_face_css,
     uncovered,
 )
+from authoring.render.html import render_html
 from authoring.render.pdf import render_pdf
-from authoring.render.text import render_html
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
 from tests.outputs import STATUSES, form_copy, release, rendered
 

@@ -21,8 +21,8 @@ import pytest
 from authoring.build import build
 from authoring.registry import forces
 from authoring.render import ALL_FORMATS, Format
+from authoring.render.html import render_html
 from authoring.render.pdf import render_pdf
-from authoring.render.text import render_html
 from tests.conftest import FORCES, REFERENCE_FORCES
 from tests.outputs import STATUSES, release, rendered
 from tests.readback import docx_text, html_text, markdown_text, normalise

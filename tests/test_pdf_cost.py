@@ -24,8 +24,8 @@ from authoring.registry import forces
 from authoring.render import Format, environment
 from authoring.render.docx import render_docx
 from authoring.render.fonts import font_dirs
+from authoring.render.html import render_html
 from authoring.render.pdf import render_pdf
-from authoring.render.text import render_html
 from tests.batch_helpers import batch, summary_row
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
 from tests.outputs import STATUSES, form_copy, release, rendered
@@ -46,9 +46,7 @@ def templates_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     copy = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", copy)
     monkeypatch.setattr(environment, "_PACKAGE_TEMPLATES", copy)
-    environment.html_environment.cache_clear()
-    yield copy
-    environment.html_environment.cache_clear()
+    return copy
 
 
 @pytest.mark.parametrize("status", STATUSES)

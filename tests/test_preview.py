@@ -39,7 +39,7 @@ from authoring.context import Release
 from authoring.preview import HOST, Preview, PreviewServer
 from authoring.preview_page import compose
 from authoring.render import Format
-from authoring.render.text import render_html
+from authoring.render.html import render_html
 from authoring.scaffold import new_form
 from authoring.validate import validate
 from tests.conftest import ROOT

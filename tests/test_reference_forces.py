@@ -15,7 +15,7 @@ import docx
 import pytest
 
 from authoring.build import build
-from authoring.render import Format
+from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES, REFERENCE_FORCES
 from tests.readback import (
     docx_paragraphs,
@@ -42,7 +42,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[Format, 
     }
 
 
-@pytest.mark.parametrize("fmt", list(Format))
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
 def test_every_sentence_of_the_seed_in_order(outputs: dict[str, dict[Format, bytes]], slug: str, fmt: Format) -> None:
     text = READERS[fmt](outputs[slug][fmt])
@@ -54,7 +54,7 @@ def test_every_sentence_of_the_seed_in_order(outputs: dict[str, dict[Format, byt
         position = found + len(piece)
 
 
-@pytest.mark.parametrize("fmt", list(Format))
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
 def test_house_numbers_and_generated_sentences(outputs: dict[str, dict[Format, bytes]], slug: str, fmt: Format) -> None:
     text = READERS[fmt](outputs[slug][fmt])

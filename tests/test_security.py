@@ -13,7 +13,6 @@ import re
 import shutil
 import tempfile
 import urllib.request
-from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,8 +32,8 @@ from authoring.cli import app
 from authoring.exceptions import ForbiddenResourceError, InvalidInputError
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.fonts import FACES, font_dir
+from authoring.render.html import render_html
 from authoring.render.pdf import allowed_roots, asset_root, assets_fetcher, render_pdf
-from authoring.render.text import render_html
 from tests.conftest import FORCES, ROOT
 from tests.hostile_forms import QUOTE_VALUE, VALUE, build_form, folded, link_targets, reading_order
 from tests.outputs import form_copy, release
@@ -308,14 +307,12 @@ def test_a_data_uri_image_is_allowed() -> None:
 
 
 @pytest.fixture
-def hostile_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def hostile_templates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of templates/ that the toolkit uses instead of the real one."""
     copy = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", copy)
     monkeypatch.setattr(environment, "_PACKAGE_TEMPLATES", copy)
-    environment.html_environment.cache_clear()
-    yield copy
-    environment.html_environment.cache_clear()
+    return copy
 
 
 @pytest.mark.parametrize(

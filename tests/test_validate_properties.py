@@ -19,7 +19,8 @@ from authoring.context import build_release
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.loading import load_campaign, validate_form
 from authoring.registry import forces
-from authoring.render.text import render_html, render_markdown
+from authoring.render.html import render_html
+from authoring.render.md import render_markdown
 from authoring.validate import ValidationReport, validate
 from authoring.yamlsource import parse_yaml
 from tests.conftest import FORCES

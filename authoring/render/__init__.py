@@ -1,17 +1,137 @@
-"""Renderers: one module per output format, all fed the same :class:`~authoring.context.Release`."""
+"""Renderers: one module per output format, each registering one :class:`Renderer`.
+
+A renderer is what a Sphinx builder is to Sphinx: a format name, a file extension, the
+formats it is made from (the PDF is printed from the HTML), and a ``render`` method
+given the :class:`~authoring.context.Release`, the templates and those formats' bytes.
+:func:`render` renders any set of formats in dependency order; the build, the batch and
+the manifest know formats only through :func:`formats` and :func:`renderer`. Adding a
+format is one module that calls :func:`register` (the built-in ones are listed in
+:data:`BUILTIN`, imported when this package is).
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
+import importlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping
+from typing import ClassVar
+
+from authoring.context import Release
+from authoring.render.environment import Templates
 
 
-class Format(StrEnum):
-    """The output formats, in the order they are built (PDF needs the HTML)."""
+class Format(str):
+    """A format's name (``"pdf"``): a manifest key, a ``--format`` value, a file extension's source."""
 
-    DOCX = "docx"
-    HTML = "html"
-    PDF = "pdf"
-    MD = "md"
+    __slots__ = ()
+
+    DOCX: ClassVar[Format]
+    HTML: ClassVar[Format]
+    PDF: ClassVar[Format]
+    MD: ClassVar[Format]
+
+    @property
+    def value(self) -> str:
+        """The name, as a plain string."""
+        return str(self)
+
+    def __repr__(self) -> str:
+        return f"Format({str(self)!r})"
 
 
-ALL_FORMATS: tuple[Format, ...] = tuple(Format)
+Format.DOCX, Format.HTML, Format.PDF, Format.MD = Format("docx"), Format("html"), Format("pdf"), Format("md")
+
+
+class Renderer(ABC):
+    """Renders a release in one format."""
+
+    #: The format's name.
+    format: Format
+    #: The extension of its files, without the dot.
+    extension: str
+    #: The formats it is made from; :func:`render` makes them first and hands their bytes over.
+    needs: tuple[Format, ...] = ()
+
+    #: Whether :meth:`warm_up` loads something costly enough that a batch's workers do it before the first release.
+    warms_up: bool = False
+
+    def warm_up(self, templates: Templates) -> None:
+        """Load, once per process, what every release would otherwise load (default: nothing)."""
+        return
+
+    @abstractmethod
+    def render(self, release: Release, templates: Templates, needed: Mapping[Format, bytes]) -> bytes:
+        """The release in this format; ``needed`` holds the bytes of each format in :attr:`needs`."""
+
+
+_REGISTRY: dict[Format, Renderer] = {}
+
+
+def register(renderer: Renderer) -> Renderer:
+    """Make a format available to every build, batch and ``--format``; formats keep the order registered.
+
+    Raises :class:`ValueError` if the format is taken or needs a format not yet registered.
+    """
+    if renderer.format in _REGISTRY and _REGISTRY[renderer.format] is not renderer:
+        raise ValueError(f"the format '{renderer.format}' is already registered")
+    missing = [need for need in renderer.needs if need not in _REGISTRY]
+    if missing:
+        raise ValueError(f"'{renderer.format}' needs {', '.join(missing)}, which no renderer makes")
+    _REGISTRY[Format(renderer.format)] = renderer
+    return renderer
+
+
+def unregister(name: str) -> None:
+    """Remove a format (and keep the others); for a format added for a while, e.g. by a test."""
+    if any(name in other.needs for other in _REGISTRY.values()):
+        raise ValueError(f"another format is made from '{name}'")
+    _REGISTRY.pop(Format(name), None)
+
+
+def formats() -> tuple[Format, ...]:
+    """Every registered format, in the order they are built (a format after those it needs)."""
+    return tuple(_REGISTRY)
+
+
+def format_named(name: str) -> Format:
+    """The registered format called ``name``. Raises :class:`ValueError` if no renderer makes it."""
+    if name not in _REGISTRY:
+        raise ValueError(f"no renderer makes the format '{name}'")
+    return Format(name)
+
+
+def renderer(name: str) -> Renderer:
+    """The renderer of a format. Raises :class:`KeyError` for a format no renderer makes."""
+    return _REGISTRY[Format(name)]
+
+
+def render(
+    release: Release, wanted: Iterable[Format] | None = None, *, templates: Templates | None = None
+) -> dict[Format, bytes]:
+    """Render one release in the ``wanted`` formats (default: all), each format it needs first.
+
+    ``templates`` defaults to the shipped ones. Raises :class:`ValueError` for a format no
+    renderer makes.
+    """
+    templates = templates or Templates.at()
+    chosen = {format_named(fmt) for fmt in (formats() if wanted is None else wanted)}
+    making = set(chosen)
+    for fmt in reversed(formats()):  # a format comes after the ones it needs, so one pass back finds them all
+        if fmt in making:
+            making.update(renderer(fmt).needs)
+    made: dict[Format, bytes] = {}
+    for fmt in formats():
+        if fmt in making:
+            step = renderer(fmt)
+            made[fmt] = step.render(release, templates, {need: made[need] for need in step.needs})
+    return {fmt: data for fmt, data in made.items() if fmt in chosen}
+
+
+#: The formats shipped with the toolkit, one module each, in build order.
+BUILTIN: tuple[str, ...] = ("docx", "html", "pdf", "md")
+
+for _module in BUILTIN:
+    importlib.import_module(f"{__name__}.{_module}")
+
+#: The shipped formats (a format registered later is built only when asked for).
+ALL_FORMATS: tuple[Format, ...] = formats()

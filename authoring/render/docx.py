@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import struct
 import zipfile
+from collections.abc import Mapping
 from typing import Any
 
 import jinja2
@@ -21,7 +22,8 @@ from jinja2.utils import pass_context
 from authoring.context import Release
 from authoring.exceptions import TemplateProblemError
 from authoring.inline import Inline
-from authoring.render.environment import docx_environment, templates_dir
+from authoring.render import Format, Renderer, register
+from authoring.render.environment import Templates, docx_environment
 
 DOCX_TEMPLATE = "docx/release.docx"
 LINK_COLOUR = "1D70B8"
@@ -31,11 +33,11 @@ LINKS = "_link_id"
 LANGUAGE = "en-GB"
 
 
-def render_docx(release: Release) -> bytes:
-    """The release as a Word document."""
+def render_docx(release: Release, templates: Templates | None = None) -> bytes:
+    """The release as a Word document (default: the shipped templates)."""
     from docxtpl import DocxTemplate
 
-    template = DocxTemplate(str(templates_dir() / DOCX_TEMPLATE))
+    template = DocxTemplate(str((templates or Templates.at()).root / DOCX_TEMPLATE))
     context = {"release": release, LINKS: template.build_url_id}
     try:
         template.render(context, jinja_env=docx_environment(_runs), autoescape=True)
@@ -106,3 +108,16 @@ def _stamp(data: bytearray, offset: int, header: tuple[bytes, int], date: int) -
     if data[offset : offset + 4] != signature:  # pragma: no cover - zipfile has just read this very archive
         raise TemplateProblemError("the Word document's ZIP archive is not laid out as zipfile read it")
     struct.pack_into("<HH", data, offset + field, 0, date)
+
+
+class DocxRenderer(Renderer):
+    """The Word document."""
+
+    format = Format.DOCX
+    extension = "docx"
+
+    def render(self, release: Release, templates: Templates, needed: Mapping[Format, bytes]) -> bytes:
+        return render_docx(release, templates)
+
+
+register(DocxRenderer())

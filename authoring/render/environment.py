@@ -6,12 +6,11 @@ and the sandbox stops a template (or anything it is given) reaching Python inter
 
 from __future__ import annotations
 
-import os
 import re
 import string
 import unicodedata
 from collections.abc import Callable, MutableMapping
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,26 +24,65 @@ from authoring.inline import Inline, Span
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # inside a built wheel
 _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"  # in a checkout
 
-#: Environment variable naming a templates folder to use instead of the shipped one.
-TEMPLATES_ENV = "AUTHORING_TEMPLATES"
 
+def shipped_templates() -> Path:
+    """The shipped templates folder: the wheel's, else the checkout's.
 
-def templates_dir() -> Path:
-    """The templates folder: ``$AUTHORING_TEMPLATES`` if set, else the wheel's, else the checkout's.
-
-    Raises :class:`UsageError` if ``$AUTHORING_TEMPLATES`` names no folder (a usage
-    mistake), :class:`TemplateProblemError` if the shipped templates are missing.
+    Raises :class:`TemplateProblemError` if neither is there.
     """
-    override = os.environ.get(TEMPLATES_ENV)
-    if override:
-        path = Path(override).resolve()
-        if not path.is_dir():
-            raise UsageError(f"{TEMPLATES_ENV}={override}: no such folder")
-        return path
     for candidate in (_PACKAGE_TEMPLATES, _SOURCE_TEMPLATES):
         if candidate.is_dir():
             return candidate
     raise TemplateProblemError(f"templates folder not found (looked in {_PACKAGE_TEMPLATES} and {_SOURCE_TEMPLATES})")
+
+
+class Templates:
+    """One templates folder and the Jinja environments that read it, made once per folder.
+
+    The folder is chosen at the edge (the CLI's ``--templates``) and handed down to every
+    renderer; nothing in the library reads the environment to find it. Get one with
+    :meth:`at`, which gives the same object (and so the same compiled templates) for the
+    same folder.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"Templates({str(self.root)!r})"
+
+    @staticmethod
+    def at(root: Path | None = None) -> Templates:
+        """The templates in ``root`` (default: the shipped ones).
+
+        Raises :class:`UsageError` if ``root`` is no folder, :class:`TemplateProblemError`
+        if the shipped templates are missing.
+        """
+        if root is None:
+            return _templates(shipped_templates())
+        path = root.resolve()
+        if not path.is_dir():
+            raise UsageError(f"templates folder {root}: no such folder")
+        return _templates(path)
+
+    @cached_property
+    def html(self) -> ImmutableSandboxedEnvironment:
+        """Environment for the HTML template: HTML autoescaping."""
+        env = _environment(self.root, autoescape=True)
+        env.filters["inline"] = inline_html
+        return env
+
+    @cached_property
+    def markdown(self) -> ImmutableSandboxedEnvironment:
+        """Environment for the Markdown template: Markdown escaping of every output."""
+        env = _environment(self.root, autoescape=False, finalize=_md_finalize)
+        env.filters["inline"] = inline_md
+        return env
+
+
+@cache
+def _templates(root: Path) -> Templates:
+    return Templates(root)
 
 
 def inline_html(value: Inline) -> Markup:
@@ -165,22 +203,6 @@ def _md_finalize(value: Any) -> Any:
     return md_escape(str(value))
 
 
-@cache
-def html_environment() -> ImmutableSandboxedEnvironment:
-    """Environment for the HTML template: HTML autoescaping."""
-    env = _environment(autoescape=True)
-    env.filters["inline"] = inline_html
-    return env
-
-
-@cache
-def markdown_environment() -> ImmutableSandboxedEnvironment:
-    """Environment for the Markdown template: Markdown escaping of every output."""
-    env = _environment(autoescape=False, finalize=_md_finalize)
-    env.filters["inline"] = inline_md
-    return env
-
-
 class _CompileOnce(ImmutableSandboxedEnvironment):
     """An environment that compiles each template source once.
 
@@ -222,9 +244,9 @@ def docx_environment(inline: Callable[..., Any]) -> ImmutableSandboxedEnvironmen
     return env
 
 
-def _environment(*, autoescape: bool, **options: Any) -> ImmutableSandboxedEnvironment:
+def _environment(root: Path, *, autoescape: bool, **options: Any) -> ImmutableSandboxedEnvironment:
     return ImmutableSandboxedEnvironment(
-        loader=FileSystemLoader(templates_dir()),
+        loader=FileSystemLoader(root),
         autoescape=autoescape,
         undefined=StrictUndefined,
         keep_trailing_newline=True,

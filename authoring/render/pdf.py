@@ -21,7 +21,7 @@ import atexit
 import gc
 import hashlib
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from html.parser import HTMLParser
@@ -31,9 +31,10 @@ from urllib.parse import unquote, urlsplit
 
 from authoring.context import Release
 from authoring.exceptions import ForbiddenResourceError, RenderError, UnprintableCharacterError
-from authoring.render.environment import templates_dir
+from authoring.render import Format, Renderer, register
+from authoring.render.environment import Templates
 from authoring.render.fonts import FAMILIES, describe, font_dirs, font_face_css, uncovered
-from authoring.render.text import STYLESHEET
+from authoring.render.html import STYLESHEET
 
 if TYPE_CHECKING:
     import weasyprint
@@ -42,12 +43,30 @@ if TYPE_CHECKING:
 PDF_VARIANT = "pdf/ua-1"
 
 
-def render_pdf(release: Release, html: str) -> bytes:
-    """Print ``html`` (the release's HTML) to PDF bytes, deterministically."""
-    return write(release, lay_out(release, html), html)
+def render_pdf(release: Release, html: str, templates: Templates | None = None) -> bytes:
+    """Print ``html`` (the release's HTML) to PDF bytes, deterministically (default: the shipped templates)."""
+    return write(release, lay_out(release, html, templates), html)
 
 
-def lay_out(release: Release, html: str) -> weasyprint.Document:
+class PdfRenderer(Renderer):
+    """The printable release: the HTML page, printed."""
+
+    format = Format.PDF
+    extension = "pdf"
+    needs = (Format.HTML,)
+    warms_up = True
+
+    def warm_up(self, templates: Templates) -> None:
+        warm_up(templates)
+
+    def render(self, release: Release, templates: Templates, needed: Mapping[Format, bytes]) -> bytes:
+        return render_pdf(release, needed[Format.HTML].decode(), templates)
+
+
+register(PdfRenderer())
+
+
+def lay_out(release: Release, html: str, templates: Templates | None = None) -> weasyprint.Document:
     """Lay the release's HTML out in pages, in the house font (about two thirds of a PDF's time).
 
     The house stylesheet embedded in the page is parsed once per process, not once per
@@ -57,16 +76,17 @@ def lay_out(release: Release, html: str) -> weasyprint.Document:
     """
     import weasyprint
 
+    templates = templates or Templates.at()
     _check_printable(release, html)
     page_html = html
-    css = _stylesheet_text()
+    css = _stylesheet_text(templates)
     embedded = f"<style>\n{css}\n</style>"
     with _render_errors(release):
         stylesheets = [_house_font_stylesheet()]
         if css and embedded in html:
             page_html = html.replace(embedded, "", 1)
-            stylesheets.append(_parsed_stylesheet(css))
-        page = weasyprint.HTML(string=page_html, base_url=_base_url(), url_fetcher=assets_fetcher())
+            stylesheets.append(_parsed_stylesheet(css, templates))
+        page = weasyprint.HTML(string=page_html, base_url=_base_url(templates), url_fetcher=assets_fetcher(templates))
         return page.render(stylesheets=stylesheets, font_config=_font_config(), **_options(html))
 
 
@@ -95,7 +115,7 @@ def _render_errors(release: Release) -> Iterator[None]:
         raise error(f"{release.force.slug}: {exc}") from None
 
 
-def warm_up() -> None:
+def warm_up(templates: Templates | None = None) -> None:
     """Import WeasyPrint, parse the house stylesheet and lay out a line in its fonts, loading them.
 
     A batch calls this once before it forks its workers (or each worker once when it
@@ -104,37 +124,40 @@ def warm_up() -> None:
     import weasyprint
 
     html = "<h1>Warm</h1><p>up <em>fonts</em> <strong>once</strong></p>"
-    css = _stylesheet_text()
+    templates = templates or Templates.at()
+    css = _stylesheet_text(templates)
     try:
-        stylesheets = [_house_font_stylesheet(), *([_parsed_stylesheet(css)] if css else [])]
-        document = weasyprint.HTML(string=html, base_url=_base_url(), url_fetcher=assets_fetcher())
+        stylesheets = [_house_font_stylesheet(), *([_parsed_stylesheet(css, templates)] if css else [])]
+        document = weasyprint.HTML(string=html, base_url=_base_url(templates), url_fetcher=assets_fetcher(templates))
         document.render(stylesheets=stylesheets, font_config=_font_config())
     except _fatal_class():  # a stylesheet asks for a forbidden asset: each release reports it when rendered
         return
 
 
-def _base_url() -> str:
-    return str(asset_root() / "release.html")
+def _base_url(templates: Templates) -> str:
+    return str(asset_root(templates) / "release.html")
 
 
-def _stylesheet_text() -> str:
+def _stylesheet_text(templates: Templates) -> str:
     """The house stylesheet as the HTML embeds it (empty if it cannot be read: the HTML said so already)."""
     try:
-        return (templates_dir() / STYLESHEET).read_text(encoding="utf-8")
+        return (templates.root / STYLESHEET).read_text(encoding="utf-8")
     except OSError:
         return ""
 
 
-def _parsed_stylesheet(css: str) -> weasyprint.CSS:
+def _parsed_stylesheet(css: str, templates: Templates) -> weasyprint.CSS:
     """The house stylesheet, parsed once per process (and per templates folder)."""
-    return _parse_stylesheet(css, _base_url())
+    return _parse_stylesheet(css, templates)
 
 
 @cache
-def _parse_stylesheet(css: str, base_url: str) -> weasyprint.CSS:
+def _parse_stylesheet(css: str, templates: Templates) -> weasyprint.CSS:
     import weasyprint
 
-    return weasyprint.CSS(string=css, base_url=base_url, font_config=_font_config(), url_fetcher=assets_fetcher())
+    return weasyprint.CSS(
+        string=css, base_url=_base_url(templates), font_config=_font_config(), url_fetcher=assets_fetcher(templates)
+    )
 
 
 @cache
@@ -158,23 +181,23 @@ class _Level6Zlib:
         return zlib.compressobj(6, *args, **kwargs)
 
 
-def asset_root() -> Path:
-    """The folder of the HTML's own assets (the stylesheet): ``templates/html``."""
-    return templates_dir() / "html"
+def asset_root(templates: Templates | None = None) -> Path:
+    """The folder of the HTML's own assets (the stylesheet): ``templates/html`` (default: the shipped templates)."""
+    return (templates or Templates.at()).root / "html"
 
 
-def allowed_roots() -> tuple[Path, ...]:
+def allowed_roots(templates: Templates | None = None) -> tuple[Path, ...]:
     """The only folders WeasyPrint may read from: the HTML assets and the font packages' files."""
-    return (asset_root(), *font_dirs())
+    return (asset_root(templates), *font_dirs())
 
 
-def assets_fetcher() -> Any:
+def assets_fetcher(templates: Templates | None = None) -> Any:
     """A WeasyPrint URL fetcher that reads files in :func:`allowed_roots` and ``data:`` URIs, nothing else.
 
     Anything else raises a ``weasyprint.urls.FatalURLFetchingError`` subclass, which
     stops the render; :func:`render_pdf` turns it into ``ForbiddenResourceError``.
     """
-    return _fetcher_class()(allowed_roots=allowed_roots())
+    return _fetcher_class()(allowed_roots=allowed_roots(templates))
 
 
 @cache
@@ -203,7 +226,8 @@ def _house_font_stylesheet() -> weasyprint.CSS:
     """The ``@font-face`` rules of the house font, loaded once per process into :func:`_font_config`."""
     import weasyprint
 
-    return weasyprint.CSS(string=font_face_css(), font_config=_font_config(), url_fetcher=assets_fetcher())
+    fetcher = _fetcher_class()(allowed_roots=font_dirs())  # the fonts' own files, whatever the templates
+    return weasyprint.CSS(string=font_face_css(), font_config=_font_config(), url_fetcher=fetcher)
 
 
 def _check_printable(release: Release, html: str) -> None:
