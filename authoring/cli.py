@@ -68,6 +68,18 @@ TemplatesOption = Annotated[
     ),
 ]
 
+#: Where builds go; the commands that build or send share it.
+OutOption = Annotated[
+    Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
+]
+#: How many processes render; the commands that build many releases share it.
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
+    ),
+]
+
 
 def _formats(value: str) -> list[Format]:
     names = [part.strip().lower() for part in value.split(",") if part.strip()]
@@ -101,9 +113,7 @@ def build_command(
             metavar="FORM",
         ),
     ],
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
-    ] = None,
+    out: OutOption = None,
     formats: Annotated[
         str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(registered_formats())}.")
     ] = ",".join(registered_formats()),
@@ -142,15 +152,8 @@ def batch_command(
             file_okay=False,
         ),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
-        ),
-    ] = None,
+    out: OutOption = None,
+    jobs: JobsOption = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
     formats: Annotated[
         str, typer.Option("--format", "-f", help=f"Comma-separated formats: {','.join(registered_formats())}.")
@@ -445,15 +448,8 @@ def pack_command(
         list[Path] | None,
         typer.Argument(help=_FOLDERS_HELP, show_default=False, exists=True, file_okay=False),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
-    ] = None,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
-        ),
-    ] = None,
+    out: OutOption = None,
+    jobs: JobsOption = None,
     templates: TemplatesOption = None,
 ) -> None:
     """Write each final release's e-mail as <stem>.eml beside its files, to open in a mail client and send by hand.
@@ -491,19 +487,12 @@ def send_command(
             show_default=False,
         ),
     ] = None,
-    out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
-    ] = None,
+    out: OutOption = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what; send nothing.")] = False,
     resend: Annotated[
         bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
     ] = False,
-    jobs: Annotated[
-        int | None,
-        typer.Option(
-            "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
-        ),
-    ] = None,
+    jobs: JobsOption = None,
     templates: TemplatesOption = None,
 ) -> None:
     """E-mail each final release, with its PDF, to its distribution list: exactly once.
