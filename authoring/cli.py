@@ -19,7 +19,7 @@ import signal
 import threading
 import webbrowser
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -29,7 +29,6 @@ from authoring.batch import run_batch
 from authoring.build import build
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.output import write_files
-from authoring.preview import preview_server
 from authoring.progress import batch_observer, batch_problems, batch_summary
 from authoring.project import campaigns, check_paths, expand_campaigns, load_campaign_folder, one_campaign, out_dir
 from authoring.registry import forces as registry_forces
@@ -38,10 +37,10 @@ from authoring.render import Format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 from authoring.scaffold import new_form, new_forms, schema_text
-from authoring.send import Prepared, Result, deliver, pack, prepare
-from authoring.send_progress import dispatch_line, held_back, send_observer, send_summary
-from authoring.smtp import Connection, SmtpSettings
 from authoring.validate import ValidationReport, validate
+
+if TYPE_CHECKING:  # the e-mail and preview modules load only for the commands that use them
+    from authoring.send import Prepared
 
 app = typer.Typer(
     help="Build press releases from per-force form files and one shared campaign file.",
@@ -409,6 +408,8 @@ def preview_command(
     It is served on http://127.0.0.1 only. Press Ctrl-C to stop (exit status 0).
     """
     try:
+        from authoring.preview import preview_server
+
         with preview_server(form, port=port, campaign=campaign, templates=Templates.at(templates)) as server:
             typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
@@ -431,6 +432,9 @@ def _prepare(
     folders: list[Path] | None, out: Path, jobs: int | None, templates: Path | None, stdout: Console
 ) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong."""
+    from authoring.send import prepare
+    from authoring.send_progress import held_back
+
     folders = expand_campaigns(folders or campaigns())
     chosen = Templates.at(templates)
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
@@ -459,6 +463,8 @@ def pack_command(
     distribution.yaml) are blind copies. Drafts get no message.
     Exit code 1 if a form failed, a release is a draft, or a list is invalid.
     """
+    from authoring.send import pack
+
     stdout = Console(highlight=False)
     try:
         prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout)
@@ -507,6 +513,10 @@ def send_command(
     if smtp is None and not dry_run:
         typer.echo("Error: give --smtp smtp://host:port (or --dry-run to see who would get what)", err=True)
         raise typer.Exit(2)
+    from authoring.send import Result, deliver
+    from authoring.send_progress import dispatch_line, send_observer, send_summary
+    from authoring.smtp import Connection, SmtpSettings
+
     stdout = Console(highlight=False)
     out = out or out_dir()
     try:
