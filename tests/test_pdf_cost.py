@@ -12,6 +12,8 @@ import io
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from tests.batch_helpers import batch, summary_row
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
 from tests.outputs import STATUSES, form_copy, release, rendered
 
+A4_WIDTH = 595.28  # points
 EMBEDDED = "<style>\n{{ stylesheet }}\n</style>"
 
 
@@ -120,3 +123,70 @@ def test_the_longest_footer_stays_on_one_line_beside_the_page_number(tmp_path: P
         lines = (page.extract_text() or "").splitlines()
         footer = f"HMIC press release · {longest.name} · 11 December 2012"
         assert any(footer in line and f"Page {number} of {len(pages)}" in line for line in lines), lines[-3:]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler missing: scripts/install-a11y-tools")
+def test_a_word_longer_than_the_line_is_broken_onto_the_next_line_not_cut_off(tmp_path: Path) -> None:
+    """The stylesheet breaks a word too long for the line (``overflow-wrap``) rather than let it run off the page."""
+    word = "Reference" + "".join(f"{n:03d}" for n in range(60))  # 189 letters and digits, no break point
+    form = form_copy("thames-valley", "final", tmp_path)
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text.replace("in particular through the integrity subgroup.", f"see {word}."), "utf-8")
+    [(_, the_release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(render_pdf(the_release, render_html(the_release)))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', boxes)
+    right_margin = A4_WIDTH - 20 / 25.4 * 72  # 20 mm
+    assert words
+    assert all(float(x_max) <= right_margin + 0.5 for _, x_max, _ in words), max(words, key=lambda w: float(w[1]))
+    texts = [piece for _, _, piece in words]
+    start = next(i for i, piece in enumerate(texts) if "Reference" in piece)
+    pieces = [texts[start].removeprefix("see")]
+    while len("".join(pieces)) < len(word):
+        pieces.append(texts[start + len(pieces)])
+    assert len(pieces) >= 2  # broken over lines ...
+    assert "".join(pieces).rstrip(".") == word  # ... and nothing lost
+
+
+IMPORT_WEASYPRINT = """
+import subprocess, sys
+{before}
+from authoring.render import pdf
+children = []
+real_popen = subprocess.Popen.__init__
+def counting(self, args, *rest, **kwargs):
+    children.append(args)
+    real_popen(self, args, *rest, **kwargs)
+subprocess.Popen.__init__ = counting
+weasyprint = pdf._weasyprint()
+assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
+print(len(children))
+"""
+
+ONLY_THE_SEARCH_FINDS_PANGOFT2 = """
+import cffi, ctypes.util
+real_dlopen = cffi.FFI.dlopen
+def dlopen(self, name, flags=0):
+    if "pangoft2" in str(name) and ctypes.util.find_library("c") is None:  # the quick way, not the search
+        raise OSError(f"cannot load {name}")
+    return real_dlopen(self, name, flags)
+cffi.FFI.dlopen = dlopen
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the library search is skipped on Linux only")
+@pytest.mark.parametrize(("before", "children"), [("", 0), (ONLY_THE_SEARCH_FINDS_PANGOFT2, None)])
+def test_weasyprint_is_imported_without_searching_for_libraries_unless_needed(
+    before: str, children: int | None
+) -> None:
+    """No ``ldconfig``/``gcc`` child processes when the libraries load by their file names; the search where it must."""
+    script = IMPORT_WEASYPRINT.format(before=before)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    started = int(result.stdout.strip().splitlines()[-1])
+    assert result.stdout.strip() == str(started)  # WeasyPrint's advice for a failed import is not printed
+    if children is None:
+        assert started > 0  # the fallback searched, as cffi does
+    else:
+        assert started == children

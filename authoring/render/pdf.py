@@ -18,8 +18,12 @@ do not make PDFs (validate, forces, a no-op batch) should not pay for it.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import ctypes.util
 import gc
 import hashlib
+import io
+import sys
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -74,7 +78,7 @@ def lay_out(release: Release, html: str, templates: Templates | None = None) -> 
     stylesheet beside it, which prints the very same PDF (tested). A page whose
     stylesheet differs from the house one (another templates folder) is printed as it is.
     """
-    import weasyprint
+    weasyprint = _weasyprint()
 
     templates = templates or Templates.at()
     _check_printable(release, html)
@@ -121,7 +125,7 @@ def warm_up(templates: Templates | None = None) -> None:
     A batch calls this once before it forks its workers (or each worker once when it
     starts, where processes cannot be forked), before the first release.
     """
-    import weasyprint
+    weasyprint = _weasyprint()
 
     html = "<h1>Warm</h1><p>up <em>fonts</em> <strong>once</strong></p>"
     templates = templates or Templates.at()
@@ -132,6 +136,43 @@ def warm_up(templates: Templates | None = None) -> None:
         document.render(stylesheets=stylesheets, font_config=_font_config())
     except _fatal_class():  # a stylesheet asks for a forbidden asset: each release reports it when rendered
         return
+
+
+@cache
+def _weasyprint() -> Any:
+    """Import WeasyPrint once, sparing cffi's slow search for its C libraries where it cannot help.
+
+    WeasyPrint asks for each library by several names, Windows's DLL names first
+    (``libgobject-2.0-0``). On Linux each of those misses, and cffi then asks
+    ``ctypes.util.find_library``, which runs ``ldconfig``, ``gcc`` and ``ld``: about 50
+    child processes, a fifth of the import's CPU time (0.15 CPU-seconds), for names that
+    can never be found; the name that loads is the file name, ``libgobject-2.0.so.0``,
+    which the dynamic loader finds by itself. So on Linux that search answers "not found"
+    while WeasyPrint is imported; on a system where the search alone finds a library, the
+    import fails quietly and is done again the usual way.
+    """
+    if not sys.platform.startswith("linux"):
+        import weasyprint
+
+        return weasyprint
+    search = ctypes.util.find_library
+    ctypes.util.find_library = _not_searched
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):  # WeasyPrint prints its advice before it gives up
+            import weasyprint
+    except OSError:
+        for name in [name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.")]:
+            del sys.modules[name]
+        ctypes.util.find_library = search
+        import weasyprint
+    finally:
+        ctypes.util.find_library = search
+    return weasyprint
+
+
+def _not_searched(name: str) -> str | None:
+    """Stands in for ``ctypes.util.find_library`` while WeasyPrint is imported: found nothing."""
+    return None
 
 
 def _base_url(templates: Templates) -> str:
@@ -153,7 +194,7 @@ def _parsed_stylesheet(css: str, templates: Templates) -> weasyprint.CSS:
 
 @cache
 def _parse_stylesheet(css: str, templates: Templates) -> weasyprint.CSS:
-    import weasyprint
+    weasyprint = _weasyprint()
 
     return weasyprint.CSS(
         string=css, base_url=_base_url(templates), font_config=_font_config(), url_fetcher=assets_fetcher(templates)
@@ -203,10 +244,8 @@ def assets_fetcher(templates: Templates | None = None) -> Any:
 @cache
 def _font_config() -> weasyprint.text.fonts.FontConfiguration:
     """One font configuration per process, so fonts are loaded once, not per release."""
-    from weasyprint.text.fonts import FontConfiguration
-
     atexit.register(_release_fonts)
-    return FontConfiguration()
+    return _weasyprint().text.fonts.FontConfiguration()
 
 
 def _release_fonts() -> None:
@@ -224,7 +263,7 @@ def _release_fonts() -> None:
 @cache
 def _house_font_stylesheet() -> weasyprint.CSS:
     """The ``@font-face`` rules of the house font, loaded once per process into :func:`_font_config`."""
-    import weasyprint
+    weasyprint = _weasyprint()
 
     fetcher = _fetcher_class()(allowed_roots=font_dirs())  # the fonts' own files, whatever the templates
     return weasyprint.CSS(string=font_face_css(), font_config=_font_config(), url_fetcher=fetcher)
@@ -281,16 +320,12 @@ def _printed_text(html: str) -> str:
 @cache
 def _fatal_class() -> type[BaseException]:
     """WeasyPrint's errors that stop a render (a ``BaseException``, so caught by name)."""
-    from weasyprint.urls import FatalURLFetchingError
-
-    return FatalURLFetchingError  # type: ignore[no-any-return]
+    return _weasyprint().urls.FatalURLFetchingError  # type: ignore[no-any-return]
 
 
 @cache
 def _forbidden_class() -> type[BaseException]:
-    from weasyprint.urls import FatalURLFetchingError
-
-    class ForbiddenURL(FatalURLFetchingError):  # type: ignore[misc]
+    class ForbiddenURL(_fatal_class()):  # type: ignore[misc]
         """A URL outside the project's assets: stops the render."""
 
     return ForbiddenURL
@@ -298,11 +333,9 @@ def _forbidden_class() -> type[BaseException]:
 
 @cache
 def _fetcher_class() -> type[Any]:
-    from weasyprint.urls import URLFetcher
-
     forbidden = _forbidden_class()
 
-    class AssetsOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class AssetsOnlyFetcher(_weasyprint().urls.URLFetcher):  # type: ignore[misc]
         """Allows ``data:`` URIs and files inside the given folders; refuses everything else.
 
         A file is judged by its real path (``..`` and symbolic links resolved), and that
