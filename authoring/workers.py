@@ -34,7 +34,7 @@ from typing import TypeVar
 
 from authoring.context import Release
 from authoring.exceptions import AuthoringError
-from authoring.render import Format, render, renderer
+from authoring.render import Format, making, render, renderer
 from authoring.render.environment import Templates
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,8 @@ def render_all(
     """
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     templates = templates or Templates.at()
-    warming = tuple(dict.fromkeys(fmt for _, _, formats in tasks for fmt in formats if renderer(fmt).warms_up))
+    made = making({fmt for _, _, formats in tasks for fmt in formats})
+    warming = tuple(fmt for fmt in made if renderer(fmt).warms_up)
     warm = warming if len(tasks) > workers else ()
     if warm and context is not None:  # forked workers inherit WeasyPrint loaded and warmed once, here
         _warm_up(templates, warm)

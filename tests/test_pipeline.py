@@ -112,6 +112,17 @@ def test_the_shipped_formats_are_renderers_in_build_order() -> None:
     ]
 
 
+def test_what_a_format_is_made_from_is_made_first_and_warmed_up_before_the_workers_fork() -> None:
+    """A PDF-only batch warms up the page's renderer too: its template is compiled once, not in each worker."""
+    assert render_package.making([Format.PDF]) == (Format.HTML, Format.PDF)
+    assert render_package.making([Format.MD, Format.DOCX]) == (Format.DOCX, Format.MD)
+    assert [fmt for fmt in render_package.making([Format.PDF]) if renderer(fmt).warms_up] == [Format.HTML, Format.PDF]
+    templates = Templates.at(shipped_templates())
+    renderer(Format.HTML).warm_up(templates)
+    assert templates.html.cache is not None
+    assert any(name == "html/release.html.j2" for _, name in templates.html.cache)
+
+
 def test_a_format_cannot_be_registered_twice_or_before_what_it_needs() -> None:
     with pytest.raises(ValueError, match="the format 'pdf' is already registered"):
         register(type(renderer(Format.PDF))())

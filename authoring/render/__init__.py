@@ -115,16 +115,20 @@ def render(
     """
     templates = templates or Templates.at()
     chosen = {format_named(fmt) for fmt in (formats() if wanted is None else wanted)}
-    making = set(chosen)
-    for fmt in reversed(formats()):  # a format comes after the ones it needs, so one pass back finds them all
-        if fmt in making:
-            making.update(renderer(fmt).needs)
     made: dict[Format, bytes] = {}
-    for fmt in formats():
-        if fmt in making:
-            step = renderer(fmt)
-            made[fmt] = step.render(release, templates, {need: made[need] for need in step.needs})
+    for fmt in making(chosen):
+        step = renderer(fmt)
+        made[fmt] = step.render(release, templates, {need: made[need] for need in step.needs})
     return {fmt: data for fmt, data in made.items() if fmt in chosen}
+
+
+def making(wanted: Iterable[Format]) -> tuple[Format, ...]:
+    """The formats rendered to make ``wanted``: those and every format they need, in build order."""
+    needed = set(wanted)
+    for fmt in reversed(formats()):  # a format comes after the ones it needs, so one pass back finds them all
+        if fmt in needed:
+            needed.update(renderer(fmt).needs)
+    return tuple(fmt for fmt in formats() if fmt in needed)
 
 
 #: The formats shipped with the toolkit, one module each, in build order.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 
 import jinja2
@@ -51,6 +52,12 @@ class HtmlRenderer(Renderer):
 
     format = Format.HTML
     extension = "html"
+    warms_up = True
+
+    def warm_up(self, templates: Templates) -> None:
+        """Compile the page's template (once, before a batch forks its workers, not once in each)."""
+        with contextlib.suppress(jinja2.TemplateError):  # a broken template fails each release, saying why
+            templates.html.get_template(HTML_TEMPLATE)
 
     def render(self, release: Release, templates: Templates, needed: Mapping[Format, bytes]) -> bytes:
         return render_html(release, templates).encode()
