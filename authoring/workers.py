@@ -1,9 +1,12 @@
 """Long-lived worker processes that render releases for a batch.
 
-Each worker starts once per batch, imports WeasyPrint and docxtpl, and loads its fonts
-by laying out a line of text (:func:`authoring.render.pdf.warm_up`). From then on it keeps
-WeasyPrint's font configuration, the Jinja environments and the compiled templates
-between releases, so a release costs only its own rendering.
+Each worker starts once per batch. When the workers have more than one release each,
+they start warmed up (or warm up when they start, where processes cannot be forked):
+each renderer of the formats they make has loaded what every release needs, WeasyPrint
+and its fonts for the PDF (:func:`authoring.render.pdf.warm_up`), docxtpl for the Word
+document, the page's template for the HTML. From then on a worker keeps WeasyPrint's font
+configuration, the Jinja environments and the compiled templates between releases, so a
+release costs only its own rendering.
 
 Workers only render; the parent process writes every file, so all writing (and the
 output folder's lock) stays in one place.
@@ -61,11 +64,11 @@ def render_all(
     ``templates`` is the templates folder (default: the shipped one); ``close_fds`` are closed
     in each worker (e.g. the output lock, so only the parent ever holds it). Workers warm
     up only if they have more than one release each and a format whose renderer warms up
-    (:attr:`~authoring.render.Renderer.warms_up`: the PDF's): otherwise warming
+    (:attr:`~authoring.render.Renderer.warms_up`: the shipped ones all do): otherwise warming
     up is pure cost. Forked workers need not warm up at all: this process loads WeasyPrint
     and its fonts once before forking them, and each worker inherits them (one import
     instead of one per worker: about 0.3 CPU-seconds each, mostly WeasyPrint finding its
-    C libraries).
+    C libraries, before it was made quicker: see :func:`authoring.render.pdf._weasyprint`).
     """
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     templates = templates or Templates.at()
@@ -100,7 +103,7 @@ _templates: Templates | None = None
 
 
 def _start_worker(templates: str, close_fds: tuple[int, ...], warm: tuple[Format, ...], parent: int) -> None:
-    """Worker initializer: settle the process, then load docxtpl and warm up the renderers of ``warm`` once."""
+    """Worker initializer: settle the process, then warm up the renderers of ``warm`` once."""
     global _templates
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -108,23 +111,18 @@ def _start_worker(templates: str, close_fds: tuple[int, ...], warm: tuple[Format
     for fd in close_fds:
         os.close(fd)
     _templates = Templates.at(Path(templates))
-
-    import docxtpl  # noqa: F401  (imported here once, not on the first release)
-
     if warm:
         _warm_up(_templates, warm)
 
 
 def _warm_up(templates: Templates, formats: tuple[Format, ...]) -> None:
-    """Load docxtpl and warm up the renderers of ``formats`` (WeasyPrint and its fonts), then freeze all that.
+    """Warm up the renderers of ``formats`` (WeasyPrint and its fonts, docxtpl), then freeze all that.
 
     What is loaded stays for the life of the process, yet every full collection would
     scan it again: about 50 ms each, four times in 44 releases. Frozen (before forking,
     so that forked workers inherit it), it is never scanned again: measured, 0.18 of
     3.8 CPU-seconds a worker saved (``gc.freeze``).
     """
-    import docxtpl  # noqa: F401  (what the workers would each import anyway)
-
     for fmt in formats:
         renderer(fmt).warm_up(templates)
     gc.freeze()

@@ -126,7 +126,7 @@ _NO_OP = textwrap.dedent(
     import sys
     from authoring.cli import app
     try:
-        app(["batch"], prog_name="authoring")
+        app(["batch", *sys.argv[1:]], prog_name="authoring")
     except SystemExit as exit:
         code = exit.code
     print("exit", code, "weasyprint", "weasyprint" in sys.modules, "docxtpl", "docxtpl" in sys.modules)
@@ -144,6 +144,16 @@ def test_a_no_op_batch_does_not_import_weasyprint() -> None:
     assert run.stdout.splitlines()[-1] == "exit 0 weasyprint False docxtpl False"
     assert statuses() == dict.fromkeys(STEMS, "unchanged")
     assert manifest()["releases"]["forces/thames-valley.yaml"]["status"] == "unchanged"
+
+
+@pytest.mark.usefixtures("forces_copy")
+def test_a_pdf_only_batch_warms_up_weasyprint_and_never_loads_docxtpl() -> None:
+    """The warm-up before the workers fork loads what the formats made need, and nothing else."""
+    run = subprocess.run([sys.executable, "-c", _NO_OP, "-f", "pdf", "-j", "1"], capture_output=True, text=True)
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[0] == "3 forms: 3 to build, 0 unchanged (1 worker)"
+    assert run.stdout.splitlines()[-1] == "exit 0 weasyprint True docxtpl False"
 
 
 # Issue 8.3: each input is read once; what is hashed is what was validated and rendered.
