@@ -1,5 +1,5 @@
 """``python -m authoring``: the same as the ``authoring`` command."""
 
-from authoring.cli import app
+from authoring.cli import run
 
-app(prog_name="authoring")
+run()

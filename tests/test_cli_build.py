@@ -142,6 +142,33 @@ def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:
     assert bad.stderr == f"Error: {tmp_path / 'missing.yaml'}: no such file or folder\n"
 
 
+def test_the_command_leaves_quickly_yet_flushes_everything_and_cleans_up(tmp_path: Path) -> None:
+    """``authoring`` skips tearing the interpreter down, not the exit handlers or the output (authoring.cli.run)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temporary)}
+    many = [str(FORCES / f"{force}.yaml") for force in ("thames-valley", "bedfordshire", "british-transport-police")]
+    built = subprocess.run(
+        [sys.executable, "-m", "authoring", "build", *many, "-f", "pdf,md", "-o", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    assert len(built.stdout.splitlines()) == 6  # every path printed, none lost in a buffer
+    assert list(temporary.iterdir()) == []  # WeasyPrint's folder of font files, removed by its exit handler
+    piped = subprocess.run(
+        [sys.executable, "-m", "authoring", "forces", "--json"], capture_output=True, env=env, check=False
+    )
+    assert piped.returncode == 0
+    assert len(json.loads(piped.stdout)) == 44  # a long output, whole
+    missing = str(tmp_path / "missing.yaml")
+    wrong = subprocess.run([sys.executable, "-m", "authoring", "validate", missing], capture_output=True, env=env)
+    assert wrong.returncode == 2
+    assert wrong.stderr == f"Error: {missing}: no such file or folder\n".encode()
+
+
 def test_an_unwritable_output_folder_is_reported_without_traceback(tmp_path: Path) -> None:
     blocker = tmp_path / "out"
     blocker.write_text("a file where the output folder should be")
