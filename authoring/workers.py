@@ -67,8 +67,7 @@ def render_all(
     (:attr:`~authoring.render.Renderer.warms_up`: the shipped ones all do): otherwise warming
     up is pure cost. Forked workers need not warm up at all: this process loads WeasyPrint
     and its fonts once before forking them, and each worker inherits them (one import
-    instead of one per worker: about 0.3 CPU-seconds each, mostly WeasyPrint finding its
-    C libraries, before it was made quicker: see :func:`authoring.render.pdf._weasyprint`).
+    instead of one per worker: about half a CPU-second each).
     """
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     templates = templates or Templates.at()

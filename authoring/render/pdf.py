@@ -132,11 +132,12 @@ def warm_up(templates: Templates | None = None) -> None:
     html = '<html lang="en"><title>Warm</title><h1>Warm</h1><p>up <em>fonts</em> <strong>once</strong></p></html>'
     templates = templates or Templates.at()
     css = _stylesheet_text(templates)
+    options = _options(html)
     _use_fast_compression()
     try:
         stylesheets = [_house_font_stylesheet(), *([_parsed_stylesheet(css, templates)] if css else [])]
         page = weasyprint.HTML(string=html, base_url=_base_url(templates), url_fetcher=assets_fetcher(templates))
-        page.render(stylesheets=stylesheets, font_config=_font_config(), **_options(html)).write_pdf(**_options(html))
+        page.render(stylesheets=stylesheets, font_config=_font_config(), **options).write_pdf(**options)
     except _fatal_class():  # a stylesheet asks for a forbidden asset: each release reports it when rendered
         return
 
