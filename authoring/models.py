@@ -34,7 +34,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from authoring.gaps import OrTodo, Todo, find_todos
 from authoring.registry import forces, unknown_force_message
@@ -47,6 +47,18 @@ def file_name_part(text: str) -> str:
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _all_at_once(model: BaseModel, problems: list[PydanticCustomError]) -> None:
+    """Raise every problem a model's checks across its fields found, together.
+
+    Pydantic stops at the first model validator that raises; a model whose checks
+    collect their problems and raise them here has each one reported at once, each at
+    the line of the field its ``field`` names.
+    """
+    if problems:
+        details = [InitErrorDetails(type=problem, loc=(), input=model) for problem in problems]
+        raise ValidationError.from_exception_data(type(model).__name__, details)
 
 
 #: Word's document properties (title, subject, author, keywords) stop at 255 characters.
@@ -168,19 +180,23 @@ class FieldSpec(_Model):
 
     @model_validator(mode="after")
     def _fits_type(self) -> FieldSpec:
+        problems = []
         if self.type is FieldType.CHOICE and not self.choices:
-            raise PydanticCustomError(
-                "choices", "a choice needs 'choices', the words a form may give", {"field": "type"}
+            problems.append(
+                PydanticCustomError("choices", "a choice needs 'choices', the words a form may give", {"field": "type"})
             )
         if self.type is not FieldType.CHOICE and self.choices is not None:
-            raise PydanticCustomError("choices", "only a choice has 'choices'", {"field": "choices"})
+            problems.append(PydanticCustomError("choices", "only a choice has 'choices'", {"field": "choices"}))
         for bound in ("min", "max"):
             if getattr(self, bound) is not None and self.type not in _NUMERIC:
-                raise PydanticCustomError(
-                    "bounds", "only a count, money or percent has '{bound}'", {"bound": bound, "field": bound}
+                problems.append(
+                    PydanticCustomError(
+                        "bounds", "only a count, money or percent has '{bound}'", {"bound": bound, "field": bound}
+                    )
                 )
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise PydanticCustomError("bounds", "'min' is more than 'max'", {"field": "min"})
+            problems.append(PydanticCustomError("bounds", "'min' is more than 'max'", {"field": "min"}))
+        _all_at_once(self, problems)
         return self
 
 
@@ -237,6 +253,7 @@ class FindingKindSpec(_Model):
 
     @model_validator(mode="after")
     def _rules_name_fields(self) -> FindingKindSpec:
+        problems = []
         for index, rule in enumerate(self.rules):
             for key, name in (("field", rule.field), ("at_most", rule.at_most), ("at_least", rule.at_least)):
                 if name is None:
@@ -244,15 +261,22 @@ class FindingKindSpec(_Model):
                 spec = self.fields.get(name)
                 where = f"rules.{index}.{key}"
                 if spec is None:
-                    raise PydanticCustomError(
-                        "rule_field",
-                        "no field '{name}' in this kind of finding; it has: {fields}",
-                        {"name": name, "fields": ", ".join(self.fields), "field": where},
+                    problems.append(
+                        PydanticCustomError(
+                            "rule_field",
+                            "no field '{name}' in this kind of finding; it has: {fields}",
+                            {"name": name, "fields": ", ".join(self.fields), "field": where},
+                        )
                     )
-                if spec.type not in _NUMERIC:
-                    raise PydanticCustomError(
-                        "rule_field", "'{name}' is not a number; rules compare numbers", {"name": name, "field": where}
+                elif spec.type not in _NUMERIC:
+                    problems.append(
+                        PydanticCustomError(
+                            "rule_field",
+                            "'{name}' is not a number; rules compare numbers",
+                            {"name": name, "field": where},
+                        )
                     )
+        _all_at_once(self, problems)
         return self
 
 
@@ -389,26 +413,37 @@ class Campaign(_Model):
         return value.strip()
 
     @model_validator(mode="after")
-    def _periods_exist(self) -> Campaign:
-        for kind, key in self.default_periods.items():
-            if kind not in self.findings:
-                raise PydanticCustomError(
-                    "no_kind",
-                    "no kind of finding '{kind}' in findings; the kinds are: {kinds}",
-                    {"kind": kind, "kinds": ", ".join(self.findings) or "none", "field": f"default_periods.{kind}"},
-                )
-            if key not in self.periods:
-                raise PydanticCustomError(
-                    "no_period",
-                    "no period named '{key}' in periods",
-                    {"key": key, "field": f"default_periods.{kind}"},
-                )
+    def _consistent(self) -> Campaign:
+        """Checks across fields: every problem found is reported, each at its field's line."""
+        _all_at_once(self, [*self._period_problems(), *self._embargo_problems(), *self._document_problems()])
         return self
 
-    @model_validator(mode="after")
-    def _embargo_fits_release_date(self) -> Campaign:
+    def _period_problems(self) -> list[PydanticCustomError]:
+        """Each default period names a kind of finding and a period of this campaign."""
+        problems = []
+        for kind, key in self.default_periods.items():
+            if kind not in self.findings:
+                problems.append(
+                    PydanticCustomError(
+                        "no_kind",
+                        "no kind of finding '{kind}' in findings; the kinds are: {kinds}",
+                        {"kind": kind, "kinds": ", ".join(self.findings) or "none", "field": f"default_periods.{kind}"},
+                    )
+                )
+            elif key not in self.periods:
+                problems.append(
+                    PydanticCustomError(
+                        "no_period",
+                        "no period named '{key}' in periods",
+                        {"key": key, "field": f"default_periods.{kind}"},
+                    )
+                )
+        return problems
+
+    def _embargo_problems(self) -> list[PydanticCustomError]:
+        """An embargo ends on the release date, or at most a week before it."""
         if self.embargo is None:
-            return self
+            return []
         ends, dated = self.embargo, self.release_date
         when = f"{ends:%H:%M} on {ends.day} {ends:%B %Y}"
         if ends.date() > dated:
@@ -417,49 +452,63 @@ class Campaign(_Model):
             days = (dated - ends.date()).days
             message = f"the embargo ends at {when}, {days} days before the release is dated"
         else:
-            return self
-        raise PydanticCustomError(
-            "embargo_date",
-            "{message} {dated}; correct one of the two",
-            {"message": message, "dated": f"{dated.day} {dated:%B %Y}", "field": "embargo", "other": "release_date"},
-        )
+            return []
+        return [
+            PydanticCustomError(
+                "embargo_date",
+                "{message} {dated}; correct one of the two",
+                {
+                    "message": message,
+                    "dated": f"{dated.day} {dated:%B %Y}",
+                    "field": "embargo",
+                    "other": "release_date",
+                },
+            )
+        ]
 
-    @model_validator(mode="after")
-    def _fits_documents(self) -> Campaign:
+    def _document_problems(self) -> list[PydanticCustomError]:
         """What ends up in file names and in DOCX and PDF properties must fit there, for every force."""
+        problems = []
+        if len(self.organisation) > PROPERTY_LIMIT:
+            problems.append(
+                PydanticCustomError(
+                    "too_long_for_documents",
+                    "too long: a document's author takes at most {limit} characters, and this has {length}; shorten it",
+                    {"limit": PROPERTY_LIMIT, "length": len(self.organisation), "field": "organisation"},
+                )
+            )
+        if not self.slug:
+            problems.append(
+                PydanticCustomError(
+                    "no_file_name",
+                    "the title needs some letters or digits (a to z, 0 to 9): file names are made from it",
+                    {"field": "national_report"},
+                )
+            )
+            return problems
         longest = max((force.name for force in forces().values()), key=len)
         stem = len(f"{self.release_date.isoformat()}-{file_name_part(longest)}-{self.slug}.docx")
-        if len(self.organisation) > PROPERTY_LIMIT:
-            raise PydanticCustomError(
-                "too_long_for_documents",
-                "too long: a document's author takes at most {limit} characters, and this has {length}; shorten it",
-                {"limit": PROPERTY_LIMIT, "length": len(self.organisation), "field": "organisation"},
-            )
-        checks: list[tuple[str, int, int, str]] = [
-            ("national_report", stem, FILE_NAME_LIMIT, "file names"),
-            ("national_report", len(f"{self.national_report}: {longest}"), PROPERTY_LIMIT, "the document subject"),
+        checks: list[tuple[int, int, str]] = [
+            (stem, FILE_NAME_LIMIT, "file names"),
+            (len(f"{self.national_report}: {longest}"), PROPERTY_LIMIT, "the document subject"),
             (
-                "national_report",
                 len(", ".join((longest, self.national_report, self.organisation_short))),
                 PROPERTY_LIMIT,
                 "the document keywords",
             ),
         ]
-        if not self.slug:
-            raise PydanticCustomError(
-                "no_file_name",
-                "the title needs some letters or digits (a to z, 0 to 9): file names are made from it",
-                {"field": "national_report"},
-            )
-        for field, length, limit, used in checks:
+        for length, limit, used in checks:
             if length > limit:
-                raise PydanticCustomError(
-                    "too_long_for_documents",
-                    "too long: for the longest force name ({force}), {used} would have {length} characters, "
-                    "and at most {limit} fit; shorten it",
-                    {"force": longest, "used": used, "length": length, "limit": limit, "field": field},
+                problems.append(
+                    PydanticCustomError(
+                        "too_long_for_documents",
+                        "too long: for the longest force name ({force}), {used} would have {length} characters, "
+                        "and at most {limit} fit; shorten it",
+                        {"force": longest, "used": used, "length": length, "limit": limit, "field": "national_report"},
+                    )
                 )
-        return self
+                break  # one problem with the title's length is enough to shorten it
+        return problems
 
 
 class Vocabulary(BaseModel):

@@ -22,14 +22,21 @@ SUMMARY = "1 problem in 1 file; 0 forms and 1 campaign checked.\n"
 
 def validate_edited(old: str, new: str) -> tuple[int, str]:
     """Run validate on the reference campaign with ``old`` replaced by ``new``: its exit code and stderr."""
+    code, lines = validate_with_edits((old, new))
+    return code, "".join(f"{line}\n" for line in lines)
+
+
+def validate_with_edits(*edits: tuple[str, str]) -> tuple[int, list[str]]:
+    """Run validate on the reference campaign with each ``(old, new)`` made once: its exit code and stderr's lines."""
     folder = Path("forces")
     folder.mkdir()
-    shutil.copy(FORCES / "campaign.yaml", folder)
-    text = (folder / "campaign.yaml").read_text(encoding="utf-8")
-    assert text.count(old) >= 1, old
-    (folder / "campaign.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    text = (FORCES / "campaign.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (folder / "campaign.yaml").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["validate", C])
-    return result.exit_code, result.stderr
+    return result.exit_code, result.stderr.splitlines()
 
 
 @pytest.mark.parametrize(
@@ -164,3 +171,36 @@ def test_an_example_that_is_not_a_valid_finding_is_reported_at_its_values() -> N
         f"{C}:105:17: findings.media-disclosures.examples.3.values: this example's investigated: "
         f"must be 0 or more\n{SUMMARY}",
     )
+
+
+def test_every_mistake_between_a_campaigns_fields_is_reported_at_once() -> None:
+    """Checks between fields (pydantic would stop at the first) each report their own line, in one run."""
+    code, lines = validate_with_edits(
+        ("embargo: 2012-12-11 00:01", "embargo: 2012-12-12 00:01"),
+        ("  media-disclosures: since-sept-2011\n", "  media-disclosure: since-sept-2011\n"),
+        ("  second-jobs: since-sept-2011\n", "  second-jobs: since-last-year\n"),
+    )
+    assert code == 1
+    assert lines == [
+        f"{C}:9:10: embargo: the embargo ends after the release date: a release embargoed until 00:01 on "
+        "12 December 2012 cannot be dated 11 December 2012; correct one of the two (release_date, line 8)",
+        f"{C}:59:21: default_periods.media-disclosure: no kind of finding 'media-disclosure' in findings; the kinds "
+        "are: media-disclosures, social-media, second-jobs, anti-corruption-staffing",
+        f"{C}:60:16: default_periods.second-jobs: no period named 'since-last-year' in periods",
+        "3 problems in 1 file; 0 forms and 1 campaign checked.",
+    ]
+
+
+def test_every_rule_naming_a_missing_field_is_reported_at_once() -> None:
+    code, lines = validate_with_edits(
+        (
+            "      - field: approved\n        at_most: applications",
+            "      - field: aproved\n        at_most: aplications",
+        ),
+    )
+    assert code == 1
+    assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [
+        [f"{C}:181:16", "findings.second-jobs.rules.0.field"],
+        [f"{C}:182:18", "findings.second-jobs.rules.0.at_most"],
+    ]
+    assert lines[-1] == "2 problems in 1 file; 0 forms and 1 campaign checked."
