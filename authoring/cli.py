@@ -101,7 +101,7 @@ def _fail(error: AuthoringError) -> typer.Exit:
         count = len(error.problems)
         typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
     else:
-        typer.echo(f"{type(error).__name__}: {one_line(str(error))}", err=True)
+        typer.echo(f"Error: {one_line(str(error))}", err=True)
     return typer.Exit(1)
 
 

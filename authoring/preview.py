@@ -212,7 +212,7 @@ class _Handler(BaseHTTPRequestHandler):
         except InvalidFormError as error:
             return _text(HTTPStatus.CONFLICT, f"No PDF: {error}.")
         except AuthoringError as error:
-            return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"No PDF: {type(error).__name__}: {error}")
+            return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"No PDF: {error}")
         name, pdf = data
         disposition = ("Content-Disposition", f'inline; filename="{name}"')
         return _Response(HTTPStatus.OK, pdf, "application/pdf", (disposition,))

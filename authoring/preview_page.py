@@ -93,7 +93,7 @@ def compose(form: Path, *, version: str, campaign: Path | None = None, templates
         release = build_release(check.form, campaign_model)
         html = render_html(release, templates)
     except AuthoringError as error:
-        return problems_page(form, [f"{type(error).__name__}: {error}"], version=version)
+        return problems_page(form, [f"Error: {error}"], version=version)
     gaps = todo_gaps(form) if release.is_draft else []
     return Page(version, release_page(html, form, gaps, version=version), release, html)
 

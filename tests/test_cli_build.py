@@ -174,5 +174,5 @@ def test_an_unwritable_output_folder_is_reported_without_traceback(tmp_path: Pat
     blocker.write_text("a file where the output folder should be")
     result = runner.invoke(app, ["build", str(FORCES / "thames-valley.yaml"), "-f", "md", "-o", str(blocker)])
     assert result.exit_code == 1
-    assert result.stderr == f"OutputWriteError: cannot use {blocker} as the output folder: it is a file, not a folder\n"
+    assert result.stderr == f"Error: cannot use {blocker} as the output folder: it is a file, not a folder\n"
     assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -136,7 +136,7 @@ def test_a_lock_file_planted_as_a_link_is_refused_and_its_target_untouched(tmp_p
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "OutputWriteError: cannot use output as the output folder: output/.lock is a symbolic link "
+        "Error: cannot use output as the output folder: output/.lock is a symbolic link "
         "(remove it; the toolkit never writes through a link)\n"
     )
     assert victim.read_text() == "do not truncate me\n"
@@ -196,7 +196,7 @@ def test_an_output_folder_that_cannot_be_used_is_reported_like_build_does(out: s
     result = _cli("batch", "--out", out, "-f", "md", timeout=60)
 
     assert result.returncode == 1
-    assert result.stderr == f"OutputWriteError: cannot use {out} as the output folder: {reason}\n"
+    assert result.stderr == f"Error: cannot use {out} as the output folder: {reason}\n"
     assert Path("a-file").read_text() == "not a folder\n"
 
 

@@ -336,5 +336,5 @@ def test_a_hostile_template_or_stylesheet_stops_the_build_and_writes_nothing(
     result = CliRunner().invoke(app, ["build", str(FORCES / "thames-valley.yaml"), "--out", str(out)])
     refusal = _refusal(url).replace(str(ROOT / "templates"), str(hostile_templates))
     assert result.exit_code == 1
-    assert result.output == f"ForbiddenResourceError: thames-valley: {refusal}\n"
+    assert result.output == f"Error: thames-valley: {refusal}\n"
     assert not out.exists()
