@@ -20,6 +20,7 @@ from typing import Annotated, Any, ClassVar, Literal, Union
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -581,6 +582,8 @@ def _field_type(kind: str, name: str, spec: FieldSpec) -> Any:
     if spec.type in (FieldType.MONEY, FieldType.PERCENT):
         low = 0.0 if spec.min is None else spec.min
         high = 100.0 if spec.max is None and spec.type is FieldType.PERCENT else spec.max
+        if spec.type is FieldType.MONEY:
+            return Annotated[float, Strict(), Field(ge=low, le=high), AfterValidator(_whole_pence)]
         return Annotated[float, Strict(), Field(ge=low, le=high)]
     if spec.type is FieldType.CHOICE:
         members = {choice.upper().replace("-", "_"): choice for choice in spec.choices or ()}
@@ -590,6 +593,15 @@ def _field_type(kind: str, name: str, spec: FieldSpec) -> Any:
     if spec.type is FieldType.DATE:
         return Annotated[dt.date, BeforeValidator(_date_as_written)]
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT_LIMIT)]
+
+
+def _whole_pence(amount: float) -> float:
+    """Money is pounds and pence: a release cannot print a fraction of a penny."""
+    if round(amount, 2) != amount:
+        raise PydanticCustomError(
+            "whole_pence", "write pounds and pence, at most two figures after the point (e.g. 1250.50)"
+        )
+    return amount
 
 
 def _figure(value: float) -> str:

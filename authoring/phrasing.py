@@ -77,7 +77,12 @@ def _trimmed(value: float, places: int) -> str:
 
 
 def money(amount: float) -> str:
-    """An amount in pounds: '£12,500', '£12,500.50', '£1.5m', '£749m', '£2.4bn'."""
+    """An amount in pounds: '£12,500', '£12,500.50', '£1.5m', '£749m', '£2.4bn'.
+
+    Forms give whole pence; a sum or difference of them is rounded to the penny first, so
+    that the error of binary fractions never shows ('£0', not '£0.00').
+    """
+    amount = round(amount, 2) + 0.0  # + 0.0: no '-0'
     if amount < 0:
         return f"minus {money(-amount)}"
     if amount >= 1_000_000_000:
@@ -90,8 +95,17 @@ def money(amount: float) -> str:
 
 
 def percent(value: float) -> str:
-    """A percentage: '45%', '12.5%' (at most one decimal place)."""
-    return f"{_trimmed(value, 1)}%"
+    """A percentage: '45%', '12.5%' (one decimal place, more only where it must).
+
+    Rounding never says 'none' or 'all' when the form does not: 99.99 is '99.99%', not
+    '100%', and 0.001 is '0.001%', not '0%'.
+    """
+    places = 1
+    text = _trimmed(value, places)
+    while value not in (0, 100) and float(text.replace(",", "")) in (0, 100) and places < 12:
+        places += 1
+        text = _trimmed(value, places)
+    return f"{text}%"
 
 
 def and_list(items: Iterable[Any]) -> str:

@@ -95,8 +95,7 @@ def test_a_second_batch_on_the_same_output_is_refused(tmp_path: Path) -> None:
 
         assert result.exit_code == 1
         assert result.stderr == (
-            "Error: another batch is writing to output (it holds output/.lock); "
-            "wait for it to finish, then run again\n"
+            "Error: another batch is writing to output (it holds output/.lock); wait for it to finish, then run again\n"
         )
         assert files() == before
     finally:

@@ -72,13 +72,30 @@ def test_proportion(part: int, whole: int, words: str) -> None:
         (749_000_000, "£749m"),
         (2_400_000_000, "£2.4bn"),
         (3_000_000_000, "£3bn"),
+        (0.3 - 0.1 - 0.2, "£0"),  # a difference of whole pence, off by a binary fraction
+        (0.1 + 0.2, "£0.30"),
     ],
 )
 def test_money(amount: float, printed: str) -> None:
     assert phrasing.money(amount) == printed
 
 
-@pytest.mark.parametrize(("value", "printed"), [(45, "45%"), (12.5, "12.5%"), (12.25, "12.2%"), (100.0, "100%")])
+@pytest.mark.parametrize(
+    ("value", "printed"),
+    [
+        (45, "45%"),
+        (12.5, "12.5%"),
+        (12.25, "12.2%"),
+        (100.0, "100%"),
+        (0, "0%"),
+        (99.94, "99.9%"),
+        # rounding never says all or none when the form does not
+        (99.99, "99.99%"),
+        (99.96, "99.96%"),
+        (0.04, "0.04%"),
+        (0.0001, "0.0001%"),
+    ],
+)
 def test_percent(value: float, printed: str) -> None:
     assert phrasing.percent(value) == printed
 

@@ -157,3 +157,15 @@ def test_no_wording_of_any_round_is_left_in_the_toolkit_or_the_templates() -> No
         (str(path.relative_to(ROOT)), word) for path, text in sources.items() for word in ROUND_WORDS if word in text
     ]
     assert found == []
+
+
+def test_money_with_a_fraction_of_a_penny_is_refused_at_its_line(tmp_path: Path) -> None:
+    folder = tmp_path / VFM
+    shutil.copytree(ROOT / "forces" / VFM, folder)
+    form = folder / "kent.yaml"
+    form.write_text(form.read_text(encoding="utf-8").replace("budget: 282400000", "budget: 0.004"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(form)])
+    assert result.exit_code == 1
+    assert ": findings.0.budget: write pounds and pence, at most two figures after the point (e.g. 1250.50)" in (
+        result.stderr
+    )
