@@ -38,7 +38,7 @@ _KEY_PATTERN = get_args(Key)[1].pattern
 
 def load_campaign(path: Path) -> Campaign:
     """Load and validate a campaign file, its templates and their examples."""
-    return validate_campaign(load_yaml(path))
+    return validate_campaign(load_yaml(path, keep_going=True))
 
 
 def validate_campaign(document: SourceDocument) -> Campaign:
@@ -56,7 +56,7 @@ def load_form(path: Path, campaign: Campaign | None, words: Vocabulary | None = 
     With no campaign (when it is itself invalid), everything else about the form is checked,
     against the campaign's ``words`` (its verdicts and kinds of finding) if they are valid.
     """
-    return validate_form(load_yaml(path), campaign, words)
+    return validate_form(load_yaml(path, keep_going=True), campaign, words)
 
 
 def validate_form(document: SourceDocument, campaign: Campaign | None, words: Vocabulary | None = None) -> ReleaseForm:
@@ -88,19 +88,11 @@ def validate_document(
     ``extra`` problems found by the caller are reported with the model's. Raises
     :class:`InvalidInputError`.
     """
+    problems = [*document.problems, *(extra or [])]
     if not isinstance(document.data, dict):
-        raise InvalidInputError(
-            [
-                Problem(
-                    document.path,
-                    1,
-                    1,
-                    "",
-                    f"expected fields, one per line as key: value, found {_kind(document.data)}",
-                )
-            ]
-        )
-    problems = [*(extra or []), *unprintable(document)]
+        expected = f"expected fields, one per line as key: value, found {_kind(document.data)}"
+        raise InvalidInputError([*problems, Problem(document.path, 1, 1, "", expected)])
+    problems += unprintable(document)
     try:
         result = model.model_validate(document.data, context=context)
     except ValidationError as exc:

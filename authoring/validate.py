@@ -176,7 +176,7 @@ def check_campaign(path: Path) -> CampaignCheck:
         message = f"campaign file not found; put {CAMPAIGN_FILE} beside the forms, or name one with --campaign"
         return CampaignCheck(path, None, (Problem(path, None, None, "", message),))
     try:
-        document = load_yaml(path)
+        document = load_yaml(path, keep_going=True)
     except InvalidInputError as error:
         return CampaignCheck(path, None, tuple(error.problems))
     try:
@@ -200,7 +200,7 @@ def check_form(
     """
     used = campaign_path or campaign_for(path)
     try:
-        document = load_yaml(path)
+        document = load_yaml(path, keep_going=True)
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems))
     force = document.data.get("force") if isinstance(document.data, dict) else None

@@ -101,6 +101,9 @@ class SourceDocument:
     marks: dict[Loc, tuple[int, int]] = field(repr=False)
     raw: bytes = field(default=b"", repr=False, compare=False)
     """The file's bytes exactly as read and parsed (what a batch hashes); empty for text parsed directly."""
+    problems: tuple[Problem, ...] = field(default=(), repr=False, compare=False)
+    """What was wrong in a file read with ``keep_going`` (a duplicate key, a control character in a
+    value): the data is still checked, so that these are reported with every other problem."""
 
     def locate(self, loc: Loc) -> tuple[int, int] | None:
         """Position of the value at ``loc``, or of its nearest ancestor that exists."""
@@ -167,7 +170,7 @@ def _refused_events(text: str, path: Path) -> list[Problem]:
     return problems
 
 
-def load_yaml(path: Path) -> SourceDocument:
+def load_yaml(path: Path, *, keep_going: bool = False) -> SourceDocument:
     """Load ``path`` safely; raise :class:`InvalidInputError` listing what is wrong.
 
     Reads the file once, as :func:`authoring.inputs.read_regular` does: a regular file (or
@@ -176,6 +179,11 @@ def load_yaml(path: Path) -> SourceDocument:
     Refuses files over :data:`MAX_BYTES`, invalid UTF-8, control characters, YAML
     syntax errors, anchors and aliases, explicit tags, nesting deeper than
     :data:`MAX_DEPTH`, merge keys, duplicate keys and non-string keys.
+
+    With ``keep_going``, the mistakes that leave the data as meant (a duplicate key, a
+    control character in a value, a text cut short by ``#``) are not raised but kept in
+    the document's ``problems`` (the first of two duplicate keys is kept), for
+    :func:`authoring.loading.validate_document` to report with the fields' own.
     """
     try:
         raw = read_regular(path, limit=MAX_BYTES, links=True)
@@ -185,7 +193,7 @@ def load_yaml(path: Path) -> SourceDocument:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInputError([not_utf8(path, raw, exc.start)]) from exc
-    return replace(parse_yaml(text, path), raw=raw)
+    return replace(parse_yaml(text, path, keep_going=keep_going), raw=raw)
 
 
 def not_utf8(path: Path, raw: bytes, start: int) -> Problem:
@@ -203,8 +211,8 @@ def not_utf8(path: Path, raw: bytes, start: int) -> Problem:
     return _problem(path, line, column, message)
 
 
-def parse_yaml(text: str, path: Path) -> SourceDocument:
-    """Parse YAML ``text`` (read from ``path``) into a :class:`SourceDocument`."""
+def parse_yaml(text: str, path: Path, *, keep_going: bool = False) -> SourceDocument:
+    """Parse YAML ``text`` (read from ``path``) into a :class:`SourceDocument` (``keep_going``: :func:`load_yaml`)."""
     problems = []
     for number, source_line in enumerate(_LINE_BREAK.split(text), start=1):
         for match in _NOT_TEXT.finditer(source_line):
@@ -231,9 +239,9 @@ def parse_yaml(text: str, path: Path) -> SourceDocument:
         raise InvalidInputError([_problem(path, None, None, f"YAML error: {exc}")]) from exc
     finally:
         loader.dispose()
-    if builder.problems:
+    if builder.problems and (builder.fatal or not keep_going):
         raise InvalidInputError(builder.problems)
-    return SourceDocument(path=path, data=data, marks=builder.marks)
+    return SourceDocument(path=path, data=data, marks=builder.marks, problems=tuple(builder.problems))
 
 
 class _Builder:
@@ -245,6 +253,9 @@ class _Builder:
         self.lines = lines
         self.marks: dict[Loc, tuple[int, int]] = {}
         self.problems: list[Problem] = []
+        #: A problem that leaves the data unlike what was meant (a merge, a key or value that
+        #: could not be read), so that checking it further would only mislead.
+        self.fatal = False
 
     def _pos(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1, node.start_mark.column + 1
@@ -255,21 +266,27 @@ class _Builder:
             return self._mapping(node, loc)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*loc, index)) for index, item in enumerate(node.value)]
-        return self._scalar(node)
+        return self._scalar(node, loc)
 
-    def _scalar(self, node: yaml.Node) -> Any:
-        """The value of a scalar; ``None`` (with a problem recorded) if it cannot be a form's value."""
+    def _scalar(self, node: yaml.Node, loc: Loc | None = None) -> Any:
+        """The value of a scalar (of a key, where ``loc`` is None); a problem is recorded if it cannot be a form's.
+
+        A text with a control character (written as a YAML escape: ``"\\a"``) is kept as it
+        is, so that the rest is checked too; the problem recorded keeps it from being built.
+        """
         line, column = self._pos(node)
+        where = "" if loc is None else field_path(loc)
         try:
             value = self.loader.construct_object(node, deep=True)
         except ValueError as exc:  # e.g. an integer of more than 4,300 digits
-            self.problems.append(_problem(self.path, line, column, f"cannot read this value: {exc}"))
+            self.problems.append(Problem(self.path, line, column, where, f"cannot read this value: {exc}"))
+            self.fatal = True
             return None
         if isinstance(value, str):
             bad = _NOT_TEXT.search(value)
             if bad:
-                self.problems.append(_problem(self.path, line, column, _character_message(bad.group())))
-                return None
+                self.problems.append(Problem(self.path, line, column, where, _character_message(bad.group())))
+                return None if loc is None else value
             if not getattr(node, "style", None):  # plain (the C parser says '', the Python one None)
                 self._cut_by_a_comment(node)
         return value
@@ -292,13 +309,16 @@ class _Builder:
             line, column = self._pos(key_node)
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(_problem(self.path, line, column, "YAML merge keys (<<) are not allowed in forms"))
+                self.fatal = True
                 continue
             reported = len(self.problems)
             key = self._scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
             if len(self.problems) > reported:
+                self.fatal = True
                 continue
             if not isinstance(key, str):
                 self.problems.append(_problem(self.path, line, column, "keys must be plain words"))
+                self.fatal = True
                 continue
             if key in result:
                 first_line = self.marks[("<key>", *loc, key)][0]

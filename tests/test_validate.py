@@ -33,7 +33,7 @@ CORPUS = {
     ],
     "control-character.yaml": ["{f}:9:25: control character U+000B is not allowed; delete it (it corrupts Word files)"],
     "control-character-escaped.yaml": [
-        "{f}:7:5: control character U+000C is not allowed; delete it (it corrupts Word files)"
+        "{f}:7:5: findings.0: control character U+000C is not allowed; delete it (it corrupts Word files)"
     ],
     "wrong-type.yaml": [
         "{f}:9:19: findings.1.investigated: expected a whole number such as 3 (or TODO in a draft), found 'three'"
@@ -159,16 +159,18 @@ def test_all_problems_of_all_files_at_once(forms: Path) -> None:
     assert code == 1
     first = "forces/approved-exceeds-applications.yaml"
     taken = (
-        f"force: 'kent' is named by 2 forms ({first} and forces/unknown-key.yaml); each force may have one form only"
+        f"force: 'kent' is named by 3 forms ({first}, forces/duplicate-key.yaml and forces/unknown-key.yaml); "
+        "each force may have one form only"
     )
     assert lines == [
         f"{first}:2:8: {taken}",
         f"{first}:10:15: findings.1.approved: approved (57) cannot exceed applications (54)",
+        f"forces/duplicate-key.yaml:2:8: {taken}",
         "forces/duplicate-key.yaml:6:1: grade: duplicate key 'grade' (first given on line 4); give each key once",
         f"forces/unknown-key.yaml:2:8: {taken}",
         "forces/unknown-key.yaml:6:1: background_extar: unknown field; did you mean 'background_extra'?",
     ]
-    assert summary == "5 problems in 3 files; 4 forms and 1 campaign checked.\n"
+    assert summary == "6 problems in 3 files; 4 forms and 1 campaign checked.\n"
 
 
 def test_many_problems_in_one_file_are_all_reported(forms: Path) -> None:
@@ -355,3 +357,23 @@ def test_final_flag_reports_every_draft(tmp_path: Path) -> None:
         f"{form}:3:1: status: the form is still a draft; set 'status: final' when it is ready to publish",
         "1 problem in 1 file; 3 forms and 1 campaign checked.",
     ]
+
+
+def test_a_duplicate_key_or_an_escaped_control_character_hides_no_other_problem(forms: Path) -> None:
+    """What YAML could still read is checked further: every mistake of the form in one run."""
+    text = (FORCES / "thames-valley.yaml").read_text(encoding="utf-8")
+    text = text.replace("grade: good-progress\n", "grade: good-progress\ngrade: excellent\ncolour: red\n", 1)
+    text = text.replace("inspector: zoe-billingham", "inspector: nobody", 1)
+    text = text.replace("findings:\n", 'findings:\n  - "bell \\a here"\n', 1)
+    (forms / "thames-valley.yaml").write_text(text, encoding="utf-8")
+    code, lines, summary = _run("forces/thames-valley.yaml")
+    assert code == 1
+    assert [line.split(": ", 2)[:2] for line in lines] == [
+        ["forces/thames-valley.yaml:5:1", "grade"],
+        ["forces/thames-valley.yaml:6:1", "colour"],
+        ["forces/thames-valley.yaml:7:12", "inspector"],
+        ["forces/thames-valley.yaml:9:5", "findings.0"],
+    ]
+    assert "duplicate key 'grade' (first given on line 4)" in lines[0]
+    assert "control character U+0007 is not allowed" in lines[3]
+    assert summary == "4 problems in 1 file; 1 form and 1 campaign checked.\n"
