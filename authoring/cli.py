@@ -355,7 +355,7 @@ def schema_command(
     It is made from the campaign: its verdicts and its kinds of structured finding.
     """
     try:
-        text = schema_text(load_campaign_folder(one_campaign(folder)))
+        text = schema_text(load_campaign_folder(one_campaign(folder, how="after the command: authoring schema FOLDER")))
     except AuthoringError as error:
         raise _fail(error) from None
     if out is None:

@@ -99,10 +99,11 @@ def load_campaign_folder(folder: Path) -> Campaign:
     return load_campaign(path)
 
 
-def one_campaign(given: Path | None) -> Path:
+def one_campaign(given: Path | None, *, how: str = "with --campaign") -> Path:
     """The campaign folder a command works on: ``given``, else the project's only one.
 
-    Raises :class:`UsageError` if there is no project, or several campaigns and none was named.
+    Raises :class:`UsageError` if there is no project, or several campaigns and none was
+    named (``how`` says how the command takes one).
     """
     if given is not None:
         return given
@@ -110,7 +111,7 @@ def one_campaign(given: Path | None) -> Path:
     if len(found) == 1:
         return found[0]
     names = ", ".join(str(folder) for folder in found)
-    raise UsageError(f"name the campaign folder with --campaign; the project has: {names}")
+    raise UsageError(f"name the campaign folder {how}; the project has: {names}")
 
 
 def out_dir() -> Path:

@@ -169,3 +169,13 @@ def test_money_with_a_fraction_of_a_penny_is_refused_at_its_line(tmp_path: Path)
     assert ": findings.0.budget: write pounds and pence, at most two figures after the point (e.g. 1250.50)" in (
         result.stderr
     )
+
+
+def test_schema_with_several_campaigns_says_how_it_takes_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(app, ["schema"])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        "Error: name the campaign folder after the command: authoring schema FOLDER; the project has: "
+        "forces/revisiting-police-relationships-2012, forces/value-for-money-2013\n",
+    )
