@@ -255,6 +255,18 @@ def test_building_the_campaign_file_is_a_usage_error(forces_copy: Path) -> None:
     assert not OUT.exists()
 
 
+@pytest.mark.parametrize("command", ["build", "validate"])
+def test_the_distribution_list_given_as_a_form_is_a_usage_error(forces_copy: Path, command: str) -> None:
+    (forces_copy / "distribution.yaml").write_text("recipients: []\n", encoding="utf-8")
+    result = runner.invoke(app, [command, "forces/distribution.yaml"])
+
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "Error: forces/distribution.yaml is the distribution list, not a form; 'authoring send --dry-run' checks it\n"
+    )
+    assert not OUT.exists()
+
+
 @pytest.mark.parametrize("command", ["build", "batch"])
 def test_a_templates_folder_that_is_not_there_is_a_usage_error(forces_copy: Path, command: str) -> None:
     result = runner.invoke(app, [command, "forces", "-f", "md"], env={"AUTHORING_TEMPLATES": "/nonexistent"})
