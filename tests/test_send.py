@@ -257,7 +257,7 @@ def test_starttls_is_used_and_the_password_comes_from_the_environment_only(site:
     assert missing.exit_code == 2
     assert missing.stderr == "Error: --smtp names the user 'press': set AUTHORING_SMTP_PASSWORD to their password\n"
     assert wrong.exit_code == 1
-    assert f"SmtpError: 127.0.0.1:{server.port} refused the login of 'press': 535" in wrong.stderr
+    assert f"Error: 127.0.0.1:{server.port} refused the login of 'press': 535" in wrong.stderr
     assert "wrong-guess" not in wrong.output
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
@@ -274,7 +274,7 @@ def test_smtps_is_tls_from_the_start(site: Path, certificate: Path) -> None:
     assert delivered(server) == ALL
     assert all(item.tls for item in server.received)
     assert untrusted.exit_code == 1
-    assert f"SmtpError: TLS with 127.0.0.1:{server.port} failed: CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
+    assert f"Error: TLS with 127.0.0.1:{server.port} failed: CERTIFICATE_VERIFY_FAILED" in untrusted.stderr
 
 
 @pytest.mark.parametrize(
