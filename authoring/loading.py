@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -159,7 +160,7 @@ def _problems(document: SourceDocument, error: ValidationError, model: type[Base
         else:
             position = document.locate(loc)
         line, column = position if position else (None, None)
-        message = _message(item, model)
+        message = _message(item, model, document.data, loc)
         other = context.get("other")
         other_at = document.key_position((other,)) if isinstance(other, str) and other in document.data else None
         if other_at is not None:  # a rule between two fields: name the other one's line too
@@ -195,6 +196,15 @@ def _data_loc(data: Any, loc: tuple[int | str, ...], *, missing: bool) -> Loc:
     return tuple(result)
 
 
+def _value_at(data: Any, loc: Loc) -> Any:
+    """The value at ``loc`` in ``data``; None if there is none."""
+    for part in loc:
+        if not _has(data, part):
+            return None
+        data = data[part]
+    return data
+
+
 def _has(node: Any, part: int | str) -> bool:
     if isinstance(node, dict):
         return part in node
@@ -206,8 +216,8 @@ def message_for(item: Any, model: type[BaseModel]) -> str:
     return _message(item, model)
 
 
-def _message(item: Any, model: type[BaseModel]) -> str:
-    """What a press officer reads: pydantic's message, reworded where it speaks Python."""
+def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ()) -> str:
+    """What a press officer reads: pydantic's message, reworded where it speaks Python (``loc``: where, in ``data``)."""
     kind, value, context = item["type"], item.get("input"), item.get("ctx") or {}
     if isinstance(value, dict) and MARKER in value:  # "- TODO: note" unquoted is a mapping in YAML
         return NOTE_HINT
@@ -221,9 +231,13 @@ def _message(item: Any, model: type[BaseModel]) -> str:
         return "required field is missing"
     if kind == "extra_forbidden":
         name = str(item["loc"][-1])
-        if name in _field_names(model):  # a field of the file, but not at this place
+        here = _fields_at(model, data, loc[:-1]) or _field_names(model)
+        kind = _value_at(data, (*loc[:-1], "kind"))
+        close = difflib.get_close_matches(name, here, n=1, cutoff=0.6)
+        if isinstance(kind, str) and "kind" in here and not close:  # a structured finding's fields are its kind's
+            return f"a {kind} finding has no field '{name}'; it has: {', '.join(here)}"
+        if name in _field_names(model) and name not in here:  # a field of the file, but not at this place
             return "unknown field at this place; check its indentation (fields are listed by 'authoring schema')"
-        close = difflib.get_close_matches(name, _field_names(model), n=1, cutoff=0.6)
         if close:
             return f"unknown field; did you mean '{close[0]}'?"
         return "unknown field; check its spelling (fields are listed by 'authoring schema')"
@@ -350,11 +364,62 @@ def _describe(value: Any) -> str:
     return "a list" if isinstance(value, list) else "fields (key: value lines)"
 
 
+def _fields_at(model: type[BaseModel], data: Any, loc: Loc) -> list[str]:
+    """The field names the mapping at ``loc`` in a file of ``model`` may have (none if the schema does not say).
+
+    Followed through the JSON Schema: a structured finding's fields are those of its own
+    kind (the ``kind`` it gives), not of every kind.
+    """
+    schema = _schema(model)
+    definitions = schema.get("$defs", {})
+
+    def options(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        if "$ref" in node:
+            yield from options(definitions.get(node["$ref"].rsplit("/", 1)[-1], {}))
+        for key in ("anyOf", "oneOf", "allOf"):
+            for option in node.get(key, []):
+                yield from options(option)
+        yield node
+
+    def child(node: dict[str, Any], part: str | int) -> list[dict[str, Any]]:
+        if isinstance(part, int):
+            return [node["items"]] if isinstance(node.get("items"), dict) else []
+        if part in node.get("properties", {}):
+            return [node["properties"][part]]
+        extra = node.get("additionalProperties")
+        return [extra] if isinstance(extra, dict) else []
+
+    nodes = [schema]
+    for part in loc:
+        nodes = [found for node in nodes for option in options(node) for found in child(option, part)]
+    mapping = _value_at(data, loc)
+
+    def kind_of(properties: dict[str, Any]) -> str | None:  # the kind of finding a schema is of
+        const = properties.get("kind", {}).get("const") if isinstance(properties.get("kind"), dict) else None
+        return const if isinstance(const, str) else None
+
+    here = [
+        option["properties"] for node in nodes for option in options(node) if isinstance(option.get("properties"), dict)
+    ]
+    kinds = {kind_of(properties) for properties in here} - {None}
+    kind = mapping.get("kind") if isinstance(mapping, dict) else None
+    names: set[str] = set()
+    for properties in here:
+        if kind not in kinds or kind_of(properties) in (None, kind):
+            names.update(properties)
+    return sorted(names)
+
+
+@cache
+def _schema(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
+
+
 @cache
 def _field_names(model: type[BaseModel]) -> list[str]:
     """Every field name a file of this model may use, at any depth (for 'did you mean')."""
     names: set[str] = set()
-    schema = model.model_json_schema()
+    schema = _schema(model)
     for part in [schema, *schema.get("$defs", {}).values()]:
         names.update(part.get("properties", {}))
     return sorted(names)

@@ -377,3 +377,32 @@ def test_a_duplicate_key_or_an_escaped_control_character_hides_no_other_problem(
     assert "duplicate key 'grade' (first given on line 4)" in lines[0]
     assert "control character U+0007 is not allowed" in lines[3]
     assert summary == "4 problems in 1 file; 1 form and 1 campaign checked.\n"
+
+
+def test_a_misspelt_field_is_matched_with_the_fields_of_its_own_place(forms: Path) -> None:
+    """'Did you mean' names a field the place may have: a finding's fields are its kind's, never another level's."""
+    text = (FORCES / "thames-valley.yaml").read_text(encoding="utf-8")
+    text = text.replace("grade: good-progress\n", "grade: good-progress\nkind: x\n", 1)
+    text = text.replace("    cases: 7\n", "    casse: 7\n    investigated: 3\n", 1)
+    (forms / "thames-valley.yaml").write_text(text, encoding="utf-8")
+    code, lines, _ = _run("forces/thames-valley.yaml")
+    assert code == 1
+    assert lines[0] == (
+        "forces/thames-valley.yaml:5:1: kind: unknown field at this place; check its indentation "
+        "(fields are listed by 'authoring schema')"
+    )
+    fields = {line.split(": ", 2)[1]: line.split(": ", 2)[2] for line in lines}
+    assert fields["findings.7.casse"] == "unknown field; did you mean 'cases'?"
+    assert fields["findings.7.investigated"] == (
+        "a social-media finding has no field 'investigated'; it has: cases, kind, period, potentially, referred"
+    )
+
+
+def test_an_unknown_campaign_field_is_not_matched_with_a_field_of_another_level(tmp_path: Path) -> None:
+    folder = tmp_path / "forces"
+    folder.mkdir()
+    text = (FORCES / "campaign.yaml").read_text(encoding="utf-8")
+    (folder / "campaign.yaml").write_text(text.replace("organisation: ", "colour: blue\norganisation: ", 1))
+    code, lines, _ = _run(str(folder / "campaign.yaml"))
+    assert code == 1
+    assert lines[0].endswith(": colour: unknown field; check its spelling (fields are listed by 'authoring schema')")
