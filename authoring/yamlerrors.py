@@ -21,6 +21,12 @@ RESERVED_START = "@`%*&|>!{}[]?,"
 _VALUE_START = re.compile(r"^(?P<lead>\s*(?:-\s+)*(?:[^\s'\"#:][^:#]*:\s+)?)(?P<first>\S)")
 _LIST_ITEM = re.compile(r"^\s*-(\s|$)")
 _EXAMPLE_LENGTH = 60
+#: A no-break space where YAML needs a plain one: in the indentation, or after a ':' or a '-'.
+_NO_BREAK_SPACE = re.compile(r"^[ \u00a0]*\u00a0|(?<=[:-])\u00a0")
+_NO_BREAK_SPACE_HINT = (
+    "a no-break space (as copied from Word) stands here where YAML needs a plain space; "
+    "delete it and type an ordinary space"
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +48,10 @@ def explain(error: Any, lines: list[str]) -> Explained:
         column = _line(lines, mark).find("TODO:")
         if column >= 0:
             return Explained(mark.line + 1, column + 1, NOTE_HINT)
+    for mark in marks:
+        found = _NO_BREAK_SPACE.search(_line(lines, mark))
+        if found:
+            return Explained(mark.line + 1, found.end(), _NO_BREAK_SPACE_HINT)
     if where.character == "\t" or "tab character" in problem:
         column = where.text.find("\t")
         return Explained(where.line, column + 1 if column >= 0 else where.column, "indent with spaces, not tabs")

@@ -201,6 +201,8 @@ def not_utf8(path: Path, raw: bytes, start: int) -> Problem:
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw[:start].count(b"\n") + 1
     column = len(raw[line_start:start].decode("utf-8", errors="replace")) + 1
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _problem(path, 1, 1, "the file is UTF-16 text, not UTF-8; save it as UTF-8")
     byte = raw[start]
     try:
         guess = bytes([byte]).decode("cp1252")

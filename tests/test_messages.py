@@ -222,6 +222,29 @@ def test_windows_1252_pound_sign() -> None:
     )
 
 
+def test_utf_16_is_named() -> None:
+    Path(F).write_bytes("force: kent\nstatus: final\n".encode("utf-16"))
+    result = runner.invoke(app, ["validate", F])
+    assert result.stderr.splitlines()[0] == f"{F}:1:1: the file is UTF-16 text, not UTF-8; save it as UTF-8"
+
+
+NO_BREAK = (
+    "a no-break space (as copied from Word) stands here where YAML needs a plain space; "
+    "delete it and type an ordinary space"
+)
+
+
+@pytest.mark.parametrize(
+    ("form", "where"),
+    [
+        pytest.param("force: kent\nstatus: final\ngrade:\u00a0some-improvements\n", "3:7", id="after-a-colon"),
+        pytest.param(HEAD + "findings:\n  - A finding.\n\u00a0 - Another.\n" + QUOTE, "7:1", id="in-the-indentation"),
+    ],
+)
+def test_a_no_break_space_where_yaml_needs_a_space(form: str, where: str) -> None:
+    assert problems(form) == [f"{F}:{where}: {NO_BREAK}"]
+
+
 # --------------------------------------------------------------------------- issue 10.3: no jargon
 
 
