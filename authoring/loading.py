@@ -257,6 +257,8 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
         hint = f"; did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
         return f"expected {context['expected']}, found {_describe(value)}{hint}"
     if kind in ("bool_type", "bool_parsing"):
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return f"expected true or false, found the text {_describe(value)}: remove the quotes"
         return f"expected true or false, found {_describe(value)}"
     if kind == "string_pattern_mismatch" and context.get("pattern") == _KEY_PATTERN:
         return f"expected a key: lower-case words joined by hyphens, e.g. 'zoe-billingham'; found {_describe(value)}"

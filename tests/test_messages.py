@@ -444,3 +444,10 @@ def test_a_hash_in_a_text_would_cut_it_short() -> None:
 )
 def test_a_file_without_fields(text: str, found: str) -> None:
     assert problems(text) == [f"{F}:1:1: expected fields, one per line as key: value, found {found}"]
+
+
+def test_true_in_quotes_for_a_yes_no_field() -> None:
+    form = HEAD + 'findings:\n  - kind: social-media\n    cases: 3\n    referred: "true"\n' + QUOTE
+    assert problems(form) == [
+        f"{F}:8:15: findings.0.referred: expected true or false, found the text 'true': remove the quotes"
+    ]
