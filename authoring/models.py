@@ -703,7 +703,9 @@ class ReleaseForm(_Model):
     after_findings: list[Text] = Field(default_factory=list, description="Paragraphs after the list of findings.")
     quote: list[Text] = Field(min_length=1, description="The force-specific opening paragraph(s) of the quote.")
     quote_closing: list[Text] | None = Field(
-        default=None, description="Closing paragraphs of the quote, only if not the campaign's default."
+        default=None,
+        min_length=1,
+        description="Closing paragraphs of the quote, only if not the campaign's default (leave it out for that).",
     )
 
     @field_validator("force")

@@ -406,3 +406,11 @@ def test_an_unknown_campaign_field_is_not_matched_with_a_field_of_another_level(
     code, lines, _ = _run(str(folder / "campaign.yaml"))
     assert code == 1
     assert lines[0].endswith(": colour: unknown field; check its spelling (fields are listed by 'authoring schema')")
+
+
+def test_an_empty_quote_closing_is_refused_not_replaced_by_the_campaigns(forms: Path) -> None:
+    text = (FORCES / "thames-valley.yaml").read_text(encoding="utf-8") + "quote_closing: []\n"
+    (forms / "thames-valley.yaml").write_text(text, encoding="utf-8")
+    code, lines, _ = _run("forces/thames-valley.yaml")
+    assert code == 1
+    assert [line.split(": ", 1)[1] for line in lines] == ["quote_closing: give at least one item"]
