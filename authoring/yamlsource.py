@@ -14,6 +14,7 @@ so that ``2012-02-30`` is reported as a field problem, not a crash.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ _TOO_DEEP = f"values nested more than {MAX_DEPTH} levels deep"
 # document that contains them. Checked in the file, and again in values, where YAML
 # escapes such as "\x0b" can put them.
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates: invisible, they make text show in another
+# order than it is written and read (U+202E turns "evil" into "live"). Marks (U+200E, U+200F) are kept.
+_DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Line breaks as YAML counts them for its marks (U+0085 is refused above).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
@@ -130,6 +134,14 @@ def _at(path: Path, mark: Any, message: str) -> Problem:
 def _character_message(character: str) -> str:
     kind = "invalid character" if "\ud800" <= character <= "\udfff" or character > "\ufffd" else "control character"
     return f"{kind} U+{ord(character):04X} is not allowed; delete it (it corrupts Word files)"
+
+
+def _direction_message(character: str) -> str:
+    name = unicodedata.name(character, "a direction control").lower()
+    return (
+        f"the invisible character U+{ord(character):04X} ({name}) would print this text in another order "
+        "than it is written; delete it"
+    )
 
 
 def _refused_events(text: str, path: Path) -> list[Problem]:
@@ -289,6 +301,9 @@ class _Builder:
             if bad:
                 self.problems.append(Problem(self.path, line, column, where, _character_message(bad.group())))
                 return None if loc is None else value
+            turned = _DIRECTION_CONTROL.search(value)
+            if turned:
+                self.problems.append(Problem(self.path, line, column, where, _direction_message(turned.group())))
             if not getattr(node, "style", None):  # plain (the C parser says '', the Python one None)
                 self._cut_by_a_comment(node)
         return value

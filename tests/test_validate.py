@@ -414,3 +414,18 @@ def test_an_empty_quote_closing_is_refused_not_replaced_by_the_campaigns(forms: 
     code, lines, _ = _run("forces/thames-valley.yaml")
     assert code == 1
     assert [line.split(": ", 1)[1] for line in lines] == ["quote_closing: give at least one item"]
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u2069", "\u202a"])
+def test_an_invisible_direction_control_is_refused_at_its_field(forms: Path, control: str) -> None:
+    """U+202E would print 'evil' as 'live': no release may show text in another order than its form has it."""
+    text = (FORCES / "thames-valley.yaml").read_text(encoding="utf-8")
+    text = text.replace("findings:\n", f'findings:\n  - "{control}evil is here"\n', 1)
+    (forms / "thames-valley.yaml").write_text(text, encoding="utf-8")
+    code, lines, _ = _run("forces/thames-valley.yaml")
+    assert code == 1
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        f"forces/thames-valley.yaml:7:5: findings.0: the invisible character U+{ord(control):04X} ("
+    )
+    assert lines[0].endswith("would print this text in another order than it is written; delete it")
