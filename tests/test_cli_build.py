@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -176,3 +177,29 @@ def test_an_unwritable_output_folder_is_reported_without_traceback(tmp_path: Pat
     assert result.exit_code == 1
     assert result.stderr == f"Error: cannot use {blocker} as the output folder: it is a file, not a folder\n"
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_templates_mistake_is_reported_at_its_line_in_words(tmp_path: Path) -> None:
+    """A designer's slip in a template names the template and the line, not Python's names for things."""
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    page = templates / "html" / "release.html.j2"
+    source = page.read_text(encoding="utf-8")
+    line = source[: source.index("<main>")].count("\n") + 1
+    form = str(FORCES / "thames-valley.yaml")
+    out = str(tmp_path / "out")
+
+    page.write_text(source.replace("<main>", "<main>{{ release.nosuch }}", 1), encoding="utf-8")
+    missing = runner.invoke(app, ["build", form, "-f", "html", "--templates", str(templates), "--out", out])
+    page.write_text(source.replace("<main>", "<main>{% if %}", 1), encoding="utf-8")
+    broken = runner.invoke(app, ["build", form, "-f", "html", "--templates", str(templates), "--out", out])
+
+    assert (missing.exit_code, missing.stderr) == (
+        1,
+        f"Error: template html/release.html.j2, line {line}: release has nothing called 'nosuch'\n",
+    )
+    assert (broken.exit_code, broken.stderr) == (
+        1,
+        f"Error: template html/release.html.j2, line {line}: Expected an expression, got 'end of statement block'\n",
+    )
+    assert not (tmp_path / "out").exists()

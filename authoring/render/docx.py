@@ -23,7 +23,7 @@ from authoring.context import Release
 from authoring.exceptions import TemplateProblemError
 from authoring.inline import Inline
 from authoring.render import Format, Renderer, register
-from authoring.render.environment import Templates, docx_environment
+from authoring.render.environment import Templates, docx_environment, template_problem
 
 DOCX_TEMPLATE = "docx/release.docx"
 LINK_COLOUR = "1D70B8"
@@ -42,7 +42,7 @@ def render_docx(release: Release, templates: Templates | None = None) -> bytes:
     try:
         template.render(context, jinja_env=docx_environment(_runs), autoescape=True)
     except jinja2.TemplateError as exc:
-        raise TemplateProblemError(f"template {DOCX_TEMPLATE}: {exc}") from exc
+        raise template_problem(DOCX_TEMPLATE, exc) from exc
 
     moment = dt.datetime.combine(release.campaign.release_date, dt.time())
     properties = template.docx.core_properties

@@ -14,7 +14,7 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, Template, nodes
+from jinja2 import FileSystemLoader, StrictUndefined, Template, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -23,6 +23,37 @@ from authoring.inline import Inline, Span
 
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # inside a built wheel
 _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"  # in a checkout
+
+
+def template_problem(name: str, error: TemplateError) -> TemplateProblemError:
+    """A template's mistake as the toolkit reports it: the template, its line where Jinja knows it, in words.
+
+    ``'authoring.context.Release object' has no attribute 'nosuch'`` becomes
+    ``release has nothing called 'nosuch'``.
+    """
+    line = error.lineno if isinstance(error, TemplateSyntaxError) else _template_line(error, name)
+    message = _NO_ATTRIBUTE.sub(lambda found: f"{_short(found[1])} has nothing called '{found[2]}'", str(error))
+    where = f"template {name}, line {line}" if line else f"template {name}"
+    return TemplateProblemError(f"{where}: {message}")
+
+
+_NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
+
+
+def _short(type_name: str) -> str:
+    """``authoring.context.Release`` → ``release``; ``dict`` → ``dict``."""
+    return type_name.rsplit(".", 1)[-1].lower()
+
+
+def _template_line(error: BaseException, name: str) -> int | None:
+    """The line of template ``name`` a runtime error came from: Jinja's traceback frames carry it."""
+    line = None
+    tb = error.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.replace("\\", "/").endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
 
 
 def shipped_templates() -> Path:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from authoring.context import Release
 from authoring.exceptions import TemplateProblemError
 from authoring.render import Format, Renderer, register
-from authoring.render.environment import Templates
+from authoring.render.environment import Templates, template_problem
 
 HTML_TEMPLATE = "html/release.html.j2"
 STYLESHEET = "html/release.css"
@@ -44,7 +44,7 @@ def render_template(env: jinja2.Environment, name: str, release: Release, **extr
     try:
         return env.get_template(name).render(release=release, **extra)
     except jinja2.TemplateError as exc:
-        raise TemplateProblemError(f"template {name}: {exc}") from exc
+        raise template_problem(name, exc) from exc
 
 
 class HtmlRenderer(Renderer):
