@@ -275,7 +275,7 @@ def test_an_edit_to_the_campaign_or_a_template_appears(
 
     # A template that does not compile: the page says so, and the server goes on.
     edit_in_place(template, "</main>", "{% if %}</main>")
-    wait_for_text(page, ".preview-problems li", "Error: template html/release.html.j2: ")
+    wait_for_text(page, ".preview-problems li", "Error: template html/release.html.j2, line ")
     edit_in_place(template, "{% if %}</main>", "</main>")
     wait_for_text(page, "main", "A paragraph the designer added.")
 
