@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from authoring.campaigns import check_phrasing
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.gaps import MARKER, NOTE_HINT, find_todos, parse_gap
-from authoring.models import FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status, Vocabulary, form_model
+from authoring.models import FIELDS_ALONE, FINAL_HAS_TODO, Campaign, Key, ReleaseForm, Status, Vocabulary, form_model
 from authoring.printable import unprintable
 from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
@@ -43,12 +43,41 @@ def load_campaign(path: Path) -> Campaign:
 
 
 def validate_campaign(document: SourceDocument) -> Campaign:
-    """Validate a campaign file already read: its fields, then its templates and examples (:func:`load_campaign`)."""
-    campaign = validate_document(document, Campaign)
+    """Validate a campaign file already read: its fields, then its templates and examples (:func:`load_campaign`).
+
+    A field the campaign does not have (a misspelt key) does not hide the rest: the
+    campaign is checked without it as well, templates and examples included, and every
+    problem is reported at once.
+    """
+    try:
+        campaign = validate_document(document, Campaign)
+    except InvalidInputError as error:
+        raise InvalidInputError([*error.problems, *_once_its_fields_read(document)]) from error
     problems = check_phrasing(document, campaign)
     if problems:
         raise InvalidInputError(problems)
     return campaign
+
+
+def _once_its_fields_read(document: SourceDocument) -> list[Problem]:
+    """The problems an invalid campaign's other checks find, if its own fields all read right.
+
+    Its unknown fields (a misspelt key) are left out: then the checks between fields run,
+    if they have not, and, if they find nothing, its templates and examples are checked.
+    """
+    if not isinstance(document.data, dict) or document.problems:
+        return []
+    unknown = {key for key in document.data if key not in Campaign.model_fields}
+    rest = replace(document, data={key: value for key, value in document.data.items() if key not in unknown})
+    try:
+        campaign = Campaign.model_validate(rest.data, context={FIELDS_ALONE: True})
+    except ValidationError:
+        return []  # a field of its own is wrong: reported already
+    try:
+        campaign.check_between_fields()
+    except ValidationError as exc:  # reported already, unless an unknown field kept them from running
+        return _problems(rest, exc, Campaign) if unknown else []
+    return check_phrasing(rest, campaign)  # its templates, which need fields that agree with each other
 
 
 def load_form(path: Path, campaign: Campaign | None, words: Vocabulary | None = None) -> ReleaseForm:

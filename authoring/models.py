@@ -50,6 +50,10 @@ def file_name_part(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+#: A validation context key: check each field of a campaign alone, not the checks between them.
+FIELDS_ALONE = "fields_alone"
+
+
 def _all_at_once(model: BaseModel, problems: list[PydanticCustomError]) -> None:
     """Raise every problem a model's checks across its fields found, together.
 
@@ -414,10 +418,19 @@ class Campaign(_Model):
         return value.strip()
 
     @model_validator(mode="after")
-    def _consistent(self) -> Campaign:
-        """Checks across fields: every problem found is reported, each at its field's line."""
-        _all_at_once(self, [*self._period_problems(), *self._embargo_problems(), *self._document_problems()])
+    def _consistent(self, info: ValidationInfo) -> Campaign:
+        """Checks across fields: every problem found is reported, each at its field's line.
+
+        Validated with ``context={FIELDS_ALONE: True}``, a campaign skips them (its fields
+        are checked one by one only): :meth:`check_between_fields` runs them later.
+        """
+        if not (info.context or {}).get(FIELDS_ALONE):
+            self.check_between_fields()
         return self
+
+    def check_between_fields(self) -> None:
+        """Raise a ``ValidationError`` with every problem between the campaign's fields, if there is one."""
+        _all_at_once(self, [*self._period_problems(), *self._embargo_problems(), *self._document_problems()])
 
     def _period_problems(self) -> list[PydanticCustomError]:
         """Each default period names a kind of finding and a period of this campaign."""

@@ -204,3 +204,38 @@ def test_every_rule_naming_a_missing_field_is_reported_at_once() -> None:
         [f"{C}:182:18", "findings.second-jobs.rules.0.at_most"],
     ]
     assert lines[-1] == "2 problems in 1 file; 0 forms and 1 campaign checked."
+
+
+@pytest.mark.parametrize(
+    ("edit", "reported"),
+    [
+        pytest.param(
+            ("embargo: 2012-12-11 00:01", "embargo: 2012-12-12 00:01"), [f"{C}:10:10", "embargo"], id="embargo"
+        ),
+        pytest.param(
+            ("{% if investigated == 0 %}", "{% if investigated == 0 %"),
+            [f"{C}:84:7", "findings.media-disclosures.phrase"],
+            id="template",
+        ),
+    ],
+)
+def test_an_unknown_field_hides_neither_the_checks_between_fields_nor_the_templates(
+    edit: tuple[str, str], reported: list[str]
+) -> None:
+    code, lines = validate_with_edits(("organisation: ", "colour: blue\norganisation: "), edit)
+    assert code == 1
+    assert [line.split(": ", 2)[:2] for line in lines[:-1]] == [[f"{C}:4:1", "colour"], reported]
+    assert lines[-1] == "2 problems in 1 file; 0 forms and 1 campaign checked."
+
+
+def test_a_template_is_checked_while_a_field_is_unknown_but_not_while_fields_disagree() -> None:
+    """Templates are tried with the campaign's own values, so only once those agree with each other."""
+    code, lines = validate_with_edits(
+        ("  second-jobs: since-sept-2011\n", "  second-jobs: since-never\n"),
+        ("{% if investigated == 0 %}", "{% if investigated == 0 %"),
+    )
+    assert code == 1
+    assert lines == [
+        f"{C}:60:16: default_periods.second-jobs: no period named 'since-never' in periods",
+        "1 problem in 1 file; 0 forms and 1 campaign checked.",
+    ]
