@@ -295,7 +295,7 @@ def test_a_broken_template_fails_every_release_and_keeps_older_files(forces_copy
     assert result.exit_code == 1
     assert summary_row(result)[:3] == ["0", "0", "3"]
     for slug in ALL:
-        assert f"forces/{slug}.yaml: template markdown/release.md.j2: " in result.stderr
+        assert f"forces/{slug}.yaml: template markdown/release.md.j2, line " in result.stderr
     assert "no_such_field" in result.stderr
     assert {path: data for path, data in files().items() if path != "manifest.json"} == {
         path: data for path, data in before.items() if path != "manifest.json"
