@@ -261,10 +261,10 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
     if kind == "extra_forbidden":
         name = str(item["loc"][-1])
         here = _fields_at(model, data, loc[:-1]) or _field_names(model)
-        kind = _value_at(data, (*loc[:-1], "kind"))
+        finding_kind = _value_at(data, (*loc[:-1], "kind"))
         close = difflib.get_close_matches(name, here, n=1, cutoff=0.6)
-        if isinstance(kind, str) and "kind" in here and not close:  # a structured finding's fields are its kind's
-            return f"a {kind} finding has no field '{name}'; it has: {', '.join(here)}"
+        if isinstance(finding_kind, str) and "kind" in here and not close:  # a structured finding: its kind's fields
+            return f"a {finding_kind} finding has no field '{name}'; it has: {', '.join(here)}"
         if name in _field_names(model) and name not in here:  # a field of the file, but not at this place
             return "unknown field at this place; check its indentation (fields are listed by 'authoring schema')"
         if close:
