@@ -27,13 +27,10 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.loading import validate_document
+from authoring.loading import DISTRIBUTION_FILE, validate_document
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
 from authoring.yamlsource import SourceDocument, load_yaml
-
-#: The list's file name; it sits beside ``campaign.yaml``.
-DISTRIBUTION_FILE = "distribution.yaml"
 
 _MAILBOX = re.compile(r"\s*(?:(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>|(?P<bare>[^<>]*?))\s*")
 

@@ -27,8 +27,10 @@ from authoring.yamlsource import Loc, SourceDocument, field_path, load_yaml
 
 #: The campaign file's name; it sits beside the forms that use it, in the campaign's folder.
 CAMPAIGN_FILE = "campaign.yaml"
-#: Other files a campaign folder may hold that are not forms (the distribution list).
-NOT_FORMS = frozenset({CAMPAIGN_FILE, "distribution.yaml"})
+#: The campaign's distribution list (:mod:`authoring.distribution`), beside its forms.
+DISTRIBUTION_FILE = "distribution.yaml"
+#: The files of a campaign folder that are not forms.
+NOT_FORMS = frozenset({CAMPAIGN_FILE, DISTRIBUTION_FILE})
 #: The folder of campaigns: one folder each (``forces/<campaign>/campaign.yaml`` and its forms).
 DEFAULT_FORMS_DIR = Path("forces")
 

@@ -20,7 +20,7 @@ from authoring.inputs import safe_resolve
 from authoring.loading import (
     CAMPAIGN_FILE,
     DEFAULT_FORMS_DIR,
-    NOT_FORMS,
+    DISTRIBUTION_FILE,
     campaign_for,
     draft_gaps,
     form_files,
@@ -162,7 +162,7 @@ def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             forms.extend(form_files(path))
             if os.path.lexists(path / CAMPAIGN_FILE):
                 campaigns.append(path / CAMPAIGN_FILE)
-        elif path.name in NOT_FORMS and path.name != CAMPAIGN_FILE:
+        elif path.name == DISTRIBUTION_FILE:
             raise UsageError(f"{path} is the distribution list, not a form; 'authoring send --dry-run' checks it")
         elif os.path.lexists(path):
             (campaigns if path.name == CAMPAIGN_FILE else forms).append(path)
