@@ -38,7 +38,8 @@ from pathlib import Path
 
 import synthetic
 
-from authoring.render.pdf import PDF_VARIANT, asset_root
+from authoring.render.assets import asset_root
+from authoring.render.pdf import PDF_VARIANT
 
 MiB = 1024 * 1024
 
@@ -148,7 +149,7 @@ def cpu_check() -> str:
 def where_the_time_goes(forms: Sequence[Path]) -> None:
     """Time each stage of one release in a warm process (what a batch worker does)."""
 
-    from authoring.build import load_releases
+    from authoring.build.pipeline import load_releases
     from authoring.render import pdf
     from authoring.render.docx import render_docx
     from authoring.render.html import render_html

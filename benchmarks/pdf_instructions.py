@@ -95,7 +95,7 @@ def _count(releases: int, forms: Path, templates: Path | None, out: Path) -> int
 
 def _print_releases(forms: Path, releases: int, templates: Path | None) -> int:
     """The measured process: warm up as a worker does, then print ``releases`` PDFs."""
-    from authoring.build import load_releases
+    from authoring.build.pipeline import load_releases
     from authoring.render import pdf
     from authoring.render.environment import Templates
     from authoring.render.html import render_html

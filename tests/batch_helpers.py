@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.testing import CliRunner, Result
 
-from authoring.cli import app
+from authoring.cli.app import app
 
 OUT = Path("output")
 STEMS = {

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from authoring.cli import app
+from authoring.cli.app import app
 
 _FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.MULTILINE | re.DOTALL)
 _ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')

@@ -15,11 +15,11 @@ from typing import Any
 import yaml
 from hypothesis import strategies as st
 
-from authoring.build import build
-from authoring.context import Release
-from authoring.inline import Inline
+from authoring.build.pipeline import build
+from authoring.fonts import uncovered
+from authoring.model.inline import Inline
+from authoring.model.release import Release
 from authoring.render import Format
-from authoring.render.fonts import uncovered
 from tests.conftest import FORCES
 
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")

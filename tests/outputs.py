@@ -13,8 +13,8 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from authoring.build import load_releases, render
-from authoring.context import Release
+from authoring.build.pipeline import load_releases, render
+from authoring.model.release import Release
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES
 

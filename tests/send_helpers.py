@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from authoring.batch import run_batch
-from authoring.cli import app
+from authoring.build.batch import run_batch
+from authoring.cli.app import app
 from tests.batch_helpers import STEMS
 from tests.conftest import FORCES
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from authoring import __version__
-from authoring.build import build
-from authoring.loading import form_files
+from authoring.build.pipeline import build
+from authoring.inputs.load import form_files
 from authoring.render.environment import shipped_templates
 from tests.batch_helpers import (
     OUT,

@@ -22,10 +22,11 @@ from random import Random
 import pytest
 from typer.testing import Result
 
-import authoring.validate
-from authoring.lock import LOCK_FILE
-from authoring.models import Campaign, ReleaseForm, Vocabulary
-from authoring.yamlsource import SourceDocument
+import authoring.inputs.validate
+from authoring.files.lock import LOCK_FILE
+from authoring.inputs.yamlsource import SourceDocument
+from authoring.model.campaign import Campaign, Vocabulary
+from authoring.model.form import ReleaseForm
 from tests.batch_helpers import OUT, STEMS, batch, edit, files, manifest, release_files, statuses, summary_row
 from tests.conftest import ROOT
 
@@ -43,7 +44,7 @@ def test_a_write_failing_half_way_keeps_the_previous_files(forces_copy: Path, mo
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         real_fsync(fd)
 
-    monkeypatch.setattr("authoring.output.os.fsync", disk_full_on_second_file)
+    monkeypatch.setattr("authoring.files.write.os.fsync", disk_full_on_second_file)
 
     result = batch("--jobs", "1")
 
@@ -64,7 +65,7 @@ def test_a_write_failing_half_way_keeps_the_previous_files(forces_copy: Path, mo
     ), "no temporary file is left behind"
     assert statuses()["bedfordshire"] == "failed"
 
-    monkeypatch.setattr("authoring.output.os.fsync", real_fsync)
+    monkeypatch.setattr("authoring.files.write.os.fsync", real_fsync)
     retry = batch()
     assert summary_row(retry)[:3] == ["1", "2", "0"]
     assert "56 applications" in release_files("bedfordshire")["md"].decode()
@@ -74,7 +75,7 @@ _HOLD_LOCK = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from authoring.lock import output_lock
+    from authoring.files.lock import output_lock
     with output_lock(Path(sys.argv[1])):
         print("holding", flush=True)
         time.sleep(120)
@@ -123,7 +124,7 @@ def test_other_output_folders_are_not_locked() -> None:
 _NO_OP = textwrap.dedent(
     """
     import sys
-    from authoring.cli import app
+    from authoring.cli.app import app
     try:
         app(["batch", *sys.argv[1:]], prog_name="authoring")
     except SystemExit as exit:
@@ -162,7 +163,7 @@ def test_a_save_during_a_batch_is_built_by_the_next_batch(forces_copy: Path, mon
     assert batch("-f", "md").exit_code == 0
     form = forces_copy / "bedfordshire.yaml"
     edit(form, "applications: 54", "applications: 55")
-    real_validate_form = authoring.validate.validate_form
+    real_validate_form = authoring.inputs.validate.validate_form
     saved = []
 
     def save_while_validating(
@@ -174,7 +175,7 @@ def test_a_save_during_a_batch_is_built_by_the_next_batch(forces_copy: Path, mon
         return real_validate_form(document, campaign, words)
 
     with monkeypatch.context() as patch:
-        patch.setattr("authoring.validate.validate_form", save_while_validating)
+        patch.setattr("authoring.inputs.validate.validate_form", save_while_validating)
         during = batch("-f", "md")
 
     assert during.exit_code == 0, during.output
@@ -270,7 +271,7 @@ def test_a_failed_swap_keeps_the_whole_older_set(forces_copy: Path, monkeypatch:
     def fails(first: Path, second: Path) -> None:  # fault injection: the moment the new set would go in
         raise OSError(errno.EIO, os.strerror(errno.EIO))
 
-    monkeypatch.setattr("authoring.output._exchange", fails)
+    monkeypatch.setattr("authoring.files.write._exchange", fails)
     result = batch("--jobs", "1")
 
     assert result.exit_code == 1
@@ -446,7 +447,7 @@ def test_without_an_atomic_exchange_the_set_is_still_swapped_whole(
     def unsupported(first: Path, second: Path) -> None:
         raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
 
-    monkeypatch.setattr("authoring.output._exchange", unsupported)
+    monkeypatch.setattr("authoring.files.write._exchange", unsupported)
     result = batch("-f", "md,html")
 
     assert result.exit_code == 0, result.output

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.cli import app
+from authoring.cli.app import app
 from tests.conftest import FORCES, ROOT
 
 runner = CliRunner()

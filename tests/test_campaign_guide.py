@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.build import build
-from authoring.cli import app
+from authoring.build.pipeline import build
+from authoring.cli.app import app
 from authoring.render import ALL_FORMATS
 from tests.conftest import ROOT
 from tests.docs_examples import _ATTRIBUTE, _FENCE, _commands

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from authoring.cli import app
+from authoring.cli.app import app
 from tests.conftest import FORCES, ROOT
 
 runner = CliRunner()
@@ -144,7 +144,7 @@ def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:
 
 
 def test_the_command_leaves_quickly_yet_flushes_everything_and_cleans_up(tmp_path: Path) -> None:
-    """``authoring`` skips tearing the interpreter down, not the exit handlers or the output (authoring.cli.run)."""
+    """``authoring`` skips tearing the interpreter down, not the exit handlers or the output (authoring.cli.app.run)."""
     temporary = tmp_path / "tmp"
     temporary.mkdir()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temporary)}

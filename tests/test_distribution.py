@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from authoring.distribution import DistributionList, check_distribution, load_distribution
-from authoring.journal import JOURNAL_FILE, Delivery, Journal
-from authoring.loading import form_files
+from authoring.inputs.distribution import DistributionList, check_distribution, load_distribution
+from authoring.inputs.load import form_files
+from authoring.mail.journal import JOURNAL_FILE, Delivery, Journal
 from tests.batch_helpers import STEMS, edit
 from tests.conftest import FORCES
 from tests.send_helpers import EXPECTED, LIST, OUT, built_site, copy_site, force_of, parts, pdf, run

@@ -24,11 +24,9 @@ import pypdf
 import pytest
 from fontTools.ttLib import TTFont
 
-from authoring.build import load_releases, render
+from authoring.build.pipeline import load_releases, render
 from authoring.exceptions import UnprintableCharacterError
-from authoring.inline import Inline, Span
-from authoring.render import Format
-from authoring.render.fonts import (
+from authoring.fonts import (
     CSS_FAMILY,
     FACES,
     FALLBACK,
@@ -39,6 +37,8 @@ from authoring.render.fonts import (
     font_face_css,
     uncovered,
 )
+from authoring.model.inline import Inline, Span
+from authoring.render import Format
 from authoring.render.html import render_html
 from authoring.render.pdf import render_pdf
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
@@ -206,7 +206,7 @@ _RENDER = textwrap.dedent(
     import sys
     from pathlib import Path
     import weasyprint
-    from authoring.build import load_releases, render
+    from authoring.build.pipeline import load_releases, render
     from authoring.render import Format
 
     form, campaign, release_pdf, plain_pdf = map(Path, sys.argv[1:])

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from authoring.build import build
-from authoring.context import build_release
-from authoring.loading import load_campaign, load_form
+from authoring.build.pipeline import build
+from authoring.inputs.load import load_campaign, load_form
+from authoring.model.release import build_release
 from authoring.registry import forces
 from authoring.render import Format
 from tests.conftest import FORCES

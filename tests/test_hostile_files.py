@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.cli import app
+from authoring.cli.app import app
 from tests.batch_helpers import OUT, STEMS, batch, files, manifest, summary_row
 from tests.conftest import FORCES, ROOT
 
@@ -209,7 +209,7 @@ def test_a_full_disk_when_noting_the_lock_holder_is_not_fatal(monkeypatch: pytes
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(fd, data)
 
-    monkeypatch.setattr("authoring.lock.os.write", full)
+    monkeypatch.setattr("authoring.files.lock.os.write", full)
 
     result = batch("-f", "md")
 

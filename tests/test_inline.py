@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from authoring.inline import Inline, Span, link_target, smarten
+from authoring.model.inline import Inline, Span, link_target, smarten
 
 
 def test_italics_and_links() -> None:

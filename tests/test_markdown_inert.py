@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from authoring.context import Release
-from authoring.inline import Inline
-from authoring.models import file_name_part
+from authoring.model.inline import Inline
+from authoring.model.release import Release
+from authoring.model.types import file_name_part
 from authoring.render import Format
 from tests.hostile_forms import (
     HOSTILE,

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.cli import app
-from authoring.loading import load_campaign
+from authoring.cli.app import app
+from authoring.inputs.load import load_campaign
+from authoring.inputs.scaffold import skeleton
 from authoring.registry import get_force
-from authoring.scaffold import skeleton
 from tests.conftest import FORCES
 
 runner = CliRunner()

@@ -18,7 +18,7 @@ import pikepdf
 import pypdf
 import pytest
 
-from authoring.build import build
+from authoring.build.pipeline import build
 from authoring.registry import forces
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.html import render_html

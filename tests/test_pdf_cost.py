@@ -21,11 +21,11 @@ import pikepdf
 import pypdf
 import pytest
 
-from authoring.build import load_releases
+from authoring.build.pipeline import load_releases
+from authoring.fonts import font_dirs
 from authoring.registry import forces
 from authoring.render import Format, environment
 from authoring.render.docx import render_docx
-from authoring.render.fonts import font_dirs
 from authoring.render.html import render_html
 from authoring.render.pdf import render_pdf
 from tests.batch_helpers import batch, summary_row
@@ -152,14 +152,14 @@ def test_a_word_longer_than_the_line_is_broken_onto_the_next_line_not_cut_off(tm
 IMPORT_WEASYPRINT = """
 import subprocess, sys
 {before}
-from authoring.render import pdf
+from authoring.render import weasy
 children = []
 real_popen = subprocess.Popen.__init__
 def counting(self, args, *rest, **kwargs):
     children.append(args)
     real_popen(self, args, *rest, **kwargs)
 subprocess.Popen.__init__ = counting
-weasyprint = pdf._weasyprint()
+weasyprint = weasy.weasyprint_module()
 assert weasyprint.HTML(string="<p>x</p>").write_pdf().startswith(b"%PDF")
 print(len(children))
 """

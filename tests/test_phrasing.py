@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 
-from authoring import phrasing
-from authoring.campaigns import phrase_finding
-from authoring.context import build_release
-from authoring.loading import load_campaign, load_form
-from authoring.models import Campaign, Inspector, StructuredFinding, form_model
+from authoring.inputs.load import load_campaign, load_form
+from authoring.model import phrasing
+from authoring.model.campaign import Campaign, Inspector
+from authoring.model.findings import StructuredFinding
+from authoring.model.form import form_model
+from authoring.model.release import build_release
+from authoring.model.sentences import phrase_finding
 from authoring.registry import get_force
 from tests.conftest import FORCES
 

@@ -18,14 +18,14 @@ from typer.testing import CliRunner
 
 import authoring
 from authoring import render as render_package
-from authoring.batch import Status, run_batch
-from authoring.build import build, load
-from authoring.cli import app
+from authoring.build.batch import BuildStatus, run_batch
+from authoring.build.pipeline import build, load
+from authoring.cli.app import app
 from authoring.exceptions import InvalidInputError, UsageError
+from authoring.fonts import font_dirs
 from authoring.render import ALL_FORMATS, Format, formats, register, renderer, unregister
+from authoring.render.assets import allowed_roots
 from authoring.render.environment import Templates, shipped_templates
-from authoring.render.fonts import font_dirs
-from authoring.render.pdf import allowed_roots
 from tests.batch_helpers import STEMS, edit
 from tests.outputs import release
 
@@ -37,7 +37,7 @@ TXT_MODULE = '''
 
 from collections.abc import Mapping
 
-from authoring.context import Release
+from authoring.model.release import Release
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates
 
@@ -83,14 +83,14 @@ def test_a_format_added_in_one_module_is_built_by_build(forces_copy: Path, txt_f
 def test_a_format_added_in_one_module_is_built_by_a_batch_and_recorded(forces_copy: Path, txt_format: Format) -> None:
     report = run_batch([forces_copy], out_dir=Path("out"), formats=[Format.MD, txt_format], jobs=2)
 
-    assert [outcome.status for outcome in report.outcomes] == [Status.BUILT] * 3
+    assert [outcome.status for outcome in report.outcomes] == [BuildStatus.BUILT] * 3
     for slug, stem in STEMS.items():
         text = (Path("out") / slug / f"{stem}.txt").read_bytes()
         assert text == f"PLAIN TEXT of {slug}\n".encode() + (Path("out") / slug / f"{stem}.md").read_bytes()
     entries = json.loads(Path("out/manifest.json").read_text(encoding="utf-8"))["releases"].values()
     assert [list(entry["files"]) for entry in entries] == [["md", "txt"]] * 3
     again = run_batch([forces_copy], out_dir=Path("out"), formats=[Format.MD, txt_format], jobs=2)
-    assert [outcome.status for outcome in again.outcomes] == [Status.UNCHANGED] * 3
+    assert [outcome.status for outcome in again.outcomes] == [BuildStatus.UNCHANGED] * 3
 
 
 def test_a_format_added_in_one_module_is_a_choice_of_the_cli(forces_copy: Path, txt_format: Format) -> None:
@@ -138,7 +138,9 @@ def test_a_format_cannot_be_registered_twice_or_before_what_it_needs() -> None:
         render_package.render(release("bedfordshire", "final"), [Format("rtf")])
 
 
-@pytest.mark.parametrize("module", ["build.py", "batch.py", "workers.py", "manifest.py", "cli.py"])
+@pytest.mark.parametrize(
+    "module", ["build/pipeline.py", "build/batch.py", "build/workers.py", "build/manifest.py", "cli/app.py"]
+)
 def test_the_pipeline_names_no_format(module: str) -> None:
     source = (PACKAGE / module).read_text(encoding="utf-8")
 
@@ -155,7 +157,7 @@ def test_the_library_never_reads_the_environment() -> None:
         if re.search(r"\bos\.environ\b|\bgetenv\(", path.read_text(encoding="utf-8"))
     ]
 
-    assert readers == ["cli.py"]
+    assert readers == ["cli/app.py"]
 
 
 def test_a_templates_folder_is_given_not_found_in_the_environment(
@@ -204,11 +206,11 @@ def test_build_and_batch_find_the_same_problems(forces_copy: Path) -> None:
     report = run_batch([forces_copy], out_dir=Path("out"), formats=[Format.MD], jobs=1)
 
     assert not Path("out/bedfordshire").exists()
-    failed = {outcome.form.name for outcome in report.of(Status.FAILED)}
+    failed = {outcome.form.name for outcome in report.of(BuildStatus.FAILED)}
     assert failed == {"thames-valley.yaml", "bedfordshire.yaml", "surrey.yaml"}
-    assert [outcome.form.name for outcome in report.of(Status.BUILT)] == ["british-transport-police.yaml"]
+    assert [outcome.form.name for outcome in report.of(BuildStatus.BUILT)] == ["british-transport-police.yaml"]
     batch_problems = sorted(
-        (p for outcome in report.of(Status.FAILED) for p in outcome.problems),
+        (p for outcome in report.of(BuildStatus.FAILED) for p in outcome.problems),
         key=lambda p: (str(p.path), p.line or 0, p.column or 0),
     )
     assert [str(p) for p in batch_problems] == [str(p) for p in raised.value.problems]
@@ -229,7 +231,7 @@ def test_build_and_batch_check_forms_against_an_invalid_campaigns_words_alike(fo
         "'improvements', found 'excellent'",
     ]
     assert {str(p) for outcome in report.outcomes for p in outcome.problems} == {str(p) for p in raised.value.problems}
-    assert [outcome.status for outcome in report.outcomes] == [Status.FAILED] * 3
+    assert [outcome.status for outcome in report.outcomes] == [BuildStatus.FAILED] * 3
 
 
 def test_what_is_loaded_is_what_was_read_and_what_a_batch_hashes(forces_copy: Path) -> None:

@@ -33,15 +33,15 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from typer.testing import CliRunner
 
-from authoring.build import load_releases, render
-from authoring.cli import app
-from authoring.context import Release
-from authoring.preview import HOST, Preview, PreviewServer
-from authoring.preview_page import compose
+from authoring.build.pipeline import load_releases, render
+from authoring.cli.app import app
+from authoring.inputs.scaffold import new_form
+from authoring.inputs.validate import validate
+from authoring.model.release import Release
+from authoring.preview.page import compose
+from authoring.preview.server import HOST, Preview, PreviewServer
 from authoring.render import Format
 from authoring.render.html import render_html
-from authoring.scaffold import new_form
-from authoring.validate import validate
 from tests.conftest import ROOT
 from tests.readback import normalise
 from tests.test_accessibility_html import CHROMIUM, CHROMIUM_FLAGS

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from authoring.printable import unprintable
-from authoring.yamlsource import load_yaml
+from authoring.inputs.printable import unprintable
+from authoring.inputs.yamlsource import load_yaml
 from tests.conftest import FORCES, REFERENCE_FORCES
 
 FORM = """\

@@ -14,7 +14,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from authoring.build import build
+from authoring.build.pipeline import build
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES, REFERENCE_FORCES
 from tests.readback import (

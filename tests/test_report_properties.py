@@ -21,10 +21,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from authoring.build import build
-from authoring.cli import app
+from authoring.build.pipeline import build
+from authoring.cli.app import app
+from authoring.inputs.validate import validate
 from authoring.render import ALL_FORMATS
-from authoring.validate import validate
 from tests.conftest import FORCES
 
 PROPERTY = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -11,14 +11,14 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from authoring.build import build
-from authoring.cli import app
-from authoring.loading import load_campaign
-from authoring.models import ReleaseForm, form_model
+from authoring.build.pipeline import build
+from authoring.cli.app import app
+from authoring.inputs.load import load_campaign
+from authoring.inputs.scaffold import form_schema
+from authoring.inputs.validate import validate
+from authoring.model.form import ReleaseForm, form_model
 from authoring.registry import forces
 from authoring.render import Format
-from authoring.scaffold import form_schema
-from authoring.validate import validate
 from tests.conftest import FORCES, REFERENCE_FORCES
 
 runner = CliRunner()

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.cli import app
+from authoring.cli.app import app
 from tests.conftest import ROOT
 from tests.readback import docx_text, html_text, markdown_text, normalise, pdf_text
 

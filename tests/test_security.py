@@ -27,13 +27,14 @@ from typer.testing import CliRunner
 from weasyprint.urls import FatalURLFetchingError
 
 import authoring.render.environment as environment
-from authoring.build import build, load_releases, render
-from authoring.cli import app
+from authoring.build.pipeline import build, load_releases, render
+from authoring.cli.app import app
 from authoring.exceptions import ForbiddenResourceError, InvalidInputError
+from authoring.fonts import FACES, font_dir
 from authoring.render import ALL_FORMATS, Format
-from authoring.render.fonts import FACES, font_dir
+from authoring.render.assets import allowed_roots, asset_root, assets_fetcher
 from authoring.render.html import render_html
-from authoring.render.pdf import allowed_roots, asset_root, assets_fetcher, render_pdf
+from authoring.render.pdf import render_pdf
 from tests.conftest import FORCES, ROOT
 from tests.hostile_forms import QUOTE_VALUE, VALUE, build_form, folded, link_targets, reading_order
 from tests.outputs import form_copy, release

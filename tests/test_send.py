@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from authoring import smtp
-from authoring.send import Result, deliver, prepare
-from authoring.send_progress import ProgressBar, send_observer
-from authoring.smtp import Connection, SmtpError, SmtpSettings, is_loopback
+from authoring.cli.send_progress import ProgressBar, send_observer
+from authoring.mail import smtp
+from authoring.mail.send import Result, deliver, prepare
+from authoring.mail.smtp import Connection, SmtpError, SmtpSettings, is_loopback
 from tests.batch_helpers import STEMS, edit
 from tests.send_helpers import EXPECTED, OUT, built_site, copy_site, force_of, parts, pdf, run
 from tests.smtp_server import PASSWORD, USER, Server, make_certificate

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from authoring.cli import app
-from authoring.validate import check_form, validate
-from authoring.yamlsource import MAX_BYTES
+from authoring.cli.app import app
+from authoring.inputs.validate import check_form, validate
+from authoring.inputs.yamlsource import MAX_BYTES
 from tests.conftest import DATA, FORCES, REFERENCE_FORCES
 
 INVALID = DATA / "invalid"

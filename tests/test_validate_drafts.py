@@ -9,11 +9,11 @@ import pytest
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from authoring.build import build
-from authoring.cli import app
-from authoring.gaps import Todo, parse_gap
-from authoring.loading import form_files
-from authoring.models import ReleaseForm
+from authoring.build.pipeline import build
+from authoring.cli.app import app
+from authoring.inputs.load import form_files
+from authoring.model.form import ReleaseForm
+from authoring.model.gaps import Todo, parse_gap
 from authoring.render import Format
 from tests.conftest import FORCES
 from tests.readback import docx_text, html_document, markdown_text, normalise, pdf_text

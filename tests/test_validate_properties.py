@@ -1,6 +1,6 @@
 """Property tests: whatever a form file holds, validation ends in success or a clean list of problems.
 
-"Clean" means: no exception escapes :func:`authoring.validate.validate`, every problem names
+"Clean" means: no exception escapes :func:`authoring.inputs.validate.validate`, every problem names
 the file, and a form that passes can be phrased and rendered without error.
 """
 
@@ -15,14 +15,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from authoring.context import build_release
 from authoring.exceptions import InvalidInputError, Problem
-from authoring.loading import load_campaign, validate_form
+from authoring.inputs.load import load_campaign, validate_form
+from authoring.inputs.validate import ValidationReport, validate
+from authoring.inputs.yamlsource import parse_yaml
+from authoring.model.release import build_release
 from authoring.registry import forces
 from authoring.render.html import render_html
 from authoring.render.md import render_markdown
-from authoring.validate import ValidationReport, validate
-from authoring.yamlsource import parse_yaml
 from tests.conftest import FORCES
 
 # The autouse fixture only changes the working folder; sharing it between examples is harmless.

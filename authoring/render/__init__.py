@@ -2,7 +2,7 @@
 
 A renderer is what a Sphinx builder is to Sphinx: a format name, a file extension, the
 formats it is made from (the PDF is printed from the HTML), and a ``render`` method
-given the :class:`~authoring.context.Release`, the templates and those formats' bytes.
+given the :class:`~authoring.model.release.Release`, the templates and those formats' bytes.
 :func:`render` renders any set of formats in dependency order; the build, the batch and
 the manifest know formats only through :func:`formats` and :func:`renderer`. Adding a
 format is one module that calls :func:`register` (the built-in ones are listed in
@@ -16,7 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from typing import ClassVar
 
-from authoring.context import Release
+from authoring.model.release import Release
 from authoring.render.environment import Templates
 
 

@@ -19,9 +19,9 @@ import jinja2
 from jinja2.runtime import Context
 from jinja2.utils import pass_context
 
-from authoring.context import Release
 from authoring.exceptions import TemplateProblemError
-from authoring.inline import Inline
+from authoring.model.inline import Inline
+from authoring.model.release import Release
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates, docx_environment, template_problem
 

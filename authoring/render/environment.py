@@ -19,7 +19,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from authoring.exceptions import TemplateProblemError, UsageError
-from authoring.inline import Inline, Span
+from authoring.model.inline import Inline, Span
 
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"  # inside a built wheel
 _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates"  # in a checkout
@@ -28,7 +28,7 @@ _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" 
 def template_problem(name: str, error: TemplateError) -> TemplateProblemError:
     """A template's mistake as the toolkit reports it: the template, its line where Jinja knows it, in words.
 
-    ``'authoring.context.Release object' has no attribute 'nosuch'`` becomes
+    ``'authoring.model.release.Release object' has no attribute 'nosuch'`` becomes
     ``release has nothing called 'nosuch'``.
     """
     line = error.lineno if isinstance(error, TemplateSyntaxError) else _template_line(error, name)
@@ -41,7 +41,7 @@ _NO_ATTRIBUTE = re.compile(r"'([\w.]+) object' has no attribute '([^']*)'")
 
 
 def _short(type_name: str) -> str:
-    """``authoring.context.Release`` → ``release``; ``dict`` → ``dict``."""
+    """``authoring.model.release.Release`` → ``release``; ``dict`` → ``dict``."""
     return type_name.rsplit(".", 1)[-1].lower()
 
 

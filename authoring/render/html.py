@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import jinja2
 from markupsafe import Markup
 
-from authoring.context import Release
 from authoring.exceptions import TemplateProblemError
+from authoring.model.release import Release
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates, template_problem
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from authoring.context import Release
+from authoring.model.release import Release
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates
 from authoring.render.html import render_template

@@ -10,7 +10,7 @@ A draft carries its draft mark (``release.draft_mark``) above everything and in 
 every later page; the footer says where the release comes from and "Page X of Y".
 Tags follow docxtpl: ``{%p … %}`` wraps whole paragraphs (loops, conditions), ``{{r … }}``
 inserts inline text as formatted runs (italics, links) through the ``inline`` filter.
-Every value is phrased by ``authoring.context.Release``; nothing here is boilerplate text.
+Every value is phrased by ``authoring.model.release.Release``; nothing here is boilerplate text.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 HERE = Path(__file__).resolve().parent
-HOUSE_FONT = "Atkinson Hyperlegible"  # authoring.render.fonts.HOUSE_FONT (a test checks they agree)
+HOUSE_FONT = "Atkinson Hyperlegible"  # authoring.fonts.HOUSE_FONT (a test checks they agree)
 LANGUAGE = "en-GB"
 TEXT = RGBColor(0x0B, 0x0C, 0x0C)
 RED = RGBColor(0xD4, 0x35, 0x1C)

@@ -1,0 +1,399 @@
+"""Batch builds: every form of one or more folders, in parallel, incrementally, safely.
+
+:func:`run_batch` reads top to bottom:
+
+1. lock the output folder, so two batches never interleave (:mod:`authoring.files.lock`);
+2. read the manifest of what earlier batches built (:mod:`authoring.build.manifest`);
+3. plan: read each form and campaign once, validate those bytes and phrase the valid
+   forms, through the same :func:`authoring.build.pipeline.load` as a build, but letting each bad
+   form fail alone; hash the same bytes (:mod:`authoring.build.fingerprint`), find each
+   release's stale files and why they are stale;
+4. render the stale releases in long-lived worker processes (:mod:`authoring.build.workers`)
+   and write each release's files as they arrive, the set swapped in as one
+   (:func:`authoring.files.write.write_release`);
+5. remove the files earlier batches wrote that no release produces any more (a new
+   release date, a removed form) — only files the manifest lists, and only if their
+   bytes are still what was written;
+6. write the manifest.
+
+A release whose inputs have not changed is not rendered at all, and a batch with nothing
+to render starts no worker and never imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from authoring import __version__
+from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
+from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
+from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, load, output_paths
+from authoring.build.workers import Rendered, render_all
+from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
+from authoring.files.lock import output_lock
+from authoring.files.read import safe_resolve
+from authoring.files.write import recover, write_release
+from authoring.inputs.load import DEFAULT_FORMS_DIR, form_files
+from authoring.model.release import Release
+from authoring.render import Format
+from authoring.render import formats as registered_formats
+from authoring.render.environment import Templates
+
+
+class BuildStatus(StrEnum):
+    """What a batch did with one form."""
+
+    BUILT = "built"
+    UNCHANGED = "unchanged"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result for one form: its status, the files it has now, and what went wrong."""
+
+    form: Path
+    status: BuildStatus
+    force: str | None = None
+    files: tuple[Path, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    reason: str = ""
+    """Why a built release was rebuilt: e.g. "form changed", "new release"."""
+
+
+@dataclass(frozen=True)
+class Job:
+    """A valid release with stale files: what to render, and where each format goes."""
+
+    form: Path
+    key: str
+    release: Release
+    input_hash: str
+    paths: dict[Format, Path]
+    stale: tuple[Format, ...]
+    reason: str
+    inputs: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a batch will do: render the jobs; the rest are unchanged or failed validation."""
+
+    jobs: tuple[Job, ...]
+    unchanged: tuple[Outcome, ...]
+    failed: tuple[Outcome, ...]
+    current: dict[str, dict[Format, str]]
+    """Each valid release's files (every format, relative to the output folder), by form key."""
+    keys: frozenset[str] = frozenset()
+    """The keys of every form found, valid or not."""
+    obsolete: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
+    """The files the manifest lists for a valid release under a name it no longer has, by form key."""
+
+    @property
+    def total(self) -> int:
+        """How many forms the batch covers."""
+        return len(self.jobs) + len(self.unchanged) + len(self.failed)
+
+
+class BatchObserver(Protocol):
+    """Told how a batch goes (the CLI draws a progress bar with it); must not raise."""
+
+    def planned(self, plan: Plan, workers: int) -> None:
+        """Every form is validated and the work is known; ``workers`` processes will render it."""
+
+    def finished(self, outcome: Outcome) -> None:
+        """One job has been rendered and written, or has failed."""
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What a batch did, form by form (sorted by form path), and how long it took."""
+
+    outcomes: tuple[Outcome, ...]
+    seconds: float
+    workers: int
+    manifest: Path
+    out_dir: Path
+    removed: tuple[Path, ...] = ()
+    """Files earlier batches wrote that no release produces any more, deleted by this one."""
+    kept: tuple[Path, ...] = ()
+    """Files that would have been deleted, kept because they changed after they were written."""
+
+    def of(self, status: BuildStatus) -> list[Outcome]:
+        """The outcomes with this status."""
+        return [outcome for outcome in self.outcomes if outcome.status is status]
+
+    @property
+    def ok(self) -> bool:
+        """True if no form failed."""
+        return not self.of(BuildStatus.FAILED)
+
+
+def run_batch(
+    folders: Sequence[Path] = (DEFAULT_FORMS_DIR,),
+    *,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    formats: Sequence[Format] | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    templates: Templates | None = None,
+    observer: BatchObserver | None = None,
+) -> BatchReport:
+    """Build every form in ``folders`` into ``out_dir``; see the module docstring for the steps.
+
+    ``formats`` defaults to every registered format; ``jobs`` worker processes render
+    (default: one per CPU core); ``force`` rebuilds releases whose inputs have not changed;
+    ``templates`` defaults to the shipped ones.
+    Raises :class:`InvalidInputError` if a folder has no forms, :class:`OutputLockedError`
+    if another batch holds the output folder, :class:`OutputWriteError` if the manifest
+    cannot be written.
+    A form that fails is reported in the returned report instead.
+    """
+    started = time.perf_counter()
+    forms = _find_forms(folders)
+    templates = templates or Templates.at()
+    formats = registered_formats() if formats is None else tuple(formats)
+    with output_lock(out_dir) as lock_fd:
+        recover(out_dir)
+        manifest = Manifest.read(out_dir, toolkit_version=__version__)
+        manifest.removed, manifest.kept = [], []
+        _, loaded = load(forms) if forms else (None, [])
+        plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
+        workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
+        if observer:
+            observer.planned(plan, workers)
+        outcomes = [*plan.failed, *plan.unchanged]
+        try:
+            if plan.jobs:
+                tasks = [(job, job.release, job.stale) for job in plan.jobs]
+                for job, rendered in render_all(tasks, workers=workers, templates=templates, close_fds=[lock_fd]):
+                    outcome = _store(job, rendered, out_dir=out_dir, manifest=manifest)
+                    outcomes.append(outcome)
+                    if observer:
+                        observer.finished(outcome)
+        finally:  # also when interrupted: what was built so far is tidied and recorded
+            try:
+                removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)
+            finally:
+                manifest_path = _write_manifest(manifest, out_dir)
+    return BatchReport(
+        outcomes=tuple(sorted(outcomes, key=lambda outcome: str(outcome.form))),
+        seconds=time.perf_counter() - started,
+        workers=workers,
+        manifest=manifest_path,
+        out_dir=out_dir,
+        removed=removed,
+        kept=kept,
+    )
+
+
+def make_plan(
+    loaded: Iterable[Loaded],
+    *,
+    out_dir: Path,
+    formats: Sequence[Format],
+    manifest: Manifest,
+    templates: Templates,
+    force: bool = False,
+) -> Plan:
+    """Sort the loaded forms into jobs, unchanged and failed; note the last two in ``manifest``.
+
+    ``loaded`` is what :func:`authoring.build.pipeline.load` made of the forms, as for a build; here
+    each form that is invalid (or whose campaign is) fails alone. Each form and campaign was
+    read once: the bytes validated are the bytes hashed, so a save during a batch is either
+    in this build or seen as a change by the next one.
+    """
+    toolkit = toolkit_digest()
+    templates_digest = tree_digest(templates.root)
+    loaded = list(loaded)
+    valid: list[tuple[Path, str, Release, str, dict[str, str]]] = []
+    failed: list[Outcome] = []
+    for item in loaded:
+        check, campaign, release = item.check, item.campaign, item.release
+        form, key = check.path, form_key(check.path, out_dir)
+        if release is None:
+            failed.append(_fail(manifest, key, form, item.problems, None))
+            continue
+        inputs = {
+            "form": _sha256(check.source),
+            "campaign": _sha256(campaign.source),
+            "templates": templates_digest,
+            "toolkit": toolkit,
+        }
+        hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
+        valid.append((form, key, release, hash_, inputs))
+    claims: dict[Path, list[Path]] = {}  # output file stem → the forms that would write it
+    for form, _, release, _, _ in valid:
+        claims.setdefault(_stem(release, out_dir), []).append(form)
+    jobs: list[Job] = []
+    unchanged: list[Outcome] = []
+    current: dict[str, dict[Format, str]] = {}
+    obsolete: dict[str, tuple[FileRecord, ...]] = {}
+    for form, key, release, hash_, inputs in valid:
+        claimants = claims[_stem(release, out_dir)]
+        if len(claimants) > 1:  # forms of different campaigns, one file name: build none of them
+            files = ", ".join(str(path) for path in claimants[:-1]) + f" and {claimants[-1]}"
+            message = f"'{release.force.slug}' would be built into the same files from {files}; none of them is built"
+            failed.append(_fail(manifest, key, form, [Problem(form, None, None, "force", message)], hash_))
+            continue
+        current[key] = {
+            fmt: path.relative_to(out_dir).as_posix()
+            for fmt, path in output_paths(release, out_dir, registered_formats()).items()
+        }
+        known = manifest.releases.get(key)
+        obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
+        paths = output_paths(release, out_dir, formats)
+        entry = None if force else manifest.releases.get(key)
+        stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
+        if entry is None or stale:
+            reason = _reason(manifest.releases.get(key), inputs, stale, force=force)
+            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, inputs))
+            continue
+        entry.force, entry.status, entry.input_hash, entry.problems = (
+            release.force.slug,
+            BuildStatus.UNCHANGED,
+            hash_,
+            [],
+        )
+        entry.inputs = inputs
+        unchanged.append(Outcome(form, BuildStatus.UNCHANGED, release.force.slug, tuple(paths.values())))
+    keys = frozenset(form_key(item.check.path, out_dir) for item in loaded)
+    return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete)
+
+
+def remove_obsolete(
+    manifest: Manifest, plan: Plan, outcomes: Iterable[Outcome], *, out_dir: Path, folders: Sequence[Path]
+) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
+    """Delete the files earlier batches wrote that no release produces any more; return (removed, kept).
+
+    Candidates are only files the manifest lists: those of a built or unchanged release
+    whose name has changed (a new release date, a renamed campaign), and those of a form
+    that is no longer in a folder of this batch. A candidate that another release produces
+    now is left alone; one whose bytes changed since it was written is kept (and
+    forgotten by the manifest); the others are deleted, with their folder if it is empty.
+    Failed forms keep their files. The manifest records what was removed and kept.
+    """
+    candidates: list[FileRecord] = []
+    done = {form_key(outcome.form, out_dir) for outcome in outcomes if outcome.status is not BuildStatus.FAILED}
+    for key in done:
+        candidates.extend(plan.obsolete.get(key, ()))
+        entry, now = manifest.releases.get(key), plan.current.get(key, {})
+        if entry is not None:
+            entry.files = {
+                fmt: record for fmt, record in entry.files.items() if now.get(fmt, record.path) == record.path
+            }
+    batched = {Path(form_key(folder / "form.yaml", out_dir)).parent.as_posix() for folder in folders}
+    for key in [key for key in manifest.releases if key not in plan.keys and Path(key).parent.as_posix() in batched]:
+        candidates.extend(manifest.releases.pop(key).files.values())
+    wanted = {path for paths in plan.current.values() for path in paths.values()}
+    wanted |= {record.path for entry in manifest.releases.values() for record in entry.files.values()}
+    removed: list[Path] = []
+    kept: list[Path] = []
+    for record in {record.path: record for record in candidates}.values():
+        path = out_dir / record.path
+        if not record.is_in_place or record.path in wanted or not os.path.lexists(path):
+            continue  # a record pointing elsewhere (an edited manifest) is never followed
+        if not record.is_intact(out_dir):
+            kept.append(path)
+            continue
+        try:
+            path.unlink()
+        except OSError:
+            kept.append(path)
+            continue
+        removed.append(path)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()  # only if nothing else is left in it
+    manifest.removed = [path.relative_to(out_dir).as_posix() for path in removed]
+    manifest.kept = [path.relative_to(out_dir).as_posix() for path in kept]
+    return tuple(sorted(removed)), tuple(sorted(kept))
+
+
+def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ...], *, force: bool) -> str:
+    """Why a release is rendered, in a few words."""
+    if force:
+        return "rebuild forced"
+    if entry is None or not entry.files:
+        return "new release"
+    changed = [name for name in ("form", "campaign", "templates", "toolkit") if entry.inputs.get(name) != inputs[name]]
+    if changed:
+        return f"{' and '.join(changed)} changed" if entry.inputs else "inputs changed"
+    if any(fmt not in entry.files for fmt in stale):
+        return "format added"
+    return "file missing or edited"
+
+
+def _stem(release: Release, out_dir: Path) -> Path:
+    return next(iter(output_paths(release, out_dir, registered_formats()).values())).with_suffix("")
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _find_forms(folders: Sequence[Path]) -> list[Path]:
+    """The forms of every folder, each once (a folder may be named twice)."""
+    forms: dict[Path, Path] = {}
+    empty: list[Problem] = []
+    for folder in folders:
+        found = form_files(folder)
+        if not found:
+            message = "no such folder" if not folder.is_dir() else "no form files (*.yaml besides campaign.yaml) here"
+            empty.append(Problem(folder, None, None, "", message))
+        for form in found:
+            forms.setdefault(safe_resolve(form), form)
+    if empty:
+        raise InvalidInputError(empty)
+    return list(forms.values())
+
+
+def _current(entry: Entry | None, fmt: Format, path: Path, out_dir: Path, hash_: str) -> bool:
+    record = entry.files.get(fmt) if entry else None
+    return record is not None and record.is_current(out_dir, path=path, input_hash=hash_)
+
+
+def _fail(manifest: Manifest, key: str, form: Path, problems: list[Problem], hash_: str | None) -> Outcome:
+    """Record a failed form; its older files (if any) stay, and stay listed."""
+    entry = manifest.releases.setdefault(key, Entry(None, BuildStatus.FAILED, None, __version__))
+    entry.status, entry.input_hash, entry.problems = BuildStatus.FAILED, hash_, [str(problem) for problem in problems]
+    return Outcome(form, BuildStatus.FAILED, entry.force, problems=tuple(problems))
+
+
+def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -> Outcome:
+    """Write one rendered release (its set swapped in as one, or not at all) and record it in the manifest."""
+    if rendered.error is not None:
+        return _fail(manifest, job.key, job.form, [Problem(job.form, None, None, "", rendered.error)], job.input_hash)
+    folder = job.paths[job.stale[0]].parent
+    try:
+        write_release(folder, {job.paths[fmt].name: data for fmt, data in rendered.outputs.items()})
+    except OSError as exc:
+        message = f"cannot write to {folder}: {exc.strerror or exc}; its previous files are unchanged"
+        return _fail(manifest, job.key, job.form, [Problem(job.form, None, None, "", message)], job.input_hash)
+    entry = manifest.releases.get(job.key)
+    records = dict(entry.files) if entry else {}
+    for fmt, data in rendered.outputs.items():
+        records[fmt] = FileRecord.of(job.paths[fmt], data, out_dir=out_dir, input_hash=job.input_hash)
+    manifest.releases[job.key] = Entry(
+        force=job.release.force.slug,
+        status=BuildStatus.BUILT,
+        input_hash=job.input_hash,
+        toolkit_version=__version__,
+        files=records,
+        inputs=job.inputs,
+    )
+    return Outcome(job.form, BuildStatus.BUILT, job.release.force.slug, tuple(job.paths.values()), reason=job.reason)
+
+
+def _write_manifest(manifest: Manifest, out_dir: Path) -> Path:
+    try:
+        return manifest.write(out_dir)
+    except OSError as exc:
+        raise OutputWriteError(f"cannot write the manifest in {out_dir}: {exc.strerror or exc}") from exc

@@ -1,0 +1,152 @@
+"""The build pipeline: load → validate → phrase → render → write.
+
+:func:`load` is the one way in for ``build`` and ``batch``: it reads every form and
+campaign once, validates them (:func:`authoring.inputs.validate.validate`) and phrases each valid
+form into a :class:`Release`. :func:`build` then insists that every form is valid before
+it renders anything, and renders every release before it writes anything, so a mistake
+in one form never leaves a half-built set behind; a batch (:mod:`authoring.build.batch`) instead
+lets each form fail alone. Rendering knows no format by name: each is a renderer
+registered in :mod:`authoring.render`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, UsageError
+from authoring.files.lock import output_lock
+from authoring.files.write import write_release
+from authoring.inputs.load import CAMPAIGN_FILE
+from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
+from authoring.model.release import Release, build_release
+from authoring.render import Format, render, renderer
+from authoring.render import formats as registered_formats
+from authoring.render.environment import Templates
+
+__all__ = ["DEFAULT_OUT_DIR", "Built", "Loaded", "build", "load", "load_releases", "output_paths", "render"]
+
+log = logging.getLogger(__name__)
+
+#: Where builds go unless told otherwise.
+DEFAULT_OUT_DIR = Path("output")
+
+
+@dataclass(frozen=True)
+class Built:
+    """What one release build wrote."""
+
+    form: Path
+    release: Release
+    files: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One form as read and checked (with its campaign's check), phrased if both are valid."""
+
+    check: FormCheck
+    campaign: CampaignCheck
+    release: Release | None
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The campaign's problems, then the form's."""
+        return [*self.campaign.problems, *self.check.problems]
+
+
+def load(forms: Sequence[Path], *, campaign: Path | None = None) -> tuple[ValidationReport, list[Loaded]]:
+    """Read and validate every form and campaign once; phrase each valid form into a :class:`Release`.
+
+    Returns the validation report and, per form (in the report's order), its checks and
+    its release (``None`` if the form or its campaign is invalid). The checks keep the
+    bytes that were read, so what is phrased is exactly what was validated.
+    Raises :class:`UsageError` only if a path does not exist or nothing is found.
+    """
+    report = validate(forms, campaign=campaign)
+    loaded = []
+    for check in report.forms:
+        used = report.campaign_check(check)
+        if used is None:  # pragma: no cover - validate() checks every campaign a form uses
+            raise UsageError(f"{check.campaign}: campaign not checked")
+        release = None
+        if check.ok and check.form is not None and used.campaign is not None:
+            release = build_release(check.form, used.campaign)
+        loaded.append(Loaded(check, used, release))
+    return report, loaded
+
+
+def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> list[tuple[Path, Release]]:
+    """Validate every form (and its campaign); phrase each into a :class:`Release`.
+
+    Raises :class:`InvalidInputError` with the problems of *all* files at once, and
+    :class:`UsageError` if a form file does not exist, a campaign file is given as a
+    form, or no form is found.
+    """
+    for path in forms:
+        if path.name == CAMPAIGN_FILE and not path.is_dir():
+            raise UsageError(
+                f"{path} is a campaign file, not a form; build the forms that use it, "
+                f"e.g. 'authoring build {path.parent}'"
+            )
+    report, loaded = load(forms, campaign=campaign)
+    if not report.forms:
+        raise UsageError(f"no form files found in {', '.join(str(path) for path in forms)}")
+    if not report.ok:
+        raise InvalidInputError(report.problems)
+    releases = []
+    for item in loaded:
+        if item.release is None:  # pragma: no cover - report.ok says this does not happen
+            raise InvalidInputError(report.problems)
+        releases.append((item.check.path, item.release))
+    return releases
+
+
+def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> dict[Format, Path]:
+    """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``."""
+    folder = out_dir / release.force.slug
+    return {fmt: folder / f"{release.file_stem}.{renderer(fmt).extension}" for fmt in formats}
+
+
+def build(
+    forms: Sequence[Path],
+    *,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    formats: Sequence[Format] | None = None,
+    campaign: Path | None = None,
+    templates: Templates | None = None,
+) -> list[Built]:
+    """Build the release of each form (or of every form in each folder) into ``out_dir``.
+
+    ``formats`` defaults to every registered format, ``templates`` to the shipped ones.
+    Returns what was written. Nothing is written unless every form is valid and every
+    release rendered; each release's files are then swapped in as one set
+    (:func:`authoring.files.write.write_release`), under the output folder's lock so that a
+    batch never writes the same folder at the same time.
+    Raises :class:`OutputWriteError` if a release's files cannot be written (those
+    already written stay; that release's previous files are unchanged), and
+    :class:`OutputLockedError` if a batch is writing to ``out_dir``.
+    """
+    templates = templates or Templates.at()
+    wanted = registered_formats() if formats is None else tuple(formats)
+    releases = load_releases(forms, campaign=campaign)
+    rendered = [(form, release, render(release, wanted, templates=templates)) for form, release in releases]
+    built: list[Built] = []
+    with output_lock(out_dir):
+        for form, release, outputs in rendered:
+            paths = output_paths(release, out_dir, outputs)
+            try:
+                written = write_release(
+                    out_dir / release.force.slug, {paths[fmt].name: data for fmt, data in outputs.items()}
+                )
+            except OSError as exc:
+                done = f"; already written: {', '.join(b.release.force.slug for b in built)}" if built else ""
+                raise OutputWriteError(
+                    f"cannot write {release.force.slug} to {out_dir}: {exc.strerror or exc}; "
+                    f"its previous files are unchanged{done}"
+                ) from exc
+            log.info("built %s: %s", release.force.slug, ", ".join(str(p) for p in written))
+            built.append(Built(form=form, release=release, files=tuple(written)))
+    return built

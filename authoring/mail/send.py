@@ -1,0 +1,342 @@
+"""Distribution: build what is stale, then e-mail each final release to its list, exactly once.
+
+It reads top to bottom, as ``authoring send`` runs it:
+
+1. :func:`prepare` reads every campaign folder's distribution list (all problems at once,
+   before anything is built or sent), builds what is stale with :func:`run_batch`, and
+   turns each built release into a :class:`Package`: its phrased :class:`Release`, its
+   PDF, HTML and Markdown as written, its recipients. Drafts are set aside, never sent.
+2. :func:`deliver` holds the output folder's lock, reads the journal
+   (:mod:`authoring.mail.journal`) and sends each package to each recipient that has not had
+   this very PDF, one envelope per recipient, over one reused connection
+   (:mod:`authoring.mail.smtp`), journaling each acceptance as it happens. A recipient who
+   had an older PDF gets the new one only with ``resend``, marked as a correction.
+3. :func:`pack` instead writes each message as ``<stem>.eml`` beside the release's files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Protocol
+
+from authoring import __version__
+from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
+from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
+from authoring.build.manifest import Manifest, form_key
+from authoring.build.pipeline import DEFAULT_OUT_DIR
+from authoring.exceptions import InvalidInputError, Problem
+from authoring.files.lock import output_lock
+from authoring.files.write import write_files
+from authoring.inputs.distribution import DistributionList, distribution_for, load_distribution
+from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, validate_campaign, validate_form
+from authoring.inputs.yamlsource import parse_yaml
+from authoring.mail.journal import Delivery, Journal
+from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
+from authoring.mail.smtp import Connection, DeliveryFailed
+from authoring.model.release import Release, build_release
+from authoring.render import Format
+from authoring.render.environment import Templates
+
+
+class Result(StrEnum):
+    """What happened to one release for one recipient."""
+
+    SENT = "sent"
+    WOULD_SEND = "would send"
+    ALREADY_SENT = "already sent"
+    CHANGED = "changed since sent"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Package:
+    """One final release, ready to go: what it says, what it carries, who gets it."""
+
+    key: str
+    form: Path
+    force: str
+    pdf_path: Path
+    pdf_file: str
+    sha256: str
+    contents: Contents
+    distribution: DistributionList
+    recipients: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """One release for one recipient: sent, skipped or failed, and why."""
+
+    package: Package
+    recipient: str
+    result: Result
+    correction: bool = False
+    message_id: str | None = None
+    reason: str | None = None
+    attempts: int = 0
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Every release built and sorted: packages to send, drafts held back, problems."""
+
+    batch: BatchReport
+    packages: tuple[Package, ...]
+    drafts: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class SendReport:
+    """What a send did, recipient by recipient."""
+
+    prepared: Prepared
+    dispatches: tuple[Dispatch, ...]
+    seconds: float
+
+    def of(self, *results: Result) -> list[Dispatch]:
+        """The dispatches with one of these results."""
+        return [item for item in self.dispatches if item.result in results]
+
+    @property
+    def ok(self) -> bool:
+        """Whether everything due went (or would go): no failed build, draft, problem, failure or unsent change."""
+        prepared = self.prepared
+        held = prepared.drafts or prepared.problems or not prepared.batch.ok
+        return not held and not self.of(Result.FAILED, Result.CHANGED)
+
+
+class SendObserver(Protocol):
+    """Told how sending goes (the CLI draws a progress bar with it); must not raise."""
+
+    def planned(self, total: int) -> None:
+        """``total`` messages are due (the others were delivered before)."""
+
+    def done(self, dispatch: Dispatch) -> None:
+        """One message has been sent, or has failed (or, in a dry run, would be sent)."""
+
+
+def prepare(
+    folders: Sequence[Path] = (DEFAULT_FORMS_DIR,),
+    *,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    jobs: int | None = None,
+    observer: BatchObserver | None = None,
+    templates: Templates | None = None,
+) -> Prepared:
+    """Read the distribution lists, build what is stale (as ``batch`` does), and package each final release.
+
+    ``templates`` defaults to the shipped ones. Raises :class:`InvalidInputError` with every
+    problem if a list is missing or invalid (nothing is built then), and whatever
+    :func:`run_batch` raises.
+    """
+    lists = _distribution_lists(folders)
+    templates = templates or Templates.at()
+    report = run_batch(folders, out_dir=out_dir, jobs=jobs, observer=observer, templates=templates)
+    return _packages(report, out_dir, lists, templates)
+
+
+def deliver(
+    prepared: Prepared,
+    *,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    connection: Connection | None,
+    resend: bool = False,
+    observer: SendObserver | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> SendReport:
+    """Send every package to every recipient that has not had it; with no ``connection``, a dry run.
+
+    Holds the output folder's lock throughout, so no batch rebuilds and no other send
+    runs meanwhile. Raises :class:`authoring.mail.smtp.SmtpError` if the server cannot be used
+    at all; what was accepted until then is in the journal.
+    """
+    started = time.perf_counter()
+    with output_lock(out_dir):
+        journal = Journal.read(out_dir)
+        due, skipped = _due(prepared.packages, journal, resend=resend)
+        if observer:
+            observer.planned(len(due))
+        dispatches = list(skipped)
+        messages: dict[tuple[str, bool], Serialized] = {}  # one per release (and kind), its PDF encoded once
+        for package, recipient, correction in due:
+            if connection is None:
+                dispatch = Dispatch(package, recipient, Result.WOULD_SEND, correction)
+            else:
+                if (package.key, correction) not in messages:
+                    messages.clear()  # the previous release is done: keep one in memory
+                    distribution = package.distribution
+                    composed = compose(
+                        package.contents, sender=distribution.sender, date=clock(), correction=correction
+                    )
+                    messages[package.key, correction] = Serialized(composed, domain=distribution.sender_domain)
+                message = messages[package.key, correction]
+                dispatch = _send_one(package, recipient, correction, message, connection, journal, clock)
+            dispatches.append(dispatch)
+            if observer:
+                observer.done(dispatch)
+    order = {package.key: index for index, package in enumerate(prepared.packages)}
+    dispatches.sort(key=lambda item: order[item.package.key])
+    return SendReport(prepared, tuple(dispatches), time.perf_counter() - started)
+
+
+def pack(prepared: Prepared, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Path]:
+    """Write each package's message as ``<stem>.eml`` beside its PDF, recipients as blind copies; return the paths."""
+    files = {}
+    for package in prepared.packages:
+        message = compose(package.contents, sender=package.distribution.sender, date=clock())
+        stamp(message, domain=package.distribution.sender_domain)
+        files[package.pdf_path.with_suffix(".eml")] = draft_for_hand(message, package.recipients).as_bytes()
+    return write_files(files)
+
+
+def _due(
+    packages: Sequence[Package], journal: Journal, *, resend: bool
+) -> tuple[list[tuple[Package, str, bool]], list[Dispatch]]:
+    """What to send (package, recipient, as a correction?) and what to skip, from the journal."""
+    due: list[tuple[Package, str, bool]] = []
+    skipped: list[Dispatch] = []
+    for package in packages:
+        for recipient in package.recipients:
+            last = journal.latest(package.key, recipient)
+            if last is None:
+                due.append((package, recipient, False))
+            elif last.sha256 == package.sha256:
+                skipped.append(Dispatch(package, recipient, Result.ALREADY_SENT, message_id=last.message_id))
+            elif resend:
+                due.append((package, recipient, True))
+            else:
+                reason = f"had an earlier version on {last.sent_at}; send again with --resend (marked as a correction)"
+                skipped.append(Dispatch(package, recipient, Result.CHANGED, reason=reason))
+    return due, skipped
+
+
+def _send_one(
+    package: Package,
+    recipient: str,
+    correction: bool,
+    message: Serialized,
+    connection: Connection,
+    journal: Journal,
+    clock: Callable[[], datetime],
+) -> Dispatch:
+    """Send one message in its own envelope, with its own Message-ID; journal it once the server has accepted it."""
+    message_id, data = message.stamped()
+    try:
+        attempts = connection.deliver(package.distribution.sender_address, recipient, data)
+    except DeliveryFailed as failure:
+        return Dispatch(package, recipient, Result.FAILED, correction, reason=failure.reason, attempts=failure.attempts)
+    journal.record(
+        Delivery(
+            release=package.key,
+            force=package.force,
+            file=package.pdf_file,
+            sha256=package.sha256,
+            recipient=recipient,
+            message_id=message_id,
+            sent_at=clock().isoformat(timespec="seconds"),
+            correction=correction,
+        )
+    )
+    return Dispatch(package, recipient, Result.SENT, correction, message_id=message_id, attempts=attempts)
+
+
+def _distribution_lists(folders: Sequence[Path]) -> dict[Path, DistributionList]:
+    """Each campaign folder's list, by resolved folder; every problem of every list at once."""
+    lists: dict[Path, DistributionList] = {}
+    problems: list[Problem] = []
+    for folder in dict.fromkeys(folder.resolve() for folder in folders):
+        path = distribution_for(folder)
+        shown = next((distribution_for(f) for f in folders if f.resolve() == folder), path)
+        if not path.is_file():
+            message = "no distribution list here; write one beside campaign.yaml (see docs/distribution-email.md)"
+            problems.append(Problem(shown, None, None, "", message))
+            continue
+        try:
+            lists[folder] = load_distribution(shown)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInputError(problems)
+    return lists
+
+
+def _packages(
+    report: BatchReport, out_dir: Path, lists: dict[Path, DistributionList], templates: Templates
+) -> Prepared:
+    """Package each release the batch built or found unchanged; set drafts aside; note what cannot go."""
+    manifest = Manifest.read(out_dir, toolkit_version=__version__)
+    digests = (tree_digest(templates.root), toolkit_digest())
+    packages: list[Package] = []
+    drafts: list[Path] = []
+    problems: list[Problem] = []
+    for outcome in report.outcomes:
+        if outcome.status is BuildStatus.FAILED:
+            continue  # reported with the batch's problems
+        distribution = lists[outcome.form.parent.resolve()]
+        built = _built_release(outcome, out_dir, manifest, digests)
+        if isinstance(built, Problem):
+            problems.append(built)
+        elif built[0].is_draft:
+            drafts.append(outcome.form)
+        else:
+            release, contents, pdf_path = built
+            recipients = distribution.recipients(release.force.slug)
+            if not recipients:
+                message = f"no one gets this release; add addresses under 'everyone' or 'forces.{release.force.slug}'"
+                problems.append(Problem(distribution_for(outcome.form.parent), None, None, "", message))
+                continue
+            packages.append(
+                Package(
+                    key=form_key(outcome.form, out_dir),
+                    form=outcome.form,
+                    force=release.force.slug,
+                    pdf_path=pdf_path,
+                    pdf_file=pdf_path.relative_to(out_dir).as_posix(),
+                    sha256=hashlib.sha256(contents.pdf).hexdigest(),
+                    contents=contents,
+                    distribution=distribution,
+                    recipients=recipients,
+                )
+            )
+    return Prepared(report, tuple(packages), tuple(drafts), tuple(problems))
+
+
+def _built_release(
+    outcome: Outcome, out_dir: Path, manifest: Manifest, digests: tuple[str, str]
+) -> tuple[Release, Contents, Path] | Problem:
+    """The release a batch outcome stands for, with its files as written; a problem if they do not match.
+
+    This is the one place that knows how a batch reports its work: the outcome's files, and
+    the manifest's input hash and PDF SHA-256. The release is phrased again from the very
+    bytes whose hash the manifest recorded, so its draft status and subject are those of
+    the files; a form edited since, or a PDF changed on disk, is not sent.
+    """
+    form = outcome.form
+    entry = manifest.releases.get(form_key(form, out_dir))
+    paths = {path.suffix: path for path in outcome.files}
+    form_bytes, campaign_path = form.read_bytes(), campaign_for(form)
+    campaign_bytes = campaign_path.read_bytes()
+    hash_ = input_hash(form=form_bytes, campaign=campaign_bytes, templates=digests[0], toolkit=digests[1])
+    record = entry.files.get(Format.PDF) if entry else None
+    if entry is None or entry.input_hash != hash_ or record is None or not {".pdf", ".html", ".md"} <= set(paths):
+        return Problem(form, None, None, "", "changed while it was being built; run again")
+    pdf = paths[".pdf"].read_bytes()
+    if hashlib.sha256(pdf).hexdigest() != record.sha256:
+        return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
+    campaign = validate_campaign(parse_yaml(campaign_bytes.decode(), campaign_path))
+    release = build_release(validate_form(parse_yaml(form_bytes.decode(), form), campaign), campaign)
+    contents = Contents(
+        release=release,
+        text=paths[".md"].read_text(encoding="utf-8"),
+        html=paths[".html"].read_text(encoding="utf-8"),
+        pdf=pdf,
+        pdf_name=paths[".pdf"].name,
+    )
+    return release, contents, paths[".pdf"]

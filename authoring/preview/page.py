@@ -1,0 +1,212 @@
+"""The page ``authoring preview`` serves: the release as its HTML shows it, or its problems.
+
+:func:`compose` checks a form the way ``authoring validate`` does and renders it the way
+``authoring build`` does. A valid form gives the release's very HTML with four things
+injected: the preview's stylesheet, a bar at the top (a link to the PDF, and a draft's
+``TODO`` gaps with their lines), each ``TODO`` in the text marked, and the live-update
+script. An invalid form gives a page of its located problems instead. Nothing here raises
+for a mistake in the files: every mistake ends up on the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+
+from markupsafe import Markup, escape
+
+from authoring.exceptions import AuthoringError, InvalidInputError, Problem, UsageError
+from authoring.inputs.validate import validate
+from authoring.inputs.yamlsource import load_yaml
+from authoring.model.gaps import find_todos
+from authoring.model.release import Release, build_release
+from authoring.render.environment import Templates
+from authoring.render.html import render_html
+
+#: Where the page's live-update script is served.
+SCRIPT_PATH = "/preview.js"
+#: Where the release is printed as PDF, on request.
+PDF_PATH = "/release.pdf"
+#: Where the page waits for news of a change.
+EVENTS_PATH = "/events"
+
+#: What the preview marks in a draft's text: a gap's placeholder, or the word TODO.
+_TODO = re.compile(r"\[TODO(?::[^\]]*)?\]|\bTODO\b")
+# Text between two tags. Sound for the release's HTML: autoescaping leaves no '<' or '>' in text or attributes.
+_TEXT = re.compile(r">([^<]+)<")
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>", re.DOTALL)
+_BODY = re.compile(r"<body[^>]*>")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A ``TODO`` left in a draft form: the field and where it is."""
+
+    path: Path
+    line: int | None
+    column: int | None
+    field: str
+
+    def __str__(self) -> str:
+        return str(Problem(self.path, self.line, self.column, "", self.field))
+
+
+@dataclass(frozen=True)
+class Page:
+    """One version of the preview page."""
+
+    version: str
+    html: str
+    release: Release | None = None
+    """The release shown, or ``None`` when the page shows problems instead."""
+    release_html: str = ""
+    """The release's HTML exactly as ``build`` writes it (the PDF is printed from it)."""
+
+    @property
+    def csp(self) -> str:
+        """The page's Content-Security-Policy: its own script and the exact stylesheets it embeds."""
+        return (
+            f"default-src 'none'; script-src 'self'; connect-src 'self'; style-src {styles_token(self.html)}; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        )
+
+
+def compose(form: Path, *, version: str, campaign: Path | None = None, templates: Templates | None = None) -> Page:
+    """The preview page of ``form`` now: its release, or its problems (``templates``: default the shipped ones)."""
+    try:
+        report = validate([form], campaign=campaign)
+    except UsageError as error:  # the form is gone, e.g. between an editor's write and rename
+        return problems_page(form, [str(error)], version=version)
+    if not report.ok:
+        return problems_page(form, report.problems, version=version)
+    check = report.forms[0]
+    campaign_model = report.campaign_of(check)
+    if check.form is None or campaign_model is None:  # pragma: no cover - report.ok says neither happens
+        return problems_page(form, report.problems, version=version)
+    try:
+        release = build_release(check.form, campaign_model)
+        html = render_html(release, templates)
+    except AuthoringError as error:
+        return problems_page(form, [f"Error: {error}"], version=version)
+    gaps = todo_gaps(form) if release.is_draft else []
+    return Page(version, release_page(html, form, gaps, version=version), release, html)
+
+
+def todo_gaps(form: Path) -> list[Gap]:
+    """Every ``TODO`` in a form file, each at its own line."""
+    try:
+        document = load_yaml(form)
+    except InvalidInputError:  # changed since it was validated; the next version will tell
+        return []
+    gaps = []
+    for loc in find_todos(document.data):
+        line, column = document.locate(loc) or (None, None)
+        gaps.append(Gap(form, line, column, ".".join(str(part) for part in loc)))
+    return gaps
+
+
+def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str) -> str:
+    """The release's HTML with the preview's bar, ``TODO`` marks and script injected."""
+    head, body_tag, body = _split(html)
+    items = Markup("").join(Markup('<li class="gap">{}</li>').format(_located(gap)) for gap in gaps)
+    listing = (
+        Markup('<div class="preview-todos"><p><strong>{}</strong></p><ul>{}</ul></div>').format(
+            _count(len(gaps), "TODO gap") + " to fill", items
+        )
+        if gaps
+        else Markup("")
+    )
+    bar = Markup(
+        '<aside class="preview-bar" aria-label="Preview">'
+        '<p>Preview of <code>{}</code>, updated {} · <a href="{}">the PDF as it will be printed</a></p>{}</aside>'
+    ).format(form, _now(), PDF_PATH, listing)
+    # Plain strings from here on: adding a str to Markup would escape the release's HTML.
+    page = head.replace("</head>", f"{_preview_style()}</head>", 1) + body_tag + str(bar) + _mark_todos(body)
+    if "</body>" not in page:  # a template being rewritten, say
+        return page + _script(version, page)
+    return page.replace("</body>", f"{_script(version, page)}</body>", 1)
+
+
+def problems_page(form: Path, problems: Iterable[Problem | str], *, version: str) -> Page:
+    """A page of problems (located, as ``validate`` prints them) in place of the release."""
+    found = list(problems)
+    items = Markup("").join(Markup('<li class="problem">{}</li>').format(_located(p)) for p in found)
+    body = Markup(
+        '<main class="preview-problems"><h1>{}</h1>'
+        "<p>The release comes back here as soon as the form is saved without them.</p><ul>{}</ul></main>"
+    ).format(_count(len(found), "problem") + " to fix", items)
+    page = (
+        '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(form.name)}: {_count(len(found), 'problem')}</title>\n{_preview_style()}</head>\n<body>\n"
+        f"{body}\n"
+    )
+    page += f"{_script(version, page)}</body>\n</html>\n"
+    return Page(version, page)
+
+
+def styles_token(html: str) -> str:
+    """The CSP sources of every stylesheet ``html`` embeds (``'sha256-…'``, space-separated)."""
+    hashes = sorted({hashlib.sha256(css.encode()).digest() for css in _STYLE.findall(html)})
+    return " ".join(f"'sha256-{base64.b64encode(digest).decode()}'" for digest in hashes) or "'none'"
+
+
+def script() -> bytes:
+    """The live-update script."""
+    return files("authoring").joinpath("data/preview.js").read_bytes()
+
+
+def _located(item: Problem | Gap | str) -> Markup:
+    """``path:line:col: field: message``, each part in its own element (the text reads as ``validate`` prints it)."""
+    if isinstance(item, str):
+        return Markup('<span class="message">{}</span>').format(item)
+    where = str(item.path) + (f":{item.line}:{item.column or 1}" if item.line is not None else "")
+    if isinstance(item, Gap):
+        return Markup('<span class="where">{}</span>: <span class="field">{}</span>').format(where, item.field)
+    field = Markup('<span class="field">{}</span>: ').format(item.field) if item.field else Markup("")
+    return Markup('<span class="where">{}</span>: {}<span class="message">{}</span>').format(where, field, item.message)
+
+
+def _split(html: str) -> tuple[str, str, str]:
+    """The release's HTML as (everything before ``<body>``, the ``<body>`` tag, the rest)."""
+    match = _BODY.search(html)
+    if match is None:  # a template being rewritten, say: inject into what there is
+        return "", "", html
+    return html[: match.start()], match.group(0), html[match.end() :]
+
+
+def _mark_todos(body: str) -> str:
+    """Every ``TODO`` in the text of ``body`` wrapped in ``<mark class="todo">``."""
+
+    def mark_text(match: re.Match[str]) -> str:
+        return ">" + _TODO.sub(lambda gap: f'<mark class="todo">{gap.group(0)}</mark>', match.group(1)) + "<"
+
+    return _TEXT.sub(mark_text, body)
+
+
+def _script(version: str, page: str) -> str:
+    """The script element: its version, and the stylesheets the page's policy allows."""
+    return str(
+        Markup('<script src="{}" data-version="{}" data-styles="{}"></script>\n').format(
+            SCRIPT_PATH, version, styles_token(page)
+        )
+    )
+
+
+def _preview_style() -> str:
+    css = files("authoring").joinpath("data/preview.css").read_text(encoding="utf-8")
+    return f"<style>{css}</style>\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _now() -> str:
+    return datetime.now().astimezone().strftime("%H:%M:%S")
