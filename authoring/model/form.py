@@ -9,6 +9,7 @@ Text fields accept one piece of inline markup: ``*words*`` sets the words in ita
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Union
 
@@ -30,6 +31,13 @@ from authoring.model.types import Key, Status, Text, _Model
 from authoring.registry import forces, unknown_force_message
 
 # --------------------------------------------------------------------------- the form
+
+
+class Correction(_Model):
+    """A change made to a release after it was first published, as GOV.UK's change notes record it."""
+
+    date: dt.date = Field(description="The day the corrected release was issued, as YYYY-MM-DD.")
+    note: Text = Field(description="What changed, in a sentence a reader understands: 'Corrected the savings figure.'")
 
 
 class ReleaseForm(_Model):
@@ -58,6 +66,10 @@ class ReleaseForm(_Model):
         default=None,
         min_length=1,
         description="Closing paragraphs of the quote, only if not the campaign's default (leave it out for that).",
+    )
+    corrections: list[Correction] = Field(
+        default_factory=list,
+        description="Corrections made after publication, oldest first: each with its date and what changed.",
     )
 
     @field_validator("force")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from authoring.model.campaign import Campaign
 from authoring.model.findings import StructuredFinding
-from authoring.model.form import ReleaseForm
+from authoring.model.form import Correction, ReleaseForm
 from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
 from authoring.model.phrasing import long_date, phrase
@@ -51,6 +51,8 @@ class Release:
     draft_mark: str
     watermark: str
     category: str
+    corrections: tuple[Correction, ...] = ()
+    """Changes made after first publication, oldest first (from the form)."""
 
     @property
     def file_stem(self) -> str:
@@ -127,6 +129,7 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
         draft_mark=phrase(words.draft_mark, names),
         watermark=phrase(words.watermark, names),
         category=phrase(words.category, names),
+        corrections=tuple(form.corrections),
     )
 
 
