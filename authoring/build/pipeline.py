@@ -21,12 +21,23 @@ from authoring.files.lock import output_lock
 from authoring.files.write import write_release
 from authoring.inputs.load import CAMPAIGN_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
-from authoring.model.release import Release, build_release
-from authoring.render import Format, render, renderer
+from authoring.model.bilingual import build_releases
+from authoring.model.release import Release
+from authoring.render import Format, in_language, render, renderer, split_format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
-__all__ = ["DEFAULT_OUT_DIR", "Built", "Loaded", "build", "load", "load_releases", "output_paths", "render"]
+__all__ = [
+    "DEFAULT_OUT_DIR",
+    "Built",
+    "Loaded",
+    "build",
+    "in_languages",
+    "load",
+    "load_releases",
+    "output_paths",
+    "render",
+]
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +84,7 @@ def load(forms: Sequence[Path], *, campaign: Path | None = None) -> tuple[Valida
             raise UsageError(f"{check.campaign}: campaign not checked")
         release = None
         if check.ok and check.form is not None and used.campaign is not None:
-            release = build_release(check.form, used.campaign)
+            release = build_releases(check.form, used.campaign)
         loaded.append(Loaded(check, used, release))
     return report, loaded
 
@@ -105,9 +116,26 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
 
 
 def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> dict[Format, Path]:
-    """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``."""
+    """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``.
+
+    A bilingual release's Welsh files go beside, named ``…-cy.<ext>`` and keyed ``pdf@cy``.
+    """
     folder = out_dir / release.force.slug
-    return {fmt: folder / f"{release.file_stem}.{renderer(fmt).extension}" for fmt in formats}
+    paths = {}
+    for fmt in formats:
+        base, language = split_format(fmt)
+        releases = [twin for twin in release.translations if twin.language == language] if language else [release]
+        for one in releases:
+            paths[fmt] = folder / f"{one.file_stem}.{renderer(fmt).extension}"
+        if language is None:
+            for twin in release.translations:
+                paths[in_language(base, twin.language)] = folder / f"{twin.file_stem}.{renderer(fmt).extension}"
+    return paths
+
+
+def in_languages(release: Release, fmt: Format) -> tuple[Format, ...]:
+    """A format's keys for the release and each of its translations: (pdf, pdf@cy)."""
+    return (fmt, *(in_language(fmt, twin.language) for twin in release.translations))
 
 
 def build(

@@ -21,6 +21,9 @@ from authoring.model.sentences import common, inspector_names, phrase_finding
 from authoring.model.types import QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
 
+#: Stand-ins for the page numbers while the page-number words are phrased (the formats put the numbers in).
+_PAGE, _PAGES = "\x00page\x00", "\x00pages\x00"
+
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 
 
@@ -53,6 +56,14 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    page_number: tuple[str, str, str] = ("Page ", " of ", "")
+    """The page-number words around the page's number and the number of pages: ('Page ', ' of ', '')."""
+    language: str = "en-GB"
+    """The release's language (BCP 47): 'en-GB', or 'cy' for the Welsh twin of a bilingual release."""
+    translations: tuple[Release, ...] = ()
+    """The same release in other languages, built and sent with it (the Welsh of a bilingual force's)."""
+    file_name: str | None = None
+    """The file stem, where it is not made from the force and the campaign (a translation's: its original's + '-cy')."""
 
     @property
     def file_stem(self) -> str:
@@ -60,6 +71,8 @@ class Release:
 
         ``2012-12-11-thames-valley-police-revisiting-police-relationships``
         """
+        if self.file_name is not None:
+            return self.file_name
         return f"{self.campaign.release_date.isoformat()}-{file_name_part(self.force.name)}-{self.campaign.slug}"
 
     @property
@@ -74,12 +87,13 @@ class Release:
         return (self.force.name, self.campaign.national_report, self.campaign.organisation_short)
 
 
-def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
+def build_release(form: ReleaseForm, campaign: Campaign, *, force: Force | None = None) -> Release:
     """Phrase one validated form, with its campaign, into a :class:`Release`.
 
     A draft's gaps (``TODO``) are printed as ``[TODO: field]`` where their value would be.
+    ``force`` is the form's force as the sentences name it (default: the registry's).
     """
-    force = get_force(form.force)
+    force = force or get_force(form.force)
     names = common(campaign, force)
     words = campaign.words
     sentences = campaign.sentences
@@ -130,7 +144,15 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
         watermark=phrase(words.watermark, names),
         category=phrase(words.category, names),
         corrections=tuple(form.corrections),
+        page_number=_page_number(phrase(words.page_number, {**names, "page": _PAGE, "pages": _PAGES})),
     )
+
+
+def _page_number(text: str) -> tuple[str, str, str]:
+    """The page-number words cut around the two numbers: ('Page ', ' of ', '')."""
+    before, _, rest = text.partition(_PAGE)
+    between, _, after = rest.partition(_PAGES)
+    return before, between, after
 
 
 def _text(value: str, label: str) -> str:

@@ -30,7 +30,11 @@ COMMON_NAMES = (
     "press_office",
 )
 #: The names one sentence has besides the common ones.
-EXTRA_NAMES: dict[str, tuple[str, ...]] = {"headline": ("verdict",), "attribution": ("inspector",)}
+EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "headline": ("verdict",),
+    "attribution": ("inspector",),
+    "page_number": ("page", "pages"),
+}
 #: The names a finding's sentence has besides its fields.
 FINDING_NAMES = ("kind", "period", "perfect", "force", "organisation", "organisation_short", "national_report")
 
