@@ -242,8 +242,9 @@ def welsh_form(form: ReleaseForm) -> ReleaseForm:
         welsh = twins.get(_key(loc))
         if parse_gap(english) is not None:
             return english
-        if not isinstance(welsh, str) or not welsh.strip():
-            return f"{MARKER} {GAP_LABEL}"
+        todo = parse_gap(welsh)
+        if not isinstance(welsh, str) or not welsh.strip() or todo is not None:
+            return f"{MARKER} {GAP_LABEL}{': ' + todo.note if todo and todo.note else ''}"
         return welsh
 
     def finding(index: int, item: str | StructuredFinding) -> str | StructuredFinding:
