@@ -218,7 +218,7 @@ def test_both_languages_build_in_every_format_beside_each_other(built: Path) -> 
     welsh_md = (built / f"{STEM}-cy.md").read_text(encoding="utf-8")
     assert "# Heddlu Dyfed-Powys angen gwella o ran cael gwerth am arian" in welsh_md
     assert "Datganiad i’r wasg, 18 Gorffennaf 2013" in welsh_md
-    assert "EMBARGO TAN 00:01 DYDD IAU 18 GORFFENNAF 2013" in welsh_md
+    assert "DAN EMBARGO TAN 00:01 DYDD IAU 18 GORFFENNAF 2013" in welsh_md
     english_md = (built / f"{STEM}.md").read_text(encoding="utf-8")
     assert "Gorffennaf" not in english_md
     assert "18 July 2013" in english_md

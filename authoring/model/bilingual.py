@@ -87,50 +87,70 @@ def _gap(english: Loc, welsh: Loc, value: Any) -> Gap:
     return Gap(loc=welsh if todo is not None else english, english=english, note=todo.note if todo else "")
 
 
+@dataclass(frozen=True)
+class Pair:
+    """An English text of the campaign or a form, and its Welsh as given (None: not given)."""
+
+    english_loc: Loc
+    english: str
+    welsh_loc: Loc
+    welsh: Any
+
+    @property
+    def gap(self) -> Gap | None:
+        """The gap, if the Welsh is missing (an English gap needs no Welsh yet)."""
+        if parse_gap(self.english) is not None:
+            return None
+        if isinstance(self.welsh, str) and self.welsh.strip() and parse_gap(self.welsh) is None:
+            return None
+        return _gap(self.english_loc, self.welsh_loc, self.welsh if isinstance(self.welsh, str) else None)
+
+
 def campaign_gaps(campaign: Campaign) -> list[Gap]:
     """Every English text of the campaign whose Welsh is missing, in the file's order."""
-    return [gap for gap in _campaign_texts(campaign) if isinstance(gap, Gap)]
+    return [pair.gap for pair in campaign_pairs(campaign) if pair.gap is not None]
 
 
-def _campaign_texts(campaign: Campaign) -> Iterator[Gap | None]:
-    """For every English text the campaign writes: a :class:`Gap`, or None where the Welsh is given."""
+def campaign_pairs(campaign: Campaign) -> Iterator[Pair]:
+    """Every English text the campaign writes, with its Welsh (``cy:`` + the same path), in the file's order."""
     cy = campaign.cy or CampaignWelsh()
 
-    def one(english: Loc, value: Any) -> Gap | None:
-        return _gap(english, ("cy", *english), value) if _missing(value) else None
+    def one(english: Loc, text: str, value: Any) -> Pair:
+        return Pair(english, text, ("cy", *english), value)
 
-    def many(field: str, english: list[str], welsh: list[str]) -> Iterator[Gap | None]:
-        for index in range(len(english)):
-            yield one((field, index), welsh[index] if index < len(welsh) else None)
+    def many(field: Loc, english: list[str], welsh: list[str]) -> Iterator[Pair]:
+        for index, text in enumerate(english):
+            yield one((*field, index), text, welsh[index] if index < len(welsh) else None)
 
-    yield one(("organisation",), cy.organisation)
-    yield one(("national_report",), cy.national_report)
+    yield one(("organisation",), campaign.organisation, cy.organisation)
+    yield one(("national_report",), campaign.national_report, cy.national_report)
     if campaign.original_report:
-        yield one(("original_report",), cy.original_report)
-    for key in campaign.verdicts:
-        yield one(("verdicts", key), cy.verdicts.get(key))
+        yield one(("original_report",), campaign.original_report, cy.original_report)
+    for key, words in campaign.verdicts.items():
+        yield one(("verdicts", key), words, cy.verdicts.get(key))
     for name in OWN_SENTENCES:
-        yield one(("sentences", name), getattr(cy.sentences, name))
+        yield one(("sentences", name), getattr(campaign.sentences, name), getattr(cy.sentences, name))
     for name in HOUSE_WORDS:  # a word the campaign changes in English needs its own Welsh
         if getattr(campaign.sentences, name) is not None:
-            yield one(("sentences", name), getattr(cy.sentences, name))
+            yield one(("sentences", name), getattr(campaign.sentences, name), getattr(cy.sentences, name))
     if campaign.sentences.press_office_notes is not None:
-        yield from many("sentences.press_office_notes", campaign.sentences.press_office_notes, [])
-    yield from many("background", campaign.background, cy.background)
-    yield one(("revisit",), cy.revisit)
-    yield from many("notes_to_editors", campaign.notes_to_editors, cy.notes_to_editors)
-    yield one(("press_office", "hours"), cy.press_office.hours)
-    yield from many("quote_closing", campaign.quote_closing, cy.quote_closing)
-    for key in campaign.periods:
-        yield one(("periods", key), cy.periods.get(key))
+        notes = cy.sentences.press_office_notes or []
+        yield from many(("sentences", "press_office_notes"), campaign.sentences.press_office_notes, notes)
+    yield from many(("background",), campaign.background, cy.background)
+    yield one(("revisit",), campaign.revisit, cy.revisit)
+    yield from many(("notes_to_editors",), campaign.notes_to_editors, cy.notes_to_editors)
+    yield one(("press_office", "hours"), campaign.press_office.hours, cy.press_office.hours)
+    yield from many(("quote_closing",), campaign.quote_closing, cy.quote_closing)
+    for key, words in campaign.periods.items():
+        yield one(("periods", key), words, cy.periods.get(key))
     for key, inspector in campaign.inspectors.items():
         welsh = cy.inspectors.get(key)
         for part in ("role", "region"):
             if getattr(inspector, part):
-                yield one(("inspectors", key, part), getattr(welsh, part) if welsh else None)
-    for key in campaign.findings:
+                yield one(("inspectors", key, part), getattr(inspector, part), getattr(welsh, part, None))
+    for key, spec in campaign.findings.items():
         kind = cy.findings.get(key)
-        yield one(("findings", key, "phrase"), kind.phrase if kind else None)
+        yield one(("findings", key, "phrase"), spec.phrase, kind.phrase if kind else None)
 
 
 def _placeholder(english: Loc) -> str:
@@ -222,16 +242,15 @@ def _key(loc: Loc) -> str:
     return ".".join(map(str, loc))
 
 
+def form_pairs(form: ReleaseForm) -> Iterator[Pair]:
+    """Every free text of the form, with its Welsh twin as given (the twin's ``cy:`` beside the English)."""
+    for loc, english in form_texts(form):
+        yield Pair(loc, english, (*loc, "cy"), form.welsh_twins.get(_key(loc)))
+
+
 def form_gaps(form: ReleaseForm) -> list[Gap]:
     """Every free text of the form whose Welsh twin is missing (an English gap needs no Welsh yet)."""
-    gaps = []
-    for loc, english in form_texts(form):
-        if parse_gap(english) is not None:
-            continue
-        welsh = form.welsh_twins.get(_key(loc))
-        if not isinstance(welsh, str) or parse_gap(welsh) is not None or not welsh.strip():
-            gaps.append(_gap(loc, (*loc, "cy"), welsh if isinstance(welsh, str) and welsh.strip() else None))
-    return gaps
+    return [pair.gap for pair in form_pairs(form) if pair.gap is not None]
 
 
 def welsh_form(form: ReleaseForm) -> ReleaseForm:
@@ -291,4 +310,16 @@ def welsh_release(form: ReleaseForm, campaign: Campaign, english: Release) -> Re
     return replace(release, language=WELSH, file_name=f"{english.file_stem}{WELSH_SUFFIX}")
 
 
-__all__ = ["ENGLISH", "WELSH", "Gap", "build_releases", "campaign_gaps", "form_gaps", "welsh_campaign", "welsh_form"]
+__all__ = [
+    "ENGLISH",
+    "WELSH",
+    "Gap",
+    "Pair",
+    "build_releases",
+    "campaign_gaps",
+    "campaign_pairs",
+    "form_gaps",
+    "form_pairs",
+    "welsh_campaign",
+    "welsh_form",
+]
