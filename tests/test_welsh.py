@@ -9,6 +9,7 @@ lines; the Welsh page checked by axe-core in Chromium.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 import subprocess
@@ -293,3 +294,67 @@ def test_a_draft_prints_each_welsh_gap_where_it_belongs(example: Path) -> None:
     out = example.parent / "out"
     build([form], out_dir=out)  # the draft builds, in both languages
     assert "[TODO: findings — Cymraeg]" in pdf_text((out / "dyfed-powys" / f"{STEM}-cy.pdf").read_bytes())
+
+
+# --------------------------------------------------------------------------- the translator's round trip
+
+
+def test_the_po_round_trip_is_lossless_and_keeps_the_yaml_as_written(example: Path, tmp_path: Path) -> None:
+    from babel.messages.pofile import read_po, write_po
+
+    po = tmp_path / "round.po"
+    result = runner.invoke(app, ["welsh-export", str(example), "--out", str(po)])
+    assert result.exit_code == 0, result.output
+    exported = po.read_bytes()
+    catalog = read_po(po.open("rb"))
+    entry = catalog.get(
+        "The force has agreed with Gwent Police to share its vehicle workshop at Tŷ Glas from April 2014.",
+        context="dyfed-powys.yaml:findings.3",
+    )
+    assert entry is not None
+    assert entry.string.startswith("Mae’r heddlu wedi cytuno")
+    assert entry.locations == [("dyfed-powys.yaml", _line_of(example / "dyfed-powys.yaml", "  - en: The force"))]
+    before = {path.name: path.read_bytes() for path in example.iterdir()}
+    # importing what was exported changes nothing: no file is even rewritten
+    result = runner.invoke(app, ["welsh-import", str(po), str(example)])
+    assert result.exit_code == 0, result.output
+    assert {path.name: path.read_bytes() for path in example.iterdir()} == before
+    # a Welsh text lost from the form comes back from the translator's file, exactly as it was
+    form = example / "dyfed-powys.yaml"
+    _replace(
+        form,
+        "    cy: Mae’r heddlu wedi cytuno â Heddlu Gwent i rannu ei weithdy cerbydau yn Nhŷ Glas o fis Ebrill 2014.\n",
+        "",
+    )
+    assert [p.field for p in validate([example]).problems] == ["findings.3"]
+    result = runner.invoke(app, ["welsh-import", str(po), str(example)])
+    assert result.exit_code == 0, result.output
+    assert "1 Welsh texts written" in result.output
+    assert {path.name: path.read_bytes() for path in example.iterdir()} == before
+    # an entry changed in the translator's tool: that line changes, and nothing else (comments kept)
+    catalog = read_po(io.BytesIO(exported))
+    message = catalog.get("is good at", context="campaign.yaml:verdicts.good")
+    assert message is not None
+    message.string = "yn dda iawn am gael"
+    edited = tmp_path / "edited.po"
+    with edited.open("wb") as stream:
+        write_po(stream, catalog, width=100)
+    assert runner.invoke(app, ["welsh-import", str(edited), str(example)]).exit_code == 0
+    campaign = before["campaign.yaml"].decode()
+    expected = campaign.replace("    good: yn dda am gael\n", "    good: yn dda iawn am gael\n", 1)
+    assert (example / "campaign.yaml").read_text(encoding="utf-8") == expected
+    assert runner.invoke(app, ["welsh-export", str(example), "--out", str(po)]).exit_code == 0
+    changed = b'msgstr "yn dda iawn am gael"'
+    assert po.read_bytes() == exported.replace(b'msgstr "yn dda am gael"', changed)  # only that entry
+
+
+def test_an_entry_whose_english_changed_is_reported_not_written(example: Path, tmp_path: Path) -> None:
+    po = tmp_path / "round.po"
+    assert runner.invoke(app, ["welsh-export", str(example), "--out", str(po)]).exit_code == 0
+    _replace(po, 'msgstr "yn dda am gael"', 'msgstr "yn dda iawn am gael"')
+    _replace(example / "campaign.yaml", "  good: is good at", "  good: is very good at")
+    before = (example / "campaign.yaml").read_bytes()
+    result = runner.invoke(app, ["welsh-import", str(po), str(example)])
+    assert result.exit_code == 1
+    assert "campaign.yaml:verdicts.good: the English has changed since the export; not written" in result.output
+    assert (example / "campaign.yaml").read_bytes() == before

@@ -30,6 +30,7 @@ from rich.console import Console
 from authoring import __version__
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build
+from authoring.cli import welsh
 from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.files.write import write_files
@@ -576,3 +577,7 @@ def run() -> None:
         with contextlib.suppress(Exception):  # a closed pipe: nothing left to flush to
             stream.flush()
     os._exit(code or 0)
+
+
+app.command("welsh-export")(welsh.welsh_export_command)
+app.command("welsh-import")(welsh.welsh_import_command)
