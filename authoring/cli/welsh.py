@@ -11,7 +11,18 @@ from typing import Annotated
 
 import typer
 
-from authoring.exceptions import AuthoringError
+from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
+
+def _failed(error: AuthoringError) -> typer.Exit:
+    """Say what went wrong (every problem of an invalid round, at its line); exit 2 for a usage error, else 1."""
+    if isinstance(error, InvalidInputError):
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        typer.echo("Fix these first ('authoring validate' lists them too); nothing was written.", err=True)
+        return typer.Exit(1)
+    typer.echo(f"Error: {one_line(str(error))}", err=True)
+    return typer.Exit(2 if isinstance(error, UsageError) else 1)
+
 
 RoundArgument = Annotated[
     Path,
@@ -40,7 +51,6 @@ def welsh_export_command(
     Each entry has the English, its place (file:line) and the Welsh so far; give the file to
     a translator (Poedit, Weblate …) and bring it back with 'authoring welsh-import'.
     """
-    from authoring.cli.app import _fail
     from authoring.files.write import write_files
     from authoring.inputs.po import export_catalog, round_entries
 
@@ -49,7 +59,7 @@ def welsh_export_command(
         data = export_catalog(folder)
         entries = round_entries(folder)
     except AuthoringError as error:
-        raise _fail(error) from error
+        raise _failed(error) from error
     try:
         write_files({target: data})
     except OSError as error:
@@ -69,14 +79,13 @@ def welsh_import_command(
     Comments and layout of the YAML stay as they were. An entry whose English has changed
     since the export is not written, and is listed; then the round is validated.
     """
-    from authoring.cli.app import _fail
     from authoring.inputs.po import import_catalog
     from authoring.inputs.validate import validate
 
     try:
         report = import_catalog(po_file, folder)
     except AuthoringError as error:
-        raise _fail(error) from error
+        raise _failed(error) from error
     except OSError as error:
         typer.echo(f"Error: cannot write the round: {error.strerror or error}; nothing was changed", err=True)
         raise typer.Exit(1) from error
