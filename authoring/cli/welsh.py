@@ -13,6 +13,7 @@ import typer
 
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 
+
 def _failed(error: AuthoringError) -> typer.Exit:
     """Say what went wrong (every problem of an invalid round, at its line); exit 2 for a usage error, else 1."""
     if isinstance(error, InvalidInputError):
