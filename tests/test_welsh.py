@@ -358,3 +358,34 @@ def test_an_entry_whose_english_changed_is_reported_not_written(example: Path, t
     assert result.exit_code == 1
     assert "campaign.yaml:verdicts.good: the English has changed since the export; not written" in result.output
     assert (example / "campaign.yaml").read_bytes() == before
+
+
+# --------------------------------------------------------------------------- the preview
+
+
+def test_the_preview_shows_both_languages_each_marked() -> None:
+    from authoring.preview.page import compose
+
+    page = compose(EXAMPLE / "dyfed-powys.yaml", version="1")
+    sections: list[dict[str, str | None]] = []
+
+    class Reader(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("section", "main", "html"):
+                sections.append({"tag": tag, **dict(attrs)})
+
+    Reader().feed(page.html)
+    assert [s.get("lang") for s in sections if s["tag"] in ("html", "section") and s.get("lang")] == ["en-GB", "cy"]
+    assert [s["tag"] for s in sections].count("main") == 1  # one main landmark: the English release's
+    english, welsh = page.html.split('<section class="preview-translation" lang="cy"', 1)
+    assert "Dyfed-Powys Police requires improvement in getting value for money" in english
+    assert "Heddlu Dyfed-Powys angen gwella o ran cael gwerth am arian" in welsh
+
+
+@needs_axe
+def test_axe_core_finds_no_violations_in_the_bilingual_preview(tmp_path: Path) -> None:
+    from authoring.preview.page import compose
+
+    page = compose(EXAMPLE / "dyfed-powys.yaml", version="1")
+    results = run_axe(page.html.encode(), tmp_path / "page", stylesheet=True)
+    assert results["violations"] == []
