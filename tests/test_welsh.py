@@ -389,3 +389,21 @@ def test_axe_core_finds_no_violations_in_the_bilingual_preview(tmp_path: Path) -
     page = compose(EXAMPLE / "dyfed-powys.yaml", version="1")
     results = run_axe(page.html.encode(), tmp_path / "page", stylesheet=True)
     assert results["violations"] == []
+
+
+def test_a_new_form_for_a_welsh_force_explains_the_twins_and_the_editors_schema_accepts_them(example: Path) -> None:
+    import jsonschema
+    import yaml
+
+    result = runner.invoke(app, ["new", "gwent", "--out", str(example / "gwent.yaml")])
+    assert result.exit_code == 0, result.output
+    skeleton = (example / "gwent.yaml").read_text(encoding="utf-8")
+    assert "give each text's Welsh beside its" in skeleton
+    assert "welsh_twins" not in skeleton
+    assert validate([example / "gwent.yaml"]).ok  # a new draft is valid, its Welsh still to do
+    schema = json.loads((example / "form.schema.json").read_text(encoding="utf-8"))
+    form = yaml.safe_load((example / "dyfed-powys.yaml").read_text(encoding="utf-8"))
+    jsonschema.validate(form, schema)  # the twins are valid for the editors too
+    form["quote"][0]["fr"] = "Pas de français"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(form, schema)

@@ -22,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from authoring.model.campaign import Campaign, Vocabulary
@@ -73,7 +74,7 @@ class ReleaseForm(_Model):
         description="Corrections made after publication, oldest first: each with its date and what changed.",
     )
 
-    welsh_twins: dict[str, Any] = Field(
+    welsh_twins: SkipJsonSchema[dict[str, Any]] = Field(
         default_factory=dict,
         exclude=True,
         description="The Welsh of texts given as {en: …, cy: …}, by the English one's field path (docs/welsh.md).",

@@ -163,3 +163,32 @@ def split_twins(data: Any) -> Any:
 
     english = {key: walk(value, (key,)) for key, value in data.items() if key != TWINS_FIELD}
     return {**english, TWINS_FIELD: found} if found else english
+
+
+#: The free-text fields of a form that a bilingual release needs in Welsh (each may be a twin).
+TWIN_FIELDS = ("background_extra", "findings", "after_findings", "quote", "quote_closing")
+
+
+def with_twins(schema: dict[str, Any]) -> dict[str, Any]:
+    """A form's JSON Schema where each free text may also be given as ``{en: …, cy: …}`` (for editors)."""
+
+    def widen(node: Any) -> Any:
+        if isinstance(node, dict):
+            if node.get("type") == "string" and "maxLength" in node:
+                twin = {
+                    "type": "object",
+                    "description": "The text in English and in Welsh (docs/welsh.md).",
+                    "properties": {"en": node, "cy": {"type": "string"}},
+                    "required": ["en"],
+                    "additionalProperties": False,
+                }
+                return {"anyOf": [node, twin]}
+            return {key: widen(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [widen(item) for item in node]
+        return node
+
+    properties = {
+        name: widen(value) if name in TWIN_FIELDS else value for name, value in schema.get("properties", {}).items()
+    }
+    return {**schema, "properties": properties}

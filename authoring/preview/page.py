@@ -114,9 +114,7 @@ def todo_gaps(form: Path) -> list[Gap]:
     return gaps
 
 
-def release_page(
-    html: str, form: Path, gaps: Sequence[Gap], *, version: str, translations: Sequence[str] = ()
-) -> str:
+def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, translations: Sequence[str] = ()) -> str:
     """The release's HTML with the preview's bar, ``TODO`` marks and script injected.
 
     A bilingual release's other languages (``translations``: their pages' HTML) follow it,
