@@ -19,6 +19,9 @@ from pathlib import Path
 import docx
 import pikepdf
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from authoring.build.batch import run_batch
@@ -407,3 +410,44 @@ def test_a_new_form_for_a_welsh_force_explains_the_twins_and_the_editors_schema_
     form["quote"][0]["fr"] = "Pas de français"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(form, schema)
+
+
+# --------------------------------------------------------------------------- hostile twins
+
+
+def test_a_twin_where_no_text_goes_or_welsh_that_is_not_text_is_refused_at_its_line(example: Path) -> None:
+    form = example / "kent.yaml"  # not bilingual: its twins are checked all the same
+    _replace(form, "grade: good", "grade: {en: good, cy: da}")
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text.replace("quote:\n  - ", "quote:\n  - en: The words.\n    cy: 42\n  - ", 1), encoding="utf-8")
+    problems = {(p.line, p.field): p.message for p in validate([form]).problems}
+    assert problems[(_line_of(form, "grade:"), "grade.cy")].startswith("only a text has a Welsh twin")
+    assert problems[(_line_of(form, "    cy: 42"), "quote.0.cy")] == "the Welsh must be text"
+
+
+@settings(deadline=None, max_examples=8, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    welsh=st.text(
+        st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn", "Zl", "Zp")),
+        min_size=1,
+        max_size=80,
+    ).filter(lambda text: text.strip() and "TODO" not in text)
+)
+def test_any_welsh_text_is_printed_as_written_never_as_markup(example: Path, welsh: str) -> None:
+    from authoring.fonts import uncovered
+    from authoring.render import render
+    from tests.readback import html_text, normalise
+
+    form = example / "dyfed-powys.yaml"
+    data = yaml.safe_load(EXAMPLE.joinpath("dyfed-powys.yaml").read_text(encoding="utf-8"))
+    data["findings"][3]["cy"] = welsh
+    form.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = validate([form])
+    if not report.ok:  # refused (an invisible direction control, a letter no font has): at the Welsh's line
+        assert all(problem.field.startswith("findings.3") for problem in report.problems)
+        return
+    (release,) = (release for _, release in load_releases([form]))
+    outputs = render(release, ["html"])
+    text = html_text(outputs["html@cy"])
+    assert normalise(welsh.strip()) in text or uncovered(welsh)
+    assert "<" not in welsh or "<" in text

@@ -26,13 +26,24 @@ from authoring.inputs.phrasing_check import (
     _position,
 )
 from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
-from authoring.model.bilingual import HOUSE_WORDS, OWN_SENTENCES, Gap, campaign_gaps, form_gaps, welsh_campaign
+from authoring.model.bilingual import (
+    HOUSE_WORDS,
+    OWN_SENTENCES,
+    Gap,
+    campaign_gaps,
+    form_gaps,
+    form_texts,
+    welsh_campaign,
+)
 from authoring.model.campaign import Campaign
 from authoring.model.form import ReleaseForm
 from authoring.model.language import WELSH
 from authoring.model.phrasing import speaking
 from authoring.model.sentences import COMMON_NAMES, EXTRA_NAMES, common
 from authoring.registry import forces
+
+#: The longest Welsh text, as the longest English one (:data:`authoring.model.types.Text`).
+TEXT_LIMIT = 5000
 
 
 def check_welsh(document: SourceDocument, campaign: Campaign) -> list[Problem]:
@@ -120,10 +131,26 @@ def campaign_gap_problems(document: SourceDocument, campaign: Campaign) -> list[
 
 def form_gap_problems(document: SourceDocument, form: ReleaseForm) -> list[Problem]:
     """Every free text of a bilingual force's form whose Welsh twin is missing, each at its line."""
-    problems = [_at(document, gap, "Welsh missing") for gap in form_gaps(form)]
+    return [_at(document, gap, "Welsh missing") for gap in form_gaps(form)]
+
+
+def twin_problems(document: SourceDocument, form: ReleaseForm) -> list[Problem]:
+    """Twins that cannot be used: Welsh that is not text or is too long, or a twin where no text goes."""
+    texts = {".".join(map(str, loc)) for loc, _ in form_texts(form)}
+    for index, finding in enumerate(form.findings):  # a structured finding's short texts may have twins too
+        if not isinstance(finding, str):
+            texts |= {f"findings.{index}.{name}" for name, value in finding if isinstance(value, str)}
+    problems = []
     for key, welsh in form.welsh_twins.items():
-        if welsh is not None and not isinstance(welsh, str):
-            loc: Loc = (*(int(part) if part.isdigit() else part for part in key.split(".")), "cy")
-            line, column = document.locate(loc) or (None, None)
-            problems.append(Problem(document.path, line, column, field_path(loc), "the Welsh must be text"))
+        loc: Loc = (*(int(part) if part.isdigit() else part for part in key.split(".")), "cy")
+        if key not in texts:
+            message = "only a text has a Welsh twin; write this value alone, without 'en:' and 'cy:'"
+        elif not isinstance(welsh, str):
+            message = "the Welsh must be text"
+        elif len(welsh) > TEXT_LIMIT:
+            message = f"too long: at most {TEXT_LIMIT} characters, and this has {len(welsh)}; shorten it"
+        else:
+            continue
+        line, column = document.locate(loc) or (None, None)
+        problems.append(Problem(document.path, line, column, field_path(loc), message))
     return problems

@@ -27,7 +27,7 @@ from authoring.inputs.load import (
     validate_campaign,
     validate_form,
 )
-from authoring.inputs.translation import campaign_gap_problems, form_gap_problems
+from authoring.inputs.translation import campaign_gap_problems, form_gap_problems, twin_problems
 from authoring.inputs.yamlsource import load_yaml
 from authoring.model.campaign import Campaign, Vocabulary, vocabulary
 from authoring.model.form import ReleaseForm
@@ -225,6 +225,9 @@ def check_form(
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems), named, at, source=document.raw)
     gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()
+    twins = twin_problems(document, form)
+    if twins:  # Welsh that cannot be used, whether or not the release is bilingual
+        return FormCheck(path, used, None, tuple(twins), named, at, source=document.raw)
     if campaign is not None and campaign.welsh.bilingual(form.force):
         welsh = (*form_gap_problems(document, form), *welsh_gaps)
         if form.status is Status.FINAL and welsh:
