@@ -118,17 +118,20 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
 def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> dict[Format, Path]:
     """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``.
 
-    A bilingual release's Welsh files go beside, named ``…-cy.<ext>`` and keyed ``pdf@cy``.
+    A bilingual release's Welsh files go beside, named ``…-cy.<ext>`` and keyed ``pdf@cy``,
+    after the release's own.
     """
     folder = out_dir / release.force.slug
+    formats = tuple(formats)
     paths = {}
-    for fmt in formats:
+    for fmt in formats:  # the release's own files first, then each translation's
         base, language = split_format(fmt)
-        releases = [twin for twin in release.translations if twin.language == language] if language else [release]
-        for one in releases:
-            paths[fmt] = folder / f"{one.file_stem}.{renderer(fmt).extension}"
         if language is None:
-            for twin in release.translations:
+            paths[fmt] = folder / f"{release.file_stem}.{renderer(fmt).extension}"
+    for twin in release.translations:
+        for fmt in formats:
+            base, language = split_format(fmt)
+            if language in (None, twin.language):
                 paths[in_language(base, twin.language)] = folder / f"{twin.file_stem}.{renderer(fmt).extension}"
     return paths
 

@@ -320,7 +320,9 @@ def _built_release(
     """
     form = outcome.form
     entry = manifest.releases.get(form_key(form, out_dir))
-    paths = {path.suffix: path for path in outcome.files}
+    paths: dict[str, Path] = {}
+    for path in outcome.files:  # the release's own files come first (then its Welsh twin's)
+        paths.setdefault(path.suffix, path)
     form_bytes, campaign_path = form.read_bytes(), campaign_for(form)
     campaign_bytes = campaign_path.read_bytes()
     hash_ = input_hash(form=form_bytes, campaign=campaign_bytes, templates=digests[0], toolkit=digests[1])
