@@ -242,6 +242,8 @@ def test_each_language_is_marked_in_html_pdf_and_docx(built: Path) -> None:
         assert document.core_properties.language == word_lang
         langs = {lang.get(docx.oxml.ns.qn("w:val")) for lang in document.styles.element.iter(docx.oxml.ns.qn("w:lang"))}
         assert langs == {word_lang}
+        fonts = {f.get(docx.oxml.ns.qn("w:ascii")) for f in document.styles.element.iter(docx.oxml.ns.qn("w:rFonts"))}
+        assert fonts - {None} == {"Fira Sans"}  # the one family of a bilingual release, as in the PDF
 
 
 def test_every_welsh_letter_comes_from_one_family(built: Path) -> None:
