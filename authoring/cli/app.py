@@ -240,7 +240,8 @@ def forces_command(
     width = max(len(force.slug) for force in forces)
     for force in forces:
         short = f" ({force.short_name})" if force.short_name else ""
-        typer.echo(f"{force.slug:<{width}}  {force.name}{short} — {force.country.value}")
+        welsh = f" · in Welsh too: {force.welsh_name}" if force.bilingual else ""
+        typer.echo(f"{force.slug:<{width}}  {force.name}{short} — {force.country.value}{welsh}")
 
 
 @app.command("validate")
