@@ -138,8 +138,9 @@ def twin_problems(document: SourceDocument, form: ReleaseForm) -> list[Problem]:
     """Twins that cannot be used: Welsh that is not text or is too long, or a twin where no text goes."""
     texts = {".".join(map(str, loc)) for loc, _ in form_texts(form)}
     for index, finding in enumerate(form.findings):  # a structured finding's short texts may have twins too
-        if not isinstance(finding, str):
-            texts |= {f"findings.{index}.{name}" for name, value in finding if isinstance(value, str)}
+        if not isinstance(finding, str):  # a model, or a mapping when the campaign is unknown
+            values = finding.items() if isinstance(finding, dict) else iter(finding)
+            texts |= {f"findings.{index}.{name}" for name, value in values if isinstance(value, str)}
     problems = []
     for key, welsh in form.welsh_twins.items():
         loc: Loc = (*(int(part) if part.isdigit() else part for part in key.split(".")), "cy")

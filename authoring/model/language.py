@@ -11,9 +11,9 @@ that ``authoring validate`` lists at the line of the English (see docs/welsh.md)
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from authoring.model.findings import Example
 from authoring.model.types import Key, Text, _Model
@@ -99,8 +99,8 @@ class WelshPressOffice(_Model):
 class WelshWebsite(_Model):
     """Where the Welsh reports are, if not at the English address."""
 
-    text: Text
-    url: Text
+    text: Text = Field(description="The address as printed, e.g. 'www.hmic.gov.uk/cymraeg'.")
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] = Field(description="The link target.")
 
 
 class CampaignWelsh(_Model):
