@@ -93,5 +93,11 @@ def site_command(
         f"{report.unchanged} unchanged, {len(report.removed)} removed, in {report.site_dir}.",
         err=True,
     )
+    if url is None:
+        typer.echo(
+            f"The feeds and the sitemap give the site's address as {report.base_url} (the newest round's website); "
+            f"give --url (or ${SITE_URL_ENV}) with the address it is served at.",
+            err=True,
+        )
     if shown.problems:
         raise typer.Exit(1)

@@ -64,6 +64,8 @@ class SiteReport:
     written: tuple[Path, ...]
     unchanged: int
     removed: tuple[Path, ...]
+    base_url: str = ""
+    """The address the feeds and the sitemap give the site."""
 
 
 def build_site(
@@ -89,7 +91,7 @@ def build_site(
     _refuse_links(site_dir)
     try:
         with output_lock(site_dir):
-            return _write(shown, site_dir, files)
+            return _write(shown, site_dir, files, url)
     except OutputLockedError:
         raise OutputLockedError(
             f"another 'authoring site' is writing to {site_dir}; wait for it, then run again"
@@ -279,7 +281,7 @@ def _check_folders(site_dir: Path, paths: Mapping[str, bytes]) -> None:
                 )
 
 
-def _write(shown: Catalogue, site_dir: Path, files: dict[str, bytes]) -> SiteReport:
+def _write(shown: Catalogue, site_dir: Path, files: dict[str, bytes], base_url: str) -> SiteReport:
     _check_folders(site_dir, files)
     record = site_dir / RECORD_FILE
     previous = _record(record)
@@ -309,6 +311,7 @@ def _write(shown: Catalogue, site_dir: Path, files: dict[str, bytes]) -> SiteRep
         written=tuple(sorted(written)),
         unchanged=len(files) - len(changed),
         removed=tuple(removed),
+        base_url=base_url,
     )
 
 
