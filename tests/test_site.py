@@ -12,8 +12,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from authoring.build.batch import run_batch
+from authoring.build.facts import DEFAULT_LANGUAGE
 from authoring.render.environment import Templates
-from authoring.site.catalogue import DEFAULT_LANGUAGE, catalogue
+from authoring.site.catalogue import catalogue
 from authoring.site.clock import LONDON
 from authoring.site.content import release_body
 from authoring.site.feeds import atom_feed, xml_text
@@ -321,20 +323,71 @@ def test_a_rehearsal_into_the_live_folder_is_undone_by_the_next_run(project: Pat
 # --------------------------------------------------------------------------- what goes wrong
 
 
-def test_a_form_changed_since_the_batch_is_left_out_saying_why(project: Path) -> None:
+def test_a_form_edited_after_the_batch_is_shown_as_it_was_built(project: Path) -> None:
     edit(
-        project / "forces" / ROUND_2012 / "bedfordshire.yaml", "quote:", "after_findings: [An added paragraph.]\nquote:"
+        project / "forces" / ROUND_2012 / "bedfordshire.yaml",
+        "quote:",
+        "after_findings: [An unbuilt paragraph.]\nquote:",
     )
 
     result = site(project, "--now", LATER)
 
+    assert result.exit_code == 0, result.output
+    page = html_text((out(project) / ROUND_2012 / "bedfordshire" / "index.html").read_bytes())
+    assert "Bedfordshire Police has made improvements" in page
+    assert "An unbuilt paragraph." not in page  # the site shows the files the batch built, and what they say
+
+
+def test_a_form_that_fails_now_keeps_its_last_good_release_on_the_site(project: Path) -> None:
+    site(project, "--now", LATER)
+    before = (out(project) / PAGE).read_bytes()
+    edit(project / "forces" / ROUND_2012 / "thames-valley.yaml", "grade: good-progress", "grade: splendid")
+    report = run_batch([project / "forces" / ROUND_2012], out_dir=project / "output", jobs=1)
+    assert not report.ok
+
+    result = site(project, "--now", LATER)
+
+    assert result.exit_code == 0, result.output
+    assert (out(project) / PAGE).read_bytes() == before
+    assert "thames-valley/" in (out(project) / ROUND_2012 / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_manifest_from_before_the_site_says_to_run_the_batch(project: Path) -> None:
+    manifest_path = project / "output" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for entry in manifest["releases"].values():
+        del entry["release"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    result = site(project, "--now", LATER)
+
     assert result.exit_code == 1
-    assert (
-        f"forces/{ROUND_2012}/bedfordshire.yaml: not published: it changed after the last batch; run 'authoring "
-        "batch', then 'authoring site'" in result.stderr
-    )
-    assert "bedfordshire" not in (out(project) / ROUND_2012 / "index.html").read_text(encoding="utf-8")
-    assert (out(project) / PAGE).is_file()  # the others are published
+    assert f"forces/{ROUND_2012}/thames-valley.yaml: not published: run 'authoring batch' to record" in result.stderr
+    rebatch(project)
+    rebatch(project, ROUND_2013)
+    assert site(project, "--now", LATER).exit_code == 0
+    assert (out(project) / PAGE).is_file()
+
+
+def test_an_edited_manifest_record_is_data_never_markup(project: Path) -> None:
+    manifest_path = project / "output" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    [key] = [key for key in manifest["releases"] if key.endswith("/thames-valley.yaml")]
+    manifest["releases"][key]["release"]["headline"] = "<script>alert(1)</script>\u0007\u0000 & ]]>"
+    manifest["releases"][key]["release"]["round"]["site_words"]["site_title"] = "</title><script>x()</script>"
+    [other] = [key for key in manifest["releases"] if key.endswith("/bedfordshire.yaml")]
+    manifest["releases"][other]["release"]["corrections"] = [{"date": "never", "note": 5}]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    result = site(project, "--now", LATER)
+
+    assert result.exit_code == 1
+    assert f"{other}: not published: its record in manifest.json is damaged" in result.stderr
+    for name, data in site_files(out(project)).items():
+        assert b"<script>" not in data, name
+    for name in ("feed.atom", f"{ROUND_2012}/feed.atom", "sitemap.xml"):
+        ET.fromstring((out(project) / name).read_bytes())  # well-formed XML, whatever the record held
+    assert atom_problems((out(project) / "feed.atom").read_bytes()) == []
 
 
 def test_a_release_file_changed_after_the_batch_is_not_published(project: Path) -> None:
@@ -554,3 +607,16 @@ def test_the_clock_defaults_to_now_in_london(project: Path) -> None:
 
     assert result.exit_code == 0
     assert set(FORCES_2012) <= {path.parent.name for path in out(project).rglob("index.html")}
+
+
+def test_the_command_shares_the_templates_variable_and_its_help_says_what_it_does() -> None:
+    from typer.testing import CliRunner
+
+    from authoring.cli import app as cli_app
+    from authoring.cli import site as cli_site
+
+    assert cli_site.TEMPLATES_ENV == cli_app.TEMPLATES_ENV
+    result = CliRunner().invoke(cli_app.app, ["site", "--help"])
+    assert result.exit_code == 0
+    assert "--now" in result.stdout
+    assert "embargo" in result.stdout

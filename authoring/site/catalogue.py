@@ -2,11 +2,13 @@
 
 :func:`catalogue` reads top to bottom:
 
-1. read the batch's manifest (``OUT/manifest.json``, :mod:`authoring.build.manifest`);
-2. read and phrase the forms it lists, as a batch does (:func:`authoring.build.pipeline.load`),
-   so that each release's headline, verdict, embargo and corrections are the ones it was
-   built with: a release is shown only if its form and campaign are byte for byte those
-   its files were built from (the manifest's digests), and its files are intact;
+1. read the batch's manifest (``OUT/manifest.json``, :mod:`authoring.build.manifest`): each
+   entry lists a release's files and what the site shows of it as it was built (its
+   headline, verdict, corrections, its round's embargo …, :mod:`authoring.build.facts`).
+   The forms are not read again: a release is shown as it was built, even if its form was
+   edited since, or fails to validate now (the batch then keeps its older good files);
+2. read each release's files, and keep only those still as the batch wrote them (the
+   SHA-256 the manifest recorded);
 3. keep what may be shown at ``now``: never a draft, never a release before its embargo;
 4. gather each round's releases, its national release (if the batch built one), and the
    languages each release is in.
@@ -21,31 +23,26 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
 from authoring import __version__
+from authoring.build.facts import DEFAULT_LANGUAGE
 from authoring.build.manifest import MANIFEST_FILE, Entry, FileRecord, Manifest
-from authoring.build.pipeline import Loaded, load
 from authoring.exceptions import UsageError
 from authoring.files.read import UnreadableFileError, read_regular
-from authoring.model.campaign import Campaign, HouseWords, house_words
+from authoring.model.campaign import house_words
 from authoring.model.inline import Inline
 from authoring.model.phrasing import phrase
-from authoring.model.release import Release
-from authoring.model.sentences import SITE_NAMES
 from authoring.model.types import file_name_part
 from authoring.render import Format
 from authoring.site.clock import local, start_of
 from authoring.site.content import release_body
 
-#: The language of a release that names none (issue 21 gives releases a language).
-DEFAULT_LANGUAGE = "en"
 #: What each downloadable format is called on a page, and its media type.
 DOWNLOADS: dict[str, tuple[str, str]] = {
     "pdf": ("PDF", "application/pdf"),
@@ -195,56 +192,52 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
     if not manifest_path.is_file() or manifest_path.is_symlink():
         raise UsageError(f"{built} has no {MANIFEST_FILE}: run 'authoring batch' first, then 'authoring site'")
     manifest = Manifest.read(built, toolkit_version=__version__)
-    root = built.resolve().parent
-    forms: dict[str, Path] = {}
     national: dict[str, Entry] = {}
     problems: list[str] = []
-    for key, entry in sorted(manifest.releases.items()):
-        if entry.files and all(record.path.startswith(f"{NATIONAL_FOLDER}/") for record in entry.files.values()):
-            national[Path(key).parent.as_posix()] = entry
-            continue
-        form = _form_path(root, key)
-        if form is None:
-            continue  # a form removed since the batch (its files go with the next batch), or an edited key
-        forms[key] = form
-    loaded: list[Loaded] = load(sorted(forms.values()))[1] if forms else []
-    by_path = {item.check.path.resolve(): item for item in loaded}
-    result = Catalogue(now=now, rounds=[], words=_site_words(_newest_campaign(loaded)))
     rounds: dict[str, Round] = {}
-    for key, form in forms.items():
-        entry = manifest.releases[key]
-        item = by_path.get(form.resolve())
-        release = item.release if item else None
-        if item is None or release is None:
-            if entry.status != "failed" or entry.files:
-                problems.append(f"{key}: not published: the form has problems now; 'authoring validate' shows them")
+    drafts = 0
+    embargoed: dict[str, dt.datetime] = {}
+    newest_words: tuple[dt.date, str, SiteWords] | None = None
+    for key, entry in sorted(manifest.releases.items()):
+        slug = _round_slug(PurePosixPath(key).parent.name)
+        if entry.files and all(record.path.startswith(f"{NATIONAL_FOLDER}/") for record in entry.files.values()):
+            national[slug] = entry
             continue
-        if release.is_draft:
-            result.drafts += 1
+        if not entry.release:
+            if entry.files:
+                problems.append(f"{key}: not published: run 'authoring batch' to record what the site shows of it")
             continue
-        if not _built_from(entry, item):
+        try:
+            facts = _Facts.of(entry.release)
+        except (KeyError, TypeError, ValueError, AttributeError):
             problems.append(
-                f"{key}: not published: it changed after the last batch; run 'authoring batch', then 'authoring site'"
+                f"{key}: not published: its record in {MANIFEST_FILE} is damaged; run 'authoring batch --force'"
             )
             continue
-        campaign = release.campaign
-        slug = _round_slug(form.parent.name)
-        published = _publication(campaign)
+        if newest_words is None or (facts.release_date, facts.round_title) > newest_words[:2]:
+            newest_words = (facts.release_date, facts.round_title, facts.words)
+        if facts.draft:
+            drafts += 1
+            continue
+        published = facts.published
         if now < published:
-            result.embargoed[slug] = published
+            embargoed[slug] = published
+            continue
+        force = entry.force or ""
+        if not _SAFE_NAME.fullmatch(force):
+            problems.append(f"{key}: not published: its force {force!r} is not a registry key")
             continue
         round_ = rounds.get(slug)
         if round_ is None:
             round_ = rounds[slug] = Round(
                 slug=slug,
-                title=Inline.parse(campaign.national_report).text,
-                organisation=campaign.organisation,
-                release_date=campaign.release_date,
+                title=facts.round_title,
+                organisation=facts.round_organisation,
+                release_date=facts.release_date,
                 published=published,
-                tag_authority=_authority(campaign.website.url),
+                tag_authority=_authority(facts.website),
             )
-        grade = item.check.form.grade if item.check.form is not None else ""
-        made = _published(release, entry, built, slug, published, verdict=str(grade).replace("-", " "))
+        made = _published(entry, facts, built, slug, force)
         if isinstance(made, str):
             problems.append(f"{key}: not published: {made}; run 'authoring batch' to rebuild it")
             continue
@@ -252,52 +245,86 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
             problems.append(f"{key}: not published: {made.force_name} has another release in {slug} already")
             continue
         round_.releases.append(made)
-    for folder, entry in national.items():
-        round_ = rounds.get(_round_slug(Path(folder).name))
-        if round_ is not None:
-            round_.national = _national(entry, built)
+    for slug, entry in national.items():
+        if slug in rounds:
+            rounds[slug].national = _national(entry, built)
     for round_ in rounds.values():
         round_.releases.sort(key=lambda release: (release.force_name, release.force, release.language))
-    result.rounds = sorted(rounds.values(), key=lambda round_: (round_.published, round_.slug), reverse=True)
-    result.problems = problems
-    return result
-
-
-def _form_path(root: Path, key: str) -> Path | None:
-    """The form a manifest key names, if it is a regular file inside the project (never outside it)."""
-    relative = Path(key)
-    if relative.is_absolute() or ".." in relative.parts or relative.suffix not in (".yaml", ".yml"):
-        return None
-    path = root / relative
-    try:
-        if not path.is_file() or path.is_symlink() or not path.resolve().is_relative_to(root):
-            return None
-    except OSError:
-        return None
-    return path
+    return Catalogue(
+        now=now,
+        rounds=sorted(rounds.values(), key=lambda round_: (round_.published, round_.slug), reverse=True),
+        words=newest_words[2] if newest_words else _house_words(),
+        embargoed=embargoed,
+        drafts=drafts,
+        problems=problems,
+    )
 
 
 def _round_slug(folder_name: str) -> str:
     return file_name_part(folder_name) or "round"
 
 
-def _built_from(entry: Entry, item: Loaded) -> bool:
-    """Whether the release's files were built from the very form and campaign read now."""
-    digest = {
-        "form": hashlib.sha256(item.check.source).hexdigest(),
-        "campaign": hashlib.sha256(item.campaign.source).hexdigest(),
-    }
-    return entry.status != "failed" and all(entry.inputs.get(name) == value for name, value in digest.items())
+@dataclass(frozen=True)
+class _Facts:
+    """A manifest entry's ``release`` record, read and checked (an edited manifest may hold anything)."""
+
+    draft: bool
+    language: str
+    force_name: str
+    headline: str
+    verdict: str
+    organisation: str
+    corrections: tuple[Correction, ...]
+    round_title: str
+    round_organisation: str
+    release_date: dt.date
+    embargo: dt.datetime | None
+    website: str
+    words: SiteWords
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> _Facts:
+        round_ = data["round"]
+        words = round_["site_words"]
+        embargo = round_.get("embargo")
+        language = _text(data.get("language") or DEFAULT_LANGUAGE).lower()
+        return cls(
+            draft=bool(data["draft"]),
+            language=language if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", language) else DEFAULT_LANGUAGE,
+            force_name=_text(data["force_name"]),
+            headline=_text(data["headline"]),
+            verdict=_text(data.get("verdict") or "").replace("-", " "),
+            organisation=_text(data["organisation"]),
+            corrections=tuple(
+                Correction(dt.date.fromisoformat(_text(c["date"])), _text(c["note"]))
+                for c in data.get("corrections", [])
+            ),
+            round_title=_text(round_["title"]),
+            round_organisation=_text(round_["organisation"]),
+            release_date=dt.date.fromisoformat(_text(round_["release_date"])),
+            embargo=dt.datetime.fromisoformat(_text(embargo)) if embargo else None,
+            website=_text(round_.get("website") or ""),
+            words=SiteWords(
+                title=_text(words["site_title"]),
+                accessibility_statement=tuple(Inline.parse(_text(t)) for t in words["accessibility_statement"]),
+                another_format=tuple(Inline.parse(_text(t)) for t in words["another_format"]),
+                website=_text(round_.get("website") or ""),
+            ),
+        )
+
+    @property
+    def published(self) -> dt.datetime:
+        """When the release may be seen: its embargo, or the start of its release date without one."""
+        return local(self.embargo) if self.embargo is not None else start_of(self.release_date)
 
 
-def _publication(campaign: Campaign) -> dt.datetime:
-    """When a round's releases may be seen: the embargo, or the start of the release date without one."""
-    return local(campaign.embargo) if campaign.embargo is not None else start_of(campaign.release_date)
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not text")
+    return value
 
 
-def _published(
-    release: Release, entry: Entry, built: Path, slug: str, published: dt.datetime, *, verdict: str
-) -> Published | str:
+def _published(entry: Entry, facts: _Facts, built: Path, slug: str, force: str) -> Published | str:
     """The release as the site shows it, or what is wrong with its files."""
     html_record = entry.files.get(Format.HTML)
     if html_record is None:
@@ -310,29 +337,18 @@ def _published(
         return downloads
     return Published(
         round_slug=slug,
-        force=release.force.slug,
-        force_name=release.force.name,
-        language=language_of(release),
-        headline=release.headline,
-        verdict=verdict,
-        published=published,
-        corrections=tuple(Correction(c.date, c.note) for c in release.corrections),
+        force=force,
+        force_name=facts.force_name,
+        language=facts.language,
+        headline=facts.headline,
+        verdict=facts.verdict,
+        published=facts.published,
+        corrections=facts.corrections,
         body=release_body(html),
         downloads=downloads,
         html=html,
-        organisation=release.organisation,
+        organisation=facts.organisation,
     )
-
-
-def language_of(release: Release) -> str:
-    """The language a release is written in, as a BCP 47 tag (``en``, ``cy``).
-
-    The hook for Welsh releases (issue 21): a release that carries a ``language`` is shown
-    in that language, beside the same force's release in the others; one without is English.
-    """
-    value = getattr(release, "language", None)
-    text = str(getattr(value, "value", value) or DEFAULT_LANGUAGE).lower()
-    return text if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", text) else DEFAULT_LANGUAGE
 
 
 def _downloads(entry: Entry, built: Path) -> tuple[Download, ...] | str:
@@ -387,28 +403,18 @@ def _authority(url: str) -> str:
     return host if re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", host) else "authoring.invalid"
 
 
-def _newest_campaign(loaded: Iterable[Loaded]) -> Campaign | None:
-    campaigns = {id(item.campaign): item.campaign.campaign for item in loaded if item.campaign.campaign is not None}
-    valid = [campaign for campaign in campaigns.values() if campaign is not None]
-    return max(valid, key=lambda campaign: (campaign.release_date, campaign.national_report), default=None)
-
-
-def _site_words(campaign: Campaign | None) -> SiteWords:
-    """The newsroom's words, from the newest round's campaign (its own or the house's), or the house's alone."""
-    words: HouseWords = campaign.words if campaign is not None else house_words()
-    names: dict[str, Any] = dict.fromkeys(SITE_NAMES, "")
-    names["website"] = {"text": "", "url": ""}
-    names["press_office"] = {"hours": "", "phone": "", "out_of_hours_phone": ""}
-    if campaign is not None:
-        names = {
-            "organisation": campaign.organisation,
-            "organisation_short": campaign.organisation_short,
-            "website": {"text": campaign.website.text, "url": campaign.website.url},
-            "press_office": campaign.press_office.model_dump(),
-        }
+def _house_words() -> SiteWords:
+    """The newsroom's words when no release records any: the house file's, phrased with no names."""
+    words = house_words()
+    names: dict[str, Any] = {
+        "organisation": "",
+        "organisation_short": "",
+        "website": {"text": "", "url": ""},
+        "press_office": {"hours": "", "phone": "", "out_of_hours_phone": ""},
+    }
     return SiteWords(
-        title=phrase(words.site_title, names) or "Press releases",
+        title=phrase(words.site_title, names).strip() or "Press releases",
         accessibility_statement=tuple(Inline.parse(phrase(text, names)) for text in words.accessibility_statement),
         another_format=tuple(Inline.parse(phrase(text, names)) for text in words.another_format),
-        website=names["website"]["url"],
+        website="",
     )

@@ -33,13 +33,14 @@ from typing import Any
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from authoring.build.facts import DEFAULT_LANGUAGE
 from authoring.build.pipeline import DEFAULT_OUT_DIR
 from authoring.exceptions import OutputLockedError, OutputWriteError, UsageError
 from authoring.files.lock import LOCK_FILE, output_lock
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_files
 from authoring.render.environment import Templates, inline_html, template_problem
-from authoring.site.catalogue import DEFAULT_LANGUAGE, Catalogue, Published, Round, catalogue
+from authoring.site.catalogue import Catalogue, Published, Round, catalogue
 from authoring.site.clock import LONDON
 from authoring.site.feeds import atom_feed, entry_id, sitemap
 
