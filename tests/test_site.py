@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from authoring.site.content import release_body
 from authoring.site.feeds import atom_feed, xml_text
 from authoring.site.publish import site_files as make_site_files
 from tests.batch_helpers import edit
+from tests.conftest import ROOT
 from tests.readback import html_text
 from tests.site_helpers import (
     AT_2012,
@@ -620,3 +622,21 @@ def test_the_command_shares_the_templates_variable_and_its_help_says_what_it_doe
     assert result.exit_code == 0
     assert "--now" in result.stdout
     assert "embargo" in result.stdout
+
+
+def test_a_campaign_giving_the_site_words_a_round_s_name_is_told_which_it_may_use(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from authoring.cli.app import app
+
+    shutil.copytree(ROOT / "forces" / ROUND_2013, tmp_path / "forces" / ROUND_2013)
+    edit(
+        tmp_path / "forces" / ROUND_2013 / "campaign.yaml",
+        "  notes_heading: Notes for editors",
+        '  notes_heading: Notes for editors\n  site_title: "{{ national_report }} news"',
+    )
+
+    result = CliRunner().invoke(app, ["validate", str(tmp_path / "forces" / ROUND_2013)])
+
+    assert result.exit_code == 1
+    assert "campaign.yaml:28:15: sentences.site_title: no placeholder 'national_report' here" in result.stderr
