@@ -640,3 +640,19 @@ def test_a_campaign_giving_the_site_words_a_round_s_name_is_told_which_it_may_us
 
     assert result.exit_code == 1
     assert "campaign.yaml:28:15: sentences.site_title: no placeholder 'national_report' here" in result.stderr
+
+
+def test_a_postponed_embargo_holds_for_a_release_whose_form_fails(project: Path) -> None:
+    """A failing form keeps its older build's record (embargo 00:01); the round's later embargo holds for it too."""
+    edit(project / "forces" / ROUND_2012 / "campaign.yaml", "embargo: 2012-12-11 00:01", "embargo: 2012-12-11 12:00")
+    edit(project / "forces" / ROUND_2012 / "thames-valley.yaml", "grade: good-progress", "grade: splendid")
+    report = run_batch([project / "forces" / ROUND_2012], out_dir=project / "output", jobs=1)
+    assert [outcome.force for outcome in report.outcomes if outcome.status == "failed"] == ["thames-valley"]
+
+    assert site(project, "--now", "2012-12-11T09:00").exit_code == 0
+    assert ROUND_2012 not in everything(project)
+    assert "thames-valley" not in everything(project)
+
+    assert site(project, "--now", "2012-12-11T12:00").exit_code == 0
+    assert (out(project) / PAGE).is_file()
+    assert "Published 12:00pm on 11 December 2012" in html_text((out(project) / PAGE).read_bytes())

@@ -198,6 +198,7 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
     drafts = 0
     embargoed: dict[str, dt.datetime] = {}
     newest_words: tuple[dt.date, str, SiteWords] | None = None
+    lifts = _embargoes(manifest)
     for key, entry in sorted(manifest.releases.items()):
         slug = _round_slug(PurePosixPath(key).parent.name)
         if entry.files and all(record.path.startswith(f"{NATIONAL_FOLDER}/") for record in entry.files.values()):
@@ -219,7 +220,7 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
         if facts.draft:
             drafts += 1
             continue
-        published = facts.published
+        published = lifts.get(slug, facts.published)
         if now < published:
             embargoed[slug] = published
             continue
@@ -237,7 +238,7 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
                 published=published,
                 tag_authority=_authority(facts.website),
             )
-        made = _published(entry, facts, built, slug, force)
+        made = _published(entry, facts, built, slug, force, published)
         if isinstance(made, str):
             problems.append(f"{key}: not published: {made}; run 'authoring batch' to rebuild it")
             continue
@@ -258,6 +259,25 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
         drafts=drafts,
         problems=problems,
     )
+
+
+def _embargoes(manifest: Manifest) -> dict[str, dt.datetime]:
+    """When each round may be seen: the latest embargo any of its releases records.
+
+    Releases of one round share their campaign's embargo; but a release whose form fails
+    keeps the facts of its older build, so after an embargo is postponed it may still record
+    the earlier time. The latest one holds for the whole round: a postponement is never
+    undone by an older record.
+    """
+    lifts: dict[str, dt.datetime] = {}
+    for key, entry in manifest.releases.items():
+        try:
+            published = _Facts.of(entry.release).published
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+        slug = _round_slug(PurePosixPath(key).parent.name)
+        lifts[slug] = max(published, lifts.get(slug, published))
+    return lifts
 
 
 def _round_slug(folder_name: str) -> str:
@@ -324,7 +344,9 @@ def _text(value: Any) -> str:
     return value
 
 
-def _published(entry: Entry, facts: _Facts, built: Path, slug: str, force: str) -> Published | str:
+def _published(
+    entry: Entry, facts: _Facts, built: Path, slug: str, force: str, published: dt.datetime
+) -> Published | str:
     """The release as the site shows it, or what is wrong with its files."""
     html_record = entry.files.get(Format.HTML)
     if html_record is None:
@@ -342,7 +364,7 @@ def _published(entry: Entry, facts: _Facts, built: Path, slug: str, force: str) 
         language=facts.language,
         headline=facts.headline,
         verdict=facts.verdict,
-        published=facts.published,
+        published=published,
         corrections=facts.corrections,
         body=release_body(html),
         downloads=downloads,
