@@ -656,3 +656,11 @@ def test_a_postponed_embargo_holds_for_a_release_whose_form_fails(project: Path)
     assert site(project, "--now", "2012-12-11T12:00").exit_code == 0
     assert (out(project) / PAGE).is_file()
     assert "Published 12:00pm on 11 December 2012" in html_text((out(project) / PAGE).read_bytes())
+
+
+def test_the_site_is_never_written_over_the_batch_output(project: Path) -> None:
+    result = site(project, "--now", LATER, out=project / "output")
+
+    assert result.exit_code == 2
+    assert "is the batch's output folder; give a folder of its own" in result.stderr
+    assert not (project / "output" / "index.html").exists()

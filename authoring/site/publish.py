@@ -85,6 +85,10 @@ def build_site(
     another site run is busy) and :class:`OutputWriteError` (a link in the way, a full disk).
     """
     templates = templates or Templates.at()
+    if site_dir.resolve() == built.resolve():
+        raise UsageError(
+            f"--out {site_dir} is the batch's output folder; give a folder of its own, e.g. {built / 'site'}"
+        )
     with output_lock(built):
         shown = catalogue(built, now=now)
     url = _base_url(base_url or shown.words.website or "http://localhost/")
