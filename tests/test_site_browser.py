@@ -97,7 +97,9 @@ def test_a_reader_goes_home_round_release_pdf_without_javascript(
             "Thames Valley Police has made good progress in the way it identifies, monitors and manages "
             "integrity issues"
         )
-        expect(page.get_by_text("Published")).to_be_visible()
+        expect(
+            page.get_by_role("link", name=re.compile("^Published 12:01am on 11 December 2012: download"))
+        ).to_be_visible()
         with page.expect_download() as download:
             page.get_by_role("link", name=re.compile("^PDF")).click()
         saved = tmp_path / "release.pdf"

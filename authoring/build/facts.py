@@ -16,7 +16,7 @@ from typing import Any
 
 from authoring.model.campaign import Campaign
 from authoring.model.form import ReleaseForm
-from authoring.model.inline import Inline
+from authoring.model.inline import Inline, smarten
 from authoring.model.phrasing import phrase
 from authoring.model.release import Release
 from authoring.model.sentences import SITE_WORDS
@@ -45,7 +45,7 @@ def round_facts(campaign: Campaign) -> dict[str, Any]:
     """A round's facts: its title, organisation, release date, embargo, web address and the newsroom's words."""
     return {
         "title": Inline.parse(campaign.national_report).text,
-        "organisation": campaign.organisation,
+        "organisation": smarten(campaign.organisation),
         "release_date": campaign.release_date.isoformat(),
         "embargo": campaign.embargo.isoformat(timespec="minutes") if campaign.embargo else None,
         "website": campaign.website.url,
