@@ -26,18 +26,29 @@ DEFAULT_LANGUAGE = "en"
 
 
 def release_facts(release: Release, form: ReleaseForm | None) -> dict[str, Any]:
-    """The facts of one built release (see the module docstring), as JSON-ready data."""
-    campaign = release.campaign
+    """The facts of one built release (see the module docstring), as JSON-ready data.
+
+    A release built with translations (issue 21: a bilingual force's Welsh twin, its files
+    keyed ``pdf@cy`` in the manifest) lists each under ``translations``, with its language.
+    """
     grade = getattr(form, "grade", None)
+    return {
+        **_words_of(release),
+        "verdict": str(grade) if isinstance(grade, str) else "",
+        "round": round_facts(release.campaign),
+        "translations": [_words_of(twin) for twin in getattr(release, "translations", ())],
+    }
+
+
+def _words_of(release: Release) -> dict[str, Any]:
+    """What differs between a release and its translation: its language and its words."""
     return {
         "draft": release.is_draft,
         "language": language_of(release),
         "force_name": release.force.name,
         "headline": release.headline,
-        "verdict": str(grade) if isinstance(grade, str) else "",
         "organisation": release.organisation,
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in release.corrections],
-        "round": round_facts(campaign),
     }
 
 
@@ -74,11 +85,16 @@ def site_words(campaign: Campaign) -> dict[str, Any]:
 
 
 def language_of(release: Release) -> str:
-    """The language a release is written in, as a BCP 47 tag (``en``, ``cy``).
+    """The language a release is written in, as a BCP 47 tag, as the release gives it (``en-GB``, ``cy``).
 
     The hook for Welsh releases (issue 21): a release that carries a ``language`` is shown
     in that language, beside the same force's release in the others; one without is English.
     """
     value = getattr(release, "language", None)
-    text = str(getattr(value, "value", value) or DEFAULT_LANGUAGE).lower()
-    return text if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", text) else DEFAULT_LANGUAGE
+    text = str(getattr(value, "value", value) or DEFAULT_LANGUAGE)
+    return text if re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", text) else DEFAULT_LANGUAGE
+
+
+def primary_language(tag: str) -> str:
+    """A language tag's language alone, in lower case: ``en-GB`` → ``en``, ``cy`` → ``cy``."""
+    return tag.split("-", 1)[0].lower()

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from authoring import __version__
-from authoring.build.facts import DEFAULT_LANGUAGE
+from authoring.build.facts import DEFAULT_LANGUAGE, primary_language
 from authoring.build.manifest import MANIFEST_FILE, Entry, FileRecord, Manifest
 from authoring.exceptions import UsageError
 from authoring.files.read import UnreadableFileError, read_regular
@@ -238,14 +238,17 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
                 published=published,
                 tag_authority=_authority(facts.website),
             )
-        made = _published(entry, facts, built, slug, force, published)
-        if isinstance(made, str):
-            problems.append(f"{key}: not published: {made}; run 'authoring batch' to rebuild it")
-            continue
-        if any(other.force == made.force and other.language == made.language for other in round_.releases):
-            problems.append(f"{key}: not published: {made.force_name} has another release in {slug} already")
-            continue
-        round_.releases.append(made)
+        for version, files in _versions(entry, facts):
+            if version.draft:
+                continue
+            made = _published(files, version, built, slug, force, published)
+            if isinstance(made, str):
+                problems.append(f"{key}: not published: {made}; run 'authoring batch' to rebuild it")
+                continue
+            if any(other.force == made.force and other.language == made.language for other in round_.releases):
+                problems.append(f"{key}: not published: {made.force_name} has another release in {slug} already")
+                continue
+            round_.releases.append(made)
     for slug, entry in national.items():
         if slug in rounds:
             rounds[slug].national = _national(entry, built)
@@ -301,19 +304,30 @@ class _Facts:
     embargo: dt.datetime | None
     website: str
     words: SiteWords
+    tag: str = DEFAULT_LANGUAGE
+    """The language tag as the batch recorded it (``en-GB``, ``cy``): a translation's files are keyed by it."""
+    translations: tuple[_Facts, ...] = ()
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> _Facts:
-        round_ = data["round"]
+    def of(cls, data: dict[str, Any], *, original: dict[str, Any] | None = None) -> _Facts:
+        """The facts of ``data``; a translation's (``original`` given) take the round and verdict from its original."""
+        base = original or data
+        round_ = base["round"]
         words = round_["site_words"]
         embargo = round_.get("embargo")
-        language = _text(data.get("language") or DEFAULT_LANGUAGE).lower()
+        tag = _text(data.get("language") or DEFAULT_LANGUAGE)
+        if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", tag):
+            raise ValueError("not a language tag")
         return cls(
             draft=bool(data["draft"]),
-            language=language if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", language) else DEFAULT_LANGUAGE,
+            language=primary_language(tag),
+            tag=tag,
+            translations=()
+            if original is not None
+            else tuple(cls.of(twin, original=data) for twin in data.get("translations") or []),
             force_name=_text(data["force_name"]),
             headline=_text(data["headline"]),
-            verdict=_text(data.get("verdict") or "").replace("-", " "),
+            verdict=_text(base.get("verdict") or "").replace("-", " "),
             organisation=_text(data["organisation"]),
             corrections=tuple(
                 Correction(dt.date.fromisoformat(_text(c["date"])), _text(c["note"]))
@@ -344,17 +358,28 @@ def _text(value: Any) -> str:
     return value
 
 
+def _versions(entry: Entry, facts: _Facts) -> list[tuple[_Facts, dict[str, FileRecord]]]:
+    """The release and each of its translations, with its files by format (``pdf@cy`` files are the ``cy`` one's)."""
+    own = {str(fmt): record for fmt, record in entry.files.items() if "@" not in str(fmt)}
+    versions = [(facts, own)]
+    for twin in facts.translations:
+        suffix = f"@{twin.tag}"
+        files = {str(fmt)[: -len(suffix)]: record for fmt, record in entry.files.items() if str(fmt).endswith(suffix)}
+        versions.append((twin, files))
+    return versions
+
+
 def _published(
-    entry: Entry, facts: _Facts, built: Path, slug: str, force: str, published: dt.datetime
+    files: dict[str, FileRecord], facts: _Facts, built: Path, slug: str, force: str, published: dt.datetime
 ) -> Published | str:
     """The release as the site shows it, or what is wrong with its files."""
-    html_record = entry.files.get(Format.HTML)
+    html_record = files.get(str(Format.HTML))
     if html_record is None:
         return "it has no HTML file (the batch was run with --format without html)"
     html = _read(html_record, built)
     if html is None:
         return f"its file {html_record.path} is missing or was changed after the batch wrote it"
-    downloads = _downloads(entry, built)
+    downloads = _downloads(files, built)
     if isinstance(downloads, str):
         return downloads
     return Published(
@@ -373,10 +398,10 @@ def _published(
     )
 
 
-def _downloads(entry: Entry, built: Path) -> tuple[Download, ...] | str:
+def _downloads(files: dict[str, FileRecord], built: Path) -> tuple[Download, ...] | str:
     downloads = []
     for name, (label, media_type) in DOWNLOADS.items():
-        record = next((r for fmt, r in entry.files.items() if str(fmt) == name), None)
+        record = files.get(name)
         if record is None:
             continue
         file_name = record.path.rsplit("/", 1)[-1]
