@@ -198,7 +198,7 @@ def test_a_campaign_may_change_the_site_words(project: Path) -> None:
 
     site(project, "--now", LATER)
 
-    assert "<title>Press releases – Newsroom</title>" in (out(project) / "index.html").read_text(encoding="utf-8")
+    assert "<title>Home – Newsroom</title>" in (out(project) / "index.html").read_text(encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- feeds and sitemap

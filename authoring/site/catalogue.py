@@ -460,7 +460,7 @@ def _house_words() -> SiteWords:
         "press_office": {"hours": "", "phone": "", "out_of_hours_phone": ""},
     }
     return SiteWords(
-        title=phrase(words.site_title, names).strip() or "Press releases",
+        title=phrase(words.site_title, names).strip(),
         accessibility_statement=tuple(Inline.parse(phrase(text, names)) for text in words.accessibility_statement),
         another_format=tuple(Inline.parse(phrase(text, names)) for text in words.another_format),
         website="",
