@@ -566,30 +566,33 @@ def test_a_welsh_version_gets_its_own_page_linked_both_ways_with_hreflang(projec
 
 
 def test_a_national_release_in_the_manifest_is_on_its_round_page(project: Path) -> None:
-    """Issue 23 adds national releases under output/national/; one listed in the manifest is shown."""
-    national = project / "output" / "national"
-    national.mkdir()
+    """Issue 23 lists each round's national release under the manifest's "national" (docs/national.md there)."""
+    national = project / "output" / "national" / ROUND_2012
+    national.mkdir(parents=True)
     source = next((project / "output" / "thames-valley").glob("*.pdf"))
-    (national / "2012-12-11-national.pdf").write_bytes(source.read_bytes())
-    (national / "2012-12-11-national.html").write_bytes(
-        b"<html><body><h1>National</h1><p>All forces.</p></body></html>"
-    )
+    written = {
+        "html": ("2012-12-11-national.html", b"<html><body><h1>National</h1><p>All forces.</p></body></html>"),
+        "pdf": ("2012-12-11-national.pdf", source.read_bytes()),
+        "json": ("2012-12-11-national.json", b'{"forces": 3}'),
+        "savings.csv": ("2012-12-11-national-savings.csv", b"force,savings\nkent,1\n"),
+    }
+    for name, data in written.values():
+        (national / name).write_bytes(data)
     manifest_path = project / "output" / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    manifest["releases"][f"forces/{ROUND_2012}/national"] = {
-        "force": None,
-        "status": "built",
-        "input_hash": "0" * 64,
-        "toolkit_version": "0",
-        "files": {
-            fmt: {
-                "path": f"national/2012-12-11-national.{fmt}",
-                "size": (national / f"2012-12-11-national.{fmt}").stat().st_size,
-                "sha256": hashlib.sha256((national / f"2012-12-11-national.{fmt}").read_bytes()).hexdigest(),
-                "input_hash": "0" * 64,
-            }
-            for fmt in ("html", "pdf")
-        },
+    manifest["national"] = {
+        f"forces/{ROUND_2012}": {
+            "round": ROUND_2012,
+            "status": "built",
+            "files": {
+                fmt: {
+                    "path": f"national/{ROUND_2012}/{name}",
+                    "size": len(data),
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                }
+                for fmt, (name, data) in written.items()
+            },
+        }
     }
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
 
@@ -601,7 +604,24 @@ def test_a_national_release_in_the_manifest_is_on_its_round_page(project: Path) 
     page = (out(project) / ROUND_2012 / "national" / "index.html").read_text(encoding="utf-8")
     assert "All forces." in page
     assert 'href="2012-12-11-national.pdf"' in page
+    assert "The figures of the chart ‘savings’ (CSV)" in page
     assert (out(project) / ROUND_2012 / "national" / "2012-12-11-national.pdf").read_bytes() == source.read_bytes()
+    assert f"{URL}{ROUND_2012}/national/" in sitemap_locations((out(project) / "sitemap.xml").read_bytes())
+
+
+def test_a_national_file_changed_or_pointing_elsewhere_is_not_published(project: Path) -> None:
+    manifest_path = project / "output" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    pdf = next((project / "output" / "kent").glob("*.pdf"))
+    manifest["national"] = {
+        f"forces/{ROUND_2012}": {
+            "files": {"pdf": {"path": "national/../kent/" + pdf.name, "size": pdf.stat().st_size, "sha256": "0" * 64}}
+        }
+    }
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    assert site(project, "--now", LATER).exit_code == 0
+    assert not (out(project) / ROUND_2012 / "national").exists()
 
 
 def test_the_clock_defaults_to_now_in_london(project: Path) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -32,7 +33,7 @@ from markupsafe import Markup
 
 from authoring import __version__
 from authoring.build.facts import DEFAULT_LANGUAGE, primary_language
-from authoring.build.manifest import MANIFEST_FILE, Entry, FileRecord, Manifest
+from authoring.build.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, Entry, FileRecord, Manifest
 from authoring.exceptions import UsageError
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.model.campaign import house_words
@@ -192,7 +193,6 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
     if not manifest_path.is_file() or manifest_path.is_symlink():
         raise UsageError(f"{built} has no {MANIFEST_FILE}: run 'authoring batch' first, then 'authoring site'")
     manifest = Manifest.read(built, toolkit_version=__version__)
-    national: dict[str, Entry] = {}
     problems: list[str] = []
     rounds: dict[str, Round] = {}
     drafts = 0
@@ -201,9 +201,6 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
     lifts = _embargoes(manifest)
     for key, entry in sorted(manifest.releases.items()):
         slug = _round_slug(PurePosixPath(key).parent.name)
-        if entry.files and all(record.path.startswith(f"{NATIONAL_FOLDER}/") for record in entry.files.values()):
-            national[slug] = entry
-            continue
         if not entry.release:
             if entry.files:
                 problems.append(f"{key}: not published: run 'authoring batch' to record what the site shows of it")
@@ -249,9 +246,10 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
                 problems.append(f"{key}: not published: {made.force_name} has another release in {slug} already")
                 continue
             round_.releases.append(made)
-    for slug, entry in national.items():
+    for folder, record in _national_records(manifest, built).items():
+        slug = _round_slug(PurePosixPath(folder).name)
         if slug in rounds:
-            rounds[slug].national = _national(entry, built)
+            rounds[slug].national = _national(record, built)
     for round_ in rounds.values():
         round_.releases.sort(key=lambda release: (release.force_name, release.force, release.language))
     return Catalogue(
@@ -414,34 +412,78 @@ def _downloads(files: dict[str, FileRecord], built: Path) -> tuple[Download, ...
     return tuple(downloads)
 
 
-def _national(entry: Entry, built: Path) -> National | None:
-    """A round's national release from the manifest (issue 23), if its files are intact."""
+def _national_records(manifest: Manifest, built: Path) -> dict[str, dict[str, Any]]:
+    """Each round's national release as the manifest lists it (issue 23: ``"national"``, by campaign folder).
+
+    Read from the manifest object where it carries them, else from the file itself, so the
+    site shows national releases whichever way the manifest is read.
+    """
+    records = getattr(manifest, "national", None)
+    if not isinstance(records, dict):
+        try:
+            data = json.loads(read_regular(built / MANIFEST_FILE, limit=MAX_MANIFEST_BYTES, what="a manifest"))
+            records = data.get("national") if isinstance(data, dict) else None
+        except (UnreadableFileError, ValueError, RecursionError):
+            records = None
+    if not isinstance(records, dict):
+        return {}
+    return {str(key): value for key, value in records.items() if isinstance(value, dict)}
+
+
+def _national(record: dict[str, Any], built: Path) -> National | None:
+    """A round's national release (issue 23), if every file it lists is in place and intact."""
     html: bytes | None = None
     downloads = []
-    for fmt, record in sorted(entry.files.items(), key=lambda item: str(item[0])):
-        data = _read(record, built)
-        file_name = record.path.rsplit("/", 1)[-1]
-        if data is None or not _SAFE_NAME.fullmatch(file_name):
+    files = record.get("files")
+    if not isinstance(files, dict) or not files:
+        return None
+    for fmt, file in sorted(files.items()):
+        try:
+            path, size, sha256 = str(file["path"]), int(file["size"]), str(file["sha256"])
+        except (KeyError, TypeError, ValueError):
             return None
-        if str(fmt) == "html":
+        parts = path.split("/")
+        if parts[0] != NATIONAL_FOLDER or not all(_SAFE_NAME.fullmatch(part) for part in parts[1:]) or len(parts) > 3:
+            return None
+        data = _read(FileRecord(path, size, sha256, ""), built, nested=True)
+        if data is None:
+            return None
+        name = parts[-1]
+        if fmt == "html":
             html = data
-        elif str(fmt) in DOWNLOADS:
-            label, media_type = DOWNLOADS[str(fmt)]
-            downloads.append(Download(file_name, label, media_type, data))
+        elif fmt in DOWNLOADS:
+            label, media_type = DOWNLOADS[fmt]
+            downloads.append(Download(name, label, media_type, data))
+        elif fmt == "json":
+            downloads.append(Download(name, "The round’s figures (JSON)", "application/json", data))
+        elif fmt.endswith(".csv"):
+            chart = fmt.removesuffix(".csv").replace("-", " ")
+            downloads.append(
+                Download(name, f"The figures of the chart ‘{chart}’ (CSV)", "text/csv; charset=utf-8", data)
+            )
     if html is None and not downloads:
         return None
     return National(html=html, body=release_body(html) if html else None, downloads=tuple(downloads))
 
 
-def _read(record: FileRecord, built: Path) -> bytes | None:
-    """A file the manifest lists, if it is in place, a regular file, and has the bytes recorded."""
-    if not record.is_in_place or (built / record.path).parent.is_symlink():
+def _read(record: FileRecord, built: Path, *, nested: bool = False) -> bytes | None:
+    """A file the manifest lists, if it is in place, a regular file, and has the bytes recorded.
+
+    ``nested``: a national release's file (``national/<round>/<file>``), its path checked by the caller.
+    """
+    path = built / record.path
+    if not (record.is_in_place or nested) or any(parent.is_symlink() for parent in _between(built, path)):
         return None
     try:
-        data = read_regular(built / record.path, limit=MAX_FILE_BYTES, what="a release file")
+        data = read_regular(path, limit=MAX_FILE_BYTES, what="a release file")
     except UnreadableFileError:
         return None
     return data if hashlib.sha256(data).hexdigest() == record.sha256 else None
+
+
+def _between(built: Path, path: Path) -> list[Path]:
+    """The folders from ``built`` (excluded) down to ``path``'s own."""
+    return [parent for parent in path.parents if parent != built and built in parent.parents]
 
 
 def _authority(url: str) -> str:
