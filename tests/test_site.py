@@ -684,3 +684,18 @@ def test_the_site_is_never_written_over_the_batch_output(project: Path) -> None:
     assert result.exit_code == 2
     assert "is the batch's output folder; give a folder of its own" in result.stderr
     assert not (project / "output" / "index.html").exists()
+
+
+def test_without_an_address_the_round_s_website_is_used_and_the_command_says_so(project: Path) -> None:
+    from typer.testing import CliRunner
+
+    from authoring.cli.app import app
+
+    command = ["site", "--built", str(project / "output"), "--out", str(out(project)), "--now", LATER]
+    result = CliRunner().invoke(app, command, env={"AUTHORING_SITE_URL": None})
+
+    assert result.exit_code == 0, result.output
+    assert "give the site's address as http://www.hmic.gov.uk/ (the newest round's website); give --url" in (
+        result.stderr
+    )
+    assert "<loc>http://www.hmic.gov.uk/</loc>" in (out(project) / "sitemap.xml").read_text(encoding="utf-8")
