@@ -42,7 +42,7 @@ from authoring.files.write import write_files
 from authoring.render.environment import Templates, inline_html, template_problem
 from authoring.site.catalogue import Catalogue, Published, Round, catalogue
 from authoring.site.clock import LONDON
-from authoring.site.feeds import atom_feed, entry_id, sitemap
+from authoring.site.feeds import atom_feed, sitemap
 
 #: Where the site goes unless told otherwise: inside the batch's output folder.
 DEFAULT_SITE_DIR = DEFAULT_OUT_DIR / "site"
@@ -213,7 +213,6 @@ def _environment(root: Path) -> ImmutableSandboxedEnvironment:
     env.filters["size"] = _size
     env.filters["when"] = _when
     env.filters["day"] = _day
-    env.globals["entry_id"] = entry_id
     env.globals["DEFAULT_LANGUAGE"] = DEFAULT_LANGUAGE
     return env
 
