@@ -82,7 +82,7 @@ def site_command(
 
     The files written are printed, one a line; what was held back, and why, goes to stderr.
     Exit status: 0 when every built release is shown or held back by its embargo or as a
-    draft, 1 if one could not be shown (changed since the batch, files missing), 2 for a usage error.
+    draft, 1 if one could not be shown (its files missing or changed since the batch), 2 for a usage error.
     """
     from authoring.inputs.project import out_dir
     from authoring.render.environment import Templates
