@@ -509,3 +509,8 @@ def run() -> None:
         with contextlib.suppress(Exception):  # a closed pipe: nothing left to flush to
             stream.flush()
     os._exit(code or 0)
+
+
+from authoring.cli.site import site_command  # noqa: E402 - registered below, after the shared options it uses
+
+app.command("site")(site_command)
