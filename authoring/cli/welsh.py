@@ -11,19 +11,8 @@ from typing import Annotated
 
 import typer
 
-from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
-
-
-def _failed(error: AuthoringError) -> typer.Exit:
-    """Say what went wrong (every problem of an invalid round, at its line); exit 2 for a usage error, else 1."""
-    if isinstance(error, InvalidInputError):
-        for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        typer.echo("Fix these first ('authoring validate' lists them too); nothing was written.", err=True)
-        return typer.Exit(1)
-    typer.echo(f"Error: {one_line(str(error))}", err=True)
-    return typer.Exit(2 if isinstance(error, UsageError) else 1)
-
+from authoring.cli.options import cannot_write, fail
+from authoring.exceptions import AuthoringError
 
 RoundArgument = Annotated[
     Path,
@@ -60,12 +49,11 @@ def welsh_export_command(
         data = export_catalog(folder)
         entries = round_entries(folder)
     except AuthoringError as error:
-        raise _failed(error) from error
+        raise fail(error) from error
     try:
         write_files({target: data})
     except OSError as error:
-        typer.echo(f"Error: cannot write {target}: {error.strerror or error}", err=True)
-        raise typer.Exit(1) from error
+        raise cannot_write(error) from error
     missing = sum(1 for entry in entries if not entry.welsh)
     typer.echo(str(target))
     typer.echo(f"{len(entries)} texts, {missing} still to translate.", err=True)
@@ -86,7 +74,7 @@ def welsh_import_command(
     try:
         report = import_catalog(po_file, folder)
     except AuthoringError as error:
-        raise _failed(error) from error
+        raise fail(error) from error
     except OSError as error:
         typer.echo(f"Error: cannot write the round: {error.strerror or error}; nothing was changed", err=True)
         raise typer.Exit(1) from error
