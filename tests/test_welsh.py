@@ -453,3 +453,36 @@ def test_any_welsh_text_is_printed_as_written_never_as_markup(example: Path, wel
     text = html_text(outputs["html@cy"])
     assert normalise(welsh.strip()) in text or uncovered(welsh)
     assert "<" not in welsh or "<" in text
+
+
+# --------------------------------------------------------------------------- one e-mail, both languages
+
+
+def test_a_bilingual_release_goes_in_one_message_welsh_first_with_both_pdfs(example: Path) -> None:
+    from tests.smtp_server import Server
+
+    out = example.parent / "out"
+    with Server() as server:
+        result = runner.invoke(app, ["send", str(example), "--smtp", server.url(), "--out", str(out), "--jobs", "1"])
+        received = list(server.received)
+    assert result.exit_code == 1, result.output  # the example round's Metropolitan form is a draft: not sent
+    messages = {item.message["Subject"]: item.message for item in received if "dyfed-powys" in str(item.message)}
+    (subject, message), *_ = messages.items()
+    assert len(messages) == 1
+    assert subject.startswith("DAN EMBARGO TAN 00:01 DYDD IAU 18 GORFFENNAF 2013: Heddlu Dyfed-Powys angen gwella")
+    assert " / EMBARGOED UNTIL 00:01 THURSDAY 18 JULY 2013: Dyfed-Powys Police requires improvement" in subject
+    attached = [(part.get_filename(), part.get_content()) for part in message.iter_attachments()]
+    assert [name for name, _ in attached] == [f"{STEM}-cy.pdf", f"{STEM}.pdf"]
+    folder = out / "dyfed-powys"
+    assert [data for _, data in attached] == [(folder / name).read_bytes() for name, _ in attached]
+    text_part, html_part = message.get_body(("plain",)), message.get_body(("html",))
+    assert text_part is not None
+    assert html_part is not None
+    text = text_part.get_content().replace("\r\n", "\n")
+    welsh_md, english_md = (folder / f"{STEM}-cy.md").read_text(), (folder / f"{STEM}.md").read_text()
+    assert text == f"{welsh_md}\n\n---\n\n{english_md}"
+    html = html_part.get_content()
+    assert html.index('<div lang="cy">') < html.index('<div lang="en-GB">')
+    kent = [item.message for item in received if "kent-police" in str(item.message)]
+    assert kent
+    assert all(len(list(m.iter_attachments())) == 1 for m in kent)  # an English-only release: as before

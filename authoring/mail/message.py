@@ -3,7 +3,9 @@
 The message is built with the standard library (:class:`email.message.EmailMessage` and
 :data:`email.policy.SMTP`: folded headers, encoded words, CRLF line ends). Its parts are
 the files the build wrote — the Markdown as the plain-text body, the HTML as its
-alternative, the PDF byte for byte — so what is sent is what is on disk.
+alternative, the PDF byte for byte — so what is sent is what is on disk. A bilingual
+release goes in one message, its Welsh first (docs/welsh.md): both subjects, both bodies
+(each HTML part marked with its language) and both PDFs.
 
 No recipient is ever named in a sent message: ``To`` is the empty group
 ``undisclosed-recipients:;`` and each recipient gets the message in an envelope of their
@@ -41,6 +43,8 @@ class Contents:
     html: str
     pdf: bytes
     pdf_name: str
+    translations: tuple[Contents, ...] = ()
+    """The same release in other languages (a bilingual force's Welsh), sent in the same message, first."""
 
 
 def one_line(value: str) -> str:
@@ -59,16 +63,35 @@ def compose(contents: Contents, *, sender: str, date: datetime, correction: bool
     message = EmailMessage(policy=policy.SMTP)
     message["From"] = sender
     message["To"] = UNDISCLOSED
-    message["Subject"] = subject(contents.release, correction=correction)
+    versions = (*contents.translations, contents)  # a bilingual release: Welsh first, with no less prominence
+    message["Subject"] = " / ".join(subject(version.release, correction=correction) for version in versions)
     message["Date"] = format_datetime(date)
-    text, html = contents.text, contents.html
+    text, html = "\n\n---\n\n".join(version.text for version in versions), _together(versions)
     if correction:
         text = f"{CORRECTION_NOTE}\n\n{text}"
         html = _BODY_TAG.sub(lambda tag: f"{tag.group()}\n<p><strong>{CORRECTION_NOTE}</strong></p>", html, count=1)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    message.add_attachment(contents.pdf, maintype="application", subtype="pdf", filename=contents.pdf_name)
+    for version in versions:
+        message.add_attachment(version.pdf, maintype="application", subtype="pdf", filename=version.pdf_name)
     return message
+
+
+def _together(versions: Sequence[Contents]) -> str:
+    """One HTML body of every language version, in order, each marked with its language; one version as it is."""
+    if len(versions) == 1:
+        return versions[0].html
+    *_, last = versions
+    match = _BODY_TAG.search(last.html)
+    if match is None or "</body>" not in last.html:  # pragma: no cover - the shipped template has a body
+        return last.html
+    sections = []
+    for version in versions:
+        start = _BODY_TAG.search(version.html)
+        inner = version.html[start.end() :].split("</body>", 1)[0] if start else version.html
+        sections.append(f'<div lang="{version.release.language}">{inner}</div>')
+    end = last.html.index("</body>", match.end())
+    return last.html[: match.end()] + "\n<hr>\n".join(sections) + last.html[end:]
 
 
 def stamp(message: EmailMessage, *, domain: str) -> str:
