@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import mailbox
 from email import message_from_bytes, policy
 from email.message import EmailMessage
