@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Protocol
 
 from authoring import __version__
-from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
+from authoring.build.batch import MESSAGE_SUFFIX, BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR
@@ -231,7 +231,7 @@ def pack(prepared: Prepared, *, clock: Callable[[], datetime] = lambda: datetime
         message = compose(package.contents, sender=package.distribution.sender, date=clock())
         stamp(message, domain=package.distribution.sender_domain)
         data = draft_for_hand(message, package.recipients).as_bytes()
-        eml = package.pdf_path.with_suffix(".eml")
+        eml = package.pdf_path.with_suffix(MESSAGE_SUFFIX)
         written += write_release(eml.parent, {eml.name: data})
     return written
 
