@@ -1,4 +1,4 @@
-"""A corrected release says so in every format: its correction notes (when, what changed), read back as a reader would."""
+"""A corrected release says so in every format: its correction notes (when, what changed), read back."""
 
 from __future__ import annotations
 
