@@ -50,7 +50,8 @@ class Handler:
     ``refuse`` maps an address to the reply its RCPT gets (``refuse_with`` for a set);
     ``drop_at_rcpt`` drops the connection at that RCPT (counted from 1), before anything went;
     ``drop_at`` stores message number ``drop_at`` and drops the connection before replying;
-    ``slow`` stores every message and replies after that many seconds.
+    ``slow`` stores every message and replies after that many seconds; ``refuse_data`` is the
+    reply to every message (not stored).
     """
 
     received: list[Received] = field(default_factory=list)
@@ -58,6 +59,7 @@ class Handler:
     drop_at: int | None = None
     drop_at_rcpt: int | None = None
     slow: float = 0.0
+    refuse_data: str | None = None
     data_count: int = 0
     rcpt_count: int = 0
     rcpt_options: list[list[str]] = field(default_factory=list)
@@ -78,6 +80,8 @@ class Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.data_count += 1
+        if self.refuse_data:
+            return self.refuse_data
         tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
         self.received.append(Received(envelope.mail_from, tuple(envelope.rcpt_tos), envelope.content, tls))
         if self.data_count == self.drop_at:

@@ -33,6 +33,7 @@ from authoring.build.pipeline import build
 from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.files.write import write_files
+from authoring.inputs.distribution import check_lists
 from authoring.inputs.project import (
     campaigns,
     check_paths,
@@ -273,10 +274,16 @@ def validate_command(
         report = validate(expand_campaigns(paths or campaigns()), campaign=campaign, final=final)
     except AuthoringError as error:
         raise _fail(error) from None
-    for problem in report.problems:
+    lists = check_lists(check.path for check in report.campaigns)  # distribution.yaml, as 'send' reads it
+    for problem in report.problems + lists:
         typer.echo(str(problem), err=True)
     if not report.ok:
         typer.echo(_summary(report), err=True)
+        raise typer.Exit(1)
+    if lists:
+        found = "1 problem" if len(lists) == 1 else f"{len(lists)} problems"
+        checked = _summary(report).removeprefix("All valid: ")
+        typer.echo(f"{found} in the distribution lists; the forms and campaigns are valid ({checked[:-1]}).", err=True)
         raise typer.Exit(1)
     for gap in report.gaps:
         typer.echo(str(gap))

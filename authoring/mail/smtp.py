@@ -126,6 +126,12 @@ class SmtpSettings:
         except ValueError as error:
             if "Port" in str(error) or "port" in str(error):
                 raise UsageError("the port in --smtp must be a number from 1 to 65535") from None
+            bracketed = re.search(r"\[(\d{1,3}(?:\.\d{1,3}){3})\](?::(\d+))?", url)
+            if bracketed:
+                address, port_text = bracketed.groups()
+                raise UsageError(
+                    f"write an IPv4 address in --smtp without brackets: smtp://{address}:{port_text or 587}"
+                ) from None
             raise UsageError(
                 "--smtp names its host in a way that cannot be read: write a name (relay.example), "
                 "an IPv4 address as it is (127.0.0.1) or an IPv6 address in brackets ([::1])"
