@@ -65,6 +65,21 @@ def test_deleting_output_never_causes_a_second_send(site: Path, server: Server) 
     assert (OUT / "thames-valley" / f"{STEMS['thames-valley']}.pdf").exists()
 
 
+def test_what_an_earlier_version_recorded_in_output_is_not_sent_again(site: Path, server: Server) -> None:
+    import hashlib
+
+    sha = hashlib.sha256((OUT / "thames-valley" / f"{STEMS['thames-valley']}.pdf").read_bytes()).hexdigest()
+    old = {**GOOD, "release": "forces/thames-valley.yaml", "force": "thames-valley", "sha256": sha}
+    del old["status"]
+    (OUT / "sent.jsonl").write_text(json.dumps(old) + "\n", encoding="utf-8")
+
+    result = run("send", "--smtp", server.url())
+
+    assert result.exit_code == 0, result.output
+    assert ("thames-valley", "crime@oxford.example") not in delivered(server)
+    assert len(server.received) == len(ALL) - 1
+
+
 GOOD = {
     "release": "kent.yaml",
     "force": "kent",

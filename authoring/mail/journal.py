@@ -172,14 +172,44 @@ class Journal:
         self.deliveries.append(delivery)
         self._note(delivery)
 
+    def absorb(self, deliveries: list[Delivery]) -> None:
+        """Count ``deliveries`` from elsewhere (an earlier version's journal) as this round's, without writing them."""
+        for item in deliveries:
+            self._note(item)
+
     def _note(self, item: Delivery) -> None:
         key = _key(item.release, item.recipient)
         self._latest[key] = item
         self._first.setdefault(key, item)
 
 
-def parse(data: bytes, path: Path) -> list[Delivery]:
-    """Every line of a journal as a :class:`Delivery`; :class:`InvalidInputError` naming each line that is not one."""
+def read_legacy(out_dir: Path) -> list[Delivery]:
+    """The journal earlier versions kept in the output folder (``OUT/sent.jsonl``), if there is one.
+
+    Its lines have no ``status`` (every one was delivered) and name the release by its path
+    from the output folder's parent (``forces/<round>/<form>.yaml``). Read as strictly as
+    a round's journal; ``send`` counts its deliveries for their rounds, so that nothing
+    recorded there is sent again.
+    """
+    path = out_dir / JOURNAL_FILE
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise JournalError(_unusable(path, error)) from None
+    try:
+        data = _read_all(fd, path)
+    finally:
+        os.close(fd)
+    return parse(data, path, legacy=True)
+
+
+def parse(data: bytes, path: Path, *, legacy: bool = False) -> list[Delivery]:
+    """Every line of a journal as a :class:`Delivery`; :class:`InvalidInputError` naming each line that is not one.
+
+    With ``legacy``, lines without a ``status`` (an earlier version's) are read as delivered.
+    """
     deliveries: list[Delivery] = []
     problems: list[Problem] = []
     lines = data.split(b"\n")
@@ -199,7 +229,7 @@ def parse(data: bytes, path: Path) -> list[Delivery]:
         lines.pop()
     for number, raw in enumerate(lines, start=1):
         try:
-            deliveries.append(_delivery(raw))
+            deliveries.append(_delivery(raw, legacy=legacy))
         except ValueError as error:
             problems.append(Problem(path, number, None, "", f"not a delivery record: {error}"))
     if problems:
@@ -217,7 +247,7 @@ def parse(data: bytes, path: Path) -> list[Delivery]:
     return deliveries
 
 
-def _delivery(raw: bytes) -> Delivery:
+def _delivery(raw: bytes, *, legacy: bool = False) -> Delivery:
     """One line as a delivery; :class:`ValueError` saying what is wrong with it."""
     if len(raw) > 64 * 1024:
         raise ValueError("the line is far longer than any delivery record")
@@ -229,6 +259,8 @@ def _delivery(raw: bytes) -> Delivery:
         raise ValueError("the line is not a JSON object") from None
     if not isinstance(value, dict):
         raise ValueError("the line is not a JSON object")
+    if legacy and "status" not in value:
+        value["status"] = Status.DELIVERED.value
     missing = sorted(set(_FIELDS) - set(value))
     extra = sorted(set(value) - set(_FIELDS))
     if missing or extra:

@@ -26,7 +26,7 @@ import hashlib
 import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -39,11 +39,12 @@ from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.files.lock import output_lock
+from authoring.files.read import safe_resolve
 from authoring.files.write import write_release
 from authoring.inputs.distribution import DistributionList, distribution_for, load_distribution
 from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, load_campaign, validate_campaign, validate_form
 from authoring.inputs.yamlsource import parse_yaml
-from authoring.mail.journal import Delivery, Journal, Status
+from authoring.mail.journal import Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
 from authoring.model.release import Release, build_release
@@ -180,6 +181,7 @@ def deliver(
     rounds = list(dict.fromkeys(package.round for package in prepared.packages))
     with output_lock(out_dir), ExitStack() as stack:
         journals = _journals(rounds, stack, locked=connection is not None)
+        _absorb_legacy(journals, out_dir)
         due, skipped = _due(prepared.packages, journals, resend=resend, retry_uncertain=retry_uncertain)
         if observer:
             observer.planned(len(due))
@@ -267,6 +269,17 @@ def _journals(rounds: Sequence[Path], stack: ExitStack, *, locked: bool) -> dict
     if problems:
         raise InvalidInputError(problems)
     return journals
+
+
+def _absorb_legacy(journals: dict[Path, Journal], out_dir: Path) -> None:
+    """Count what an earlier version recorded in ``OUT/sent.jsonl`` for the rounds being sent."""
+    by_folder = {safe_resolve(folder): journal for folder, journal in journals.items()}
+    base = safe_resolve(out_dir).parent
+    for delivery in read_legacy(out_dir):
+        form = safe_resolve(base / delivery.release)
+        journal = by_folder.get(form.parent)
+        if journal is not None:
+            journal.absorb([replace(delivery, release=form.name)])
 
 
 def _due(
