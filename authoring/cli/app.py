@@ -501,8 +501,9 @@ def pack_command(
 
     stdout = Console(highlight=False)
     try:
-        prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout, verb="packed")
-        written = pack(prepared)
+        out = out or out_dir()
+        prepared = _prepare(folders, out, jobs, templates, stdout, verb="packed")
+        written = pack(prepared, out_dir=out)
     except AuthoringError as error:
         raise _fail(error) from None
     except OSError as error:

@@ -222,19 +222,26 @@ def deliver(
     return SendReport(prepared, tuple(dispatches), time.perf_counter() - started)
 
 
-def pack(prepared: Prepared, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Path]:
+def pack(
+    prepared: Prepared,
+    *,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> list[Path]:
     """Write each package's message as ``<stem>.eml`` beside its PDF, recipients as blind copies; return the paths.
 
-    Each file is swapped into its release's folder as :func:`write_release` does, so a
-    reader finds the old message or the new one, never half of one.
+    Holds the output folder's lock, so no batch swaps a release's files meanwhile; each
+    file is swapped into its release's folder as :func:`write_release` does, so a reader
+    finds the old message or the new one, never half of one.
     """
     written: list[Path] = []
-    for package in prepared.packages:
-        message = compose(package.contents, sender=package.distribution.sender, date=clock())
-        stamp(message, domain=package.distribution.sender_domain)
-        data = draft_for_hand(message, package.recipients).as_bytes()
-        eml = package.pdf_path.with_suffix(MESSAGE_SUFFIX)
-        written += write_release(eml.parent, {eml.name: data})
+    with output_lock(out_dir):
+        for package in prepared.packages:
+            message = compose(package.contents, sender=package.distribution.sender, date=clock())
+            stamp(message, domain=package.distribution.sender_domain)
+            data = draft_for_hand(message, package.recipients).as_bytes()
+            eml = package.pdf_path.with_suffix(MESSAGE_SUFFIX)
+            written += write_release(eml.parent, {eml.name: data})
     return written
 
 
