@@ -526,7 +526,7 @@ def send_command(
         ),
     ] = None,
     out: OutOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what; send nothing.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what, with each subject; send nothing.")] = False,
     resend: Annotated[
         bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
     ] = False,
@@ -548,7 +548,8 @@ def send_command(
     sends only what has not been delivered. A release changed since it was sent goes again
     only with --resend. Drafts are never sent. Without folders, closed and example rounds
     are passed by. What may pass later (a 4xx reply, a dropped connection) is tried again
-    a few times; a refusal (5xx) is final.
+    a few times; a refusal (5xx) is final. A message the server may have taken before the
+    connection ended is reported as such and goes again only with --retry-uncertain.
     Exit code 1 if anything was not sent: a draft, a failed form, a refused recipient.
     """
     if smtp is None and not dry_run:
