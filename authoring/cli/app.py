@@ -526,7 +526,9 @@ def send_command(
         ),
     ] = None,
     out: OutOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what, with each subject; send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show who would get what, with each subject; send nothing.")
+    ] = False,
     resend: Annotated[
         bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
     ] = False,
