@@ -51,7 +51,7 @@ class Handler:
     ``drop_at_rcpt`` drops the connection at that RCPT (counted from 1), before anything went;
     ``drop_at`` stores message number ``drop_at`` and drops the connection before replying;
     ``slow`` stores every message and replies after that many seconds; ``refuse_data`` is the
-    reply to every message (not stored).
+    reply to every message (not stored), ``refuse_mail`` to every MAIL FROM.
     """
 
     received: list[Received] = field(default_factory=list)
@@ -60,12 +60,22 @@ class Handler:
     drop_at_rcpt: int | None = None
     slow: float = 0.0
     refuse_data: str | None = None
+    refuse_mail: str | None = None
     data_count: int = 0
+    mail_count: int = 0
     rcpt_count: int = 0
     rcpt_options: list[list[str]] = field(default_factory=list)
 
     def refuse_with(self, addresses: set[str], reply: str = "550 5.1.1 mailbox unavailable") -> None:
         self.refuse = dict.fromkeys(addresses, reply)
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        self.mail_count += 1
+        if self.refuse_mail:
+            return self.refuse_mail
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         self.rcpt_count += 1

@@ -242,6 +242,20 @@ def test_a_message_refused_for_its_size_is_reported_once_and_not_tried_for_the_o
     )
 
 
+def test_a_refused_sender_is_reported_once_per_release(site: Path, server: Server) -> None:
+    server.handler.refuse_mail = "553 5.7.1 sender not allowed to relay"
+
+    result = run("send", "--smtp", server.url())
+
+    assert result.exit_code == 1
+    assert server.handler.mail_count == len(EXPECTED)  # once per release; the other recipients are not tried
+    assert server.handler.rcpt_count == 0
+    assert (
+        f"failed: {STEMS['thames-valley']}.pdf, to all 3 of its recipients: the server refuses the sender: "
+        "553 5.7.1 sender not allowed to relay"
+    ) in result.stderr.splitlines()
+
+
 def test_an_address_beyond_ascii_fails_alone_where_the_server_has_no_smtputf8(site: Path) -> None:
     Path("forces/distribution.yaml").write_text(
         "from: press.office@inspectorate.example\neveryone: [rédaction@journal.example, desk@news.example]\n",

@@ -314,7 +314,7 @@ class Connection:
         try:
             code, reply = smtp.mail(sender, options)
             if code != 250:
-                self._refused(smtp, code, reply)
+                self._refused(smtp, code, reply, sender=True)
             code, reply = smtp.rcpt(recipient)
             if code not in (250, 251):
                 self._refused(smtp, code, reply)
@@ -340,8 +340,12 @@ class Connection:
         if code != 250:
             self._refused(smtp, code, reply)
 
-    def _refused(self, smtp: smtplib.SMTP, code: int, reply: bytes) -> NoReturn:
-        """Sort a refusal: temporary (4xx), about the message (552, 5.3.4: its size), or for this recipient (5xx)."""
+    def _refused(self, smtp: smtplib.SMTP, code: int, reply: bytes, *, sender: bool = False) -> NoReturn:
+        """Sort a refusal: temporary (4xx), about the message (its size, or its sender), or this recipient's (5xx).
+
+        A permanent refusal of ``MAIL FROM`` (``sender``) names no recipient: it holds for the
+        message, whoever it is for.
+        """
         text = _text(reply)
         if code == 421 or code == -1:
             self._drop()
@@ -352,6 +356,8 @@ class Connection:
         if code == 552 or "5.3.4" in text:
             limit = self.size_limit
             raise MessageRefused(_too_large(None, limit, self.settings.where, f"{code} {text}"), 0)
+        if sender:
+            raise MessageRefused(f"the server refuses the sender: {code} {text}", 0)
         raise DeliveryFailed(f"refused by the server: {code} {text}", 0)
 
     def _reset(self, smtp: smtplib.SMTP) -> None:
