@@ -9,6 +9,7 @@ from authoring.mail.text import plain_text
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES
 from tests.outputs import form_copy
+from tests.test_accessibility_html import needs_axe, run_axe
 from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_text
 
 HOSTILE = "Corrected the savings figure <script>alert(1)</script> **not bold** {{ 7*7 }} [a](http://x.example)"
@@ -74,3 +75,13 @@ def test_the_mail_text_lists_the_corrections_under_the_headline(tmp_path: Path) 
     section = text.split("\nCorrections\n-----------\n\n", 1)[1]
     assert normalise(section).startswith(normalise(f"- 12 December 2012: {HOSTILE} - 14 December 2012: Added"))
     assert text.index("Corrections") > text.index("Thames Valley Police has made good progress")
+
+
+@needs_axe
+def test_a_corrected_page_is_clean_under_axe_core(tmp_path: Path) -> None:
+    html = corrected(tmp_path)[Format.HTML]
+
+    results = run_axe(html, tmp_path / "page", stylesheet=True)
+
+    assert results["violations"] == []
+    assert {"heading-order", "list", "region", "color-contrast"} <= set(results["passes"])
