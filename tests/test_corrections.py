@@ -9,8 +9,8 @@ from authoring.mail.text import plain_text
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES
 from tests.outputs import form_copy
-from tests.test_accessibility_html import needs_axe, run_axe
 from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_text
+from tests.test_accessibility_html import needs_axe, run_axe
 
 HOSTILE = "Corrected the savings figure <script>alert(1)</script> **not bold** {{ 7*7 }} [a](http://x.example)"
 CORRECTIONS = f"""
