@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+
 from authoring.build.pipeline import load_releases, render
 from authoring.mail.text import plain_text
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES
+from tests.hostile_forms import HOSTILE as HOSTILE_VALUES
+from tests.hostile_forms import to_yaml
 from tests.outputs import form_copy
 from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
@@ -85,3 +89,21 @@ def test_a_corrected_page_is_clean_under_axe_core(tmp_path: Path) -> None:
 
     assert results["violations"] == []
     assert {"heading-order", "list", "region", "color-contrast"} <= set(results["passes"])
+
+
+def test_hostile_correction_notes_add_no_block_no_markup_and_read_as_written(tmp_path: Path) -> None:
+    notes = [value.replace("\n", " ") for value in HOSTILE_VALUES.values()]  # a note is one line of text
+    form = form_copy("thames-valley", "final", tmp_path)
+    entries = [{"date": f"2012-12-{12 + index:02d}", "note": note} for index, note in enumerate(notes)]
+    form.write_text(form.read_text(encoding="utf-8") + to_yaml({"corrections": entries}), encoding="utf-8")
+    [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    outputs = render(release, (Format.MD, Format.HTML))
+
+    tokens = MarkdownIt("commonmark").parse(outputs[Format.MD].decode())
+    kinds = {token.type for token in tokens} | {child.type for token in tokens for child in token.children or ()}
+    assert not kinds & {"image", "fence", "code_block", "html_block", "html_inline", "code_inline", "hr"}
+    assert [token.type for token in tokens].count("bullet_list_open") == 2  # the findings, and the corrections
+    page = html_document(outputs[Format.HTML]).text
+    for _, date, note in release.correction_notes:
+        assert normalise(f"{date}: {note}") in page
+        assert normalise(f"{date}: {note}") in markdown_text(outputs[Format.MD])
