@@ -34,6 +34,7 @@ HOUSE_WORDS = (
     "subject",
     "embargo",
     "notes_heading",
+    "corrections_heading",
     "draft_mark",
     "watermark",
     "category",

@@ -83,6 +83,7 @@ class WelshSentences(_Model):
     subject: Text | None = None
     embargo: Text | None = None
     notes_heading: Text | None = None
+    corrections_heading: Text | None = None
     draft_mark: Text | None = None
     watermark: Text | None = None
     category: Text | None = None

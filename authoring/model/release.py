@@ -16,7 +16,7 @@ from authoring.model.findings import StructuredFinding
 from authoring.model.form import Correction, ReleaseForm
 from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
-from authoring.model.phrasing import long_date, phrase
+from authoring.model.phrasing import long_date, phrase, speaking
 from authoring.model.sentences import common, inspector_names, phrase_finding
 from authoring.model.types import QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
@@ -56,6 +56,8 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    corrections_heading: str = ""
+    """The heading of the correction notes (a house word)."""
     page_number: tuple[str, str, str] = ("Page ", " of ", "")
     """The page-number words around the page's number and the number of pages: ('Page ', ' of ', '')."""
     language: str = "en-GB"
@@ -64,6 +66,18 @@ class Release:
     """The same release in other languages, built and sent with it (the Welsh of a bilingual force's)."""
     file_name: str | None = None
     """The file stem, where it is not made from the force and the campaign (a translation's: its original's + '-cy')."""
+
+    @property
+    def correction_notes(self) -> tuple[tuple[str, str, str], ...]:
+        """Each correction as (its date as YYYY-MM-DD, in words, what changed), oldest first, as GOV.UK's."""
+        with speaking(self.language):  # the date in the release's language
+            return tuple((item.date.isoformat(), long_date(item.date), item.note) for item in self.corrections)
+
+    @property
+    def last_modified(self) -> str:
+        """The date of the last correction, or of publication (YYYY-MM-DD)."""
+        dates = [self.campaign.release_date, *(item.date for item in self.corrections)]
+        return max(dates).isoformat()
 
     @property
     def file_stem(self) -> str:
@@ -144,6 +158,7 @@ def build_release(form: ReleaseForm, campaign: Campaign, *, force: Force | None 
         watermark=phrase(words.watermark, names),
         category=phrase(words.category, names),
         corrections=tuple(form.corrections),
+        corrections_heading=phrase(words.corrections_heading, names),
         page_number=_page_number(phrase(words.page_number, {**names, "page": _PAGE, "pages": _PAGES})),
     )
 
