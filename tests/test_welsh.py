@@ -479,10 +479,31 @@ def test_a_bilingual_release_goes_in_one_message_welsh_first_with_both_pdfs(exam
     assert text_part is not None
     assert html_part is not None
     text = text_part.get_content().replace("\r\n", "\n")
-    welsh_md, english_md = (folder / f"{STEM}-cy.md").read_text(), (folder / f"{STEM}.md").read_text()
-    assert text == f"{welsh_md}\n\n---\n\n{english_md}"
+    from authoring.mail.text import plain_text
+
+    (release,) = (release for _, release in load_releases([example / "dyfed-powys.yaml"]))
+    assert text == f"{plain_text(release.translations[0])}\n\n---\n\n{plain_text(release)}"  # Welsh first
+    assert text.startswith("DAN EMBARGO TAN")
     html = html_part.get_content()
     assert html.index('<div lang="cy">') < html.index('<div lang="en-GB">')
     kent = [item.message for item in received if "kent-police" in str(item.message)]
     assert kent
     assert all(len(list(m.iter_attachments())) == 1 for m in kent)  # an English-only release: as before
+
+
+def test_a_correction_note_needs_its_welsh_and_prints_it_with_a_welsh_date(example: Path) -> None:
+    form = example / "dyfed-powys.yaml"
+    text = form.read_text(encoding="utf-8")
+    form.write_text(text + "corrections:\n  - date: 2013-07-19\n    note: Corrected the savings figure.\n", "utf-8")
+    problems = validate([form]).problems
+    assert [(p.line, p.field) for p in problems] == [(_line_of(form, "note: Corrected"), "corrections.0.note")]
+    _replace(
+        form,
+        "    note: Corrected the savings figure.\n",
+        "    note:\n      en: Corrected the savings figure.\n      cy: Cywiro ffigur yr arbedion.\n",
+    )
+    (release,) = (release for _, release in load_releases([form]))
+    assert release.translations[0].correction_notes == (
+        ("2013-07-19", "19 Gorffennaf 2013", "Cywiro ffigur yr arbedion."),
+    )
+    assert release.correction_notes == (("2013-07-19", "19 July 2013", "Corrected the savings figure."),)

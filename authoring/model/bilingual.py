@@ -237,6 +237,8 @@ def form_texts(form: ReleaseForm) -> Iterator[tuple[Loc, str]]:
     for field in ("after_findings", "quote", "quote_closing"):
         for index, paragraph in enumerate(getattr(form, field) or ()):
             yield (field, index), paragraph
+    for index, correction in enumerate(form.corrections):
+        yield ("corrections", index, "note"), correction.note
 
 
 def _key(loc: Loc) -> str:
@@ -288,6 +290,10 @@ def welsh_form(form: ReleaseForm) -> ReleaseForm:
             "after_findings": paragraphs("after_findings"),
             "quote": paragraphs("quote"),
             "quote_closing": paragraphs("quote_closing"),
+            "corrections": [
+                item.model_copy(update={"note": text(("corrections", index, "note"), item.note)})
+                for index, item in enumerate(form.corrections)
+            ],
         }
     )
 
