@@ -23,6 +23,7 @@ from typing import Any
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
 
+from authoring.exceptions import AuthoringError
 from authoring.model.sandbox import (
     MAX_NUMBER,
     MAX_TEXT,
@@ -170,7 +171,7 @@ _SPACE = re.compile(r"\s+")
 _MESSAGE_LIMIT = 300
 
 
-class PhrasingError(Exception):
+class PhrasingError(AuthoringError):
     """A campaign template that cannot be compiled or run: ``line`` is within the template's text.
 
     The message is one line of at most a few hundred characters, whatever the template made.

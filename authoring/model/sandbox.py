@@ -434,9 +434,9 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
                 _check_sum_filter(value, what)
         try:
             result = function(*args, **kwargs)
-        except (AttributeError, TypeError) as error:  # '5|wordwrap': the filter needs a text
+        except (AttributeError, TypeError):  # "5|wordwrap": the filter needs a text
             given = _kind(args[skip]) if len(args) > skip else "nothing"
-            raise BoundExceeded(f"{what} cannot be used on {given} ({error})") from None
+            raise BoundExceeded(f"{what} cannot be used on {given}") from None
         return checked(result, what)
 
     return run
