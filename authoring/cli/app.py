@@ -164,7 +164,7 @@ def build_command(
         raise _fail(error) from None
     for item in built:
         for path in item.files:
-            typer.echo(str(path))
+            typer.echo(one_line(str(path)))
 
 
 @app.command("batch")
@@ -342,7 +342,7 @@ def new_command(
     except OSError as error:
         raise _cannot_write(error) from None
     for path in result.written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     if result.schema:
         typer.echo(f"{result.schema} (schema for editors)", err=True)
     if all_forces:
@@ -376,11 +376,11 @@ def schema_command(
         write_files({out: text.encode()})
     except OSError as error:
         raise _cannot_write(error) from None
-    typer.echo(str(out))
+    typer.echo(one_line(str(out)))
 
 
 def _cannot_write(error: OSError) -> typer.Exit:
-    typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
+    typer.echo(one_line(f"Error: cannot write {error.filename or ''}: {error.strerror or error}"), err=True)
     return typer.Exit(1)
 
 
@@ -422,7 +422,7 @@ def preview_command(
         from authoring.preview.server import preview_server
 
         with preview_server(form, port=port, campaign=campaign, templates=Templates.at(templates)) as server:
-            typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
+            typer.echo(f"Previewing {one_line(str(form))} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
                 threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
             try:
@@ -480,7 +480,7 @@ def pack_command(
     except OSError as error:
         raise _cannot_write(error) from None
     for path in written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     if not prepared.batch.ok or prepared.drafts or prepared.problems:
         raise typer.Exit(1)
 
