@@ -44,7 +44,7 @@ from jinja2.utils import Namespace, _PassArg, generate_lorem_ipsum
 from markupsafe import Markup
 
 from authoring.fonts import describe, uncovered
-from authoring.model.types import DIRECTION_CONTROL, NOT_TEXT
+from authoring.model.types import DIRECTION_CONTROL, NOT_TEXT, TEXT_LIMIT
 
 #: The longest text a template may make along the way (a sentence is at most 5,000).
 MAX_TEXT = 100_000
@@ -262,6 +262,7 @@ def _materialised(value: Any, what: str) -> Any:
 
 # --------------------------------------------------------------------------- what each operation would make
 
+_SPACE = re.compile(r"\s+")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|[0-9]+)?(?:\.(\*|[0-9]+))?[hlL]?(.?)", re.DOTALL)
 
 
@@ -280,7 +281,7 @@ def _check_percent(template: Any, arguments: Any, what: str) -> None:
                 _width(values[index] if index < len(values) else 0, what)
                 index += 1
             elif part:
-                _width(int(part) if len(part) < 10 else MAX_WIDTH + 1, what)
+                _width(int(part) if len(part) <= 100 else 10**100, what)
         index += 1
     check_weight(arguments, what)
 
@@ -290,7 +291,7 @@ _SPEC_NUMBER = re.compile(r"[0-9]+")
 
 def _check_spec(spec: str, what: str) -> None:
     for digits in _SPEC_NUMBER.findall(spec):
-        _width(int(digits) if len(digits) < 10 else MAX_WIDTH + 1, what)
+        _width(int(digits) if len(digits) <= 100 else 10**100, what)
 
 
 def _check_replace(text: Any, old: Any, new: Any, what: str) -> None:
@@ -559,6 +560,10 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         tick()
         text = _stringified(value, "printing this")
         check_printed(text)
+        if len(text) > TEXT_LIMIT and len(_SPACE.sub(" ", text)) > TEXT_LIMIT:
+            raise BoundExceeded(
+                f"the template prints {len(text):,} characters here; a whole sentence is at most {TEXT_LIMIT:,}"
+            )
         return text
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
