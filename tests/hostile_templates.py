@@ -40,9 +40,11 @@ class Case:
     says: str
 
 
-_DOUBLINGS = "{% set s = 'ab' %}\n" + "".join(
-    "{% set s = s|replace('a', 'aa')|replace('b', 'bb') %}" for _ in range(30)
-) + "\n{{ s }}"
+_DOUBLINGS = (
+    "{% set s = 'ab' %}\n"
+    + "".join("{% set s = s|replace('a', 'aa')|replace('b', 'bb') %}" for _ in range(30))
+    + "\n{{ s }}"
+)
 
 CASES = (
     Case(
@@ -85,7 +87,9 @@ CASES = (
     Case("hundred-megabytes", "{{ 'x' * 100000000 }}", 1, "'*' would make a text of 100,000,000 characters"),
     Case("too-long-a-sentence", "In {{ force.name }}\n{{ 'word ' * 2000 }}", 2, "a whole sentence is at most 5,000"),
     Case("unknown-filter", "In\n{{ force.name|uper }}", 2, "there is no helper called 'uper'"),
-    Case("unknown-filter-in-branch", "{% if false %}\n{{ force.name|shout }}\n{% endif %}", 2, "no helper called 'shout'"),
+    Case(
+        "unknown-filter-in-branch", "{% if false %}\n{{ force.name|shout }}\n{% endif %}", 2, "no helper called 'shout'"
+    ),
     Case("power", "{{ 10 ** 5000 }}", 1, "'**' would make a number larger than"),
     Case("huge-literal", "a\n{{ 1" + "0" * 4400 + " }}", 2, "a number in the template is larger than"),
     Case("wrong-type", "{{ 5|wordwrap }}", 1, "the filter 'wordwrap' cannot be used on a number"),
@@ -140,8 +144,10 @@ def campaign_with_kinds(folder: Path, templates: list[str]) -> tuple[Path, list[
 # --------------------------------------------------------------------------- many, generated
 
 _HOSTILE_LINES = (
-    lambda r: f"{{% for i in range({r.randint(200, 5000)}) %}}{{% for j in range({r.randint(200, 5000)}) %}}"
-    "{% endfor %}{% endfor %}",
+    lambda r: (
+        f"{{% for i in range({r.randint(200, 5000)}) %}}{{% for j in range({r.randint(200, 5000)}) %}}"
+        "{% endfor %}{% endfor %}"
+    ),
     lambda r: f"{{{{ 'ab' * {r.randint(10**6, 10**10)} }}}}",
     lambda r: f"{{{{ [n] * {r.randint(10**5, 10**10)} }}}}",
     lambda r: f"{{{{ {r.randint(2, 99)} ** {r.randint(100, 10**6)} }}}}",
@@ -213,7 +219,7 @@ def _expression() -> st.SearchStrategy[str]:
             st.lists(inner, max_size=3).map(lambda items: f"[{', '.join(items)}]"),
         )
 
-    return st.recursive(st.one_of(_literal(), st.sampled_from(_NAMES)), extend, max_leaves=8)
+    return st.recursive(st.one_of(_literal(), st.sampled_from(_NAMES)), extend, max_leaves=5)
 
 
 def _statements() -> st.SearchStrategy[str]:
@@ -222,7 +228,9 @@ def _statements() -> st.SearchStrategy[str]:
     def extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
         return st.one_of(
             st.tuples(expression, inner).map(lambda p: f"{{% for x in {p[0]} %}}{p[1]}{{% endfor %}}"),
-            st.tuples(expression, inner, inner).map(lambda p: f"{{% if {p[0]} %}}{p[1]}{{% else %}}{p[2]}{{% endif %}}"),
+            st.tuples(expression, inner, inner).map(
+                lambda p: f"{{% if {p[0]} %}}{p[1]}{{% else %}}{p[2]}{{% endif %}}"
+            ),
             st.tuples(expression, inner).map(lambda p: f"{{% set x = {p[0]} %}}{p[1]}"),
             st.tuples(inner, expression).map(
                 lambda p: f"{{% macro m(x) %}}{p[0]}{{% endmacro %}}{{{{ m({p[1]}) }}}}{{{{ m(m({p[1]})) }}}}"
@@ -232,7 +240,7 @@ def _statements() -> st.SearchStrategy[str]:
         )
 
     leaf = st.one_of(expression.map(lambda e: f"{{{{ {e} }}}}"), st.sampled_from(["words ", "In {{ force.name }} "]))
-    return st.recursive(leaf, extend, max_leaves=6)
+    return st.recursive(leaf, extend, max_leaves=5)
 
 
 def templates() -> st.SearchStrategy[str]:

@@ -97,7 +97,9 @@ class ProgressBar:
             self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
         else:
             self.built.append(_outcome_line(outcome))
-        self.progress.update(self.task, advance=1, description=one_line(outcome.force or outcome.form.name), refresh=True)
+        self.progress.update(
+            self.task, advance=1, description=one_line(outcome.force or outcome.form.name), refresh=True
+        )
 
 
 def batch_problems(report: BatchReport) -> list[Problem]:
@@ -124,8 +126,14 @@ def batch_summary(report: BatchReport, console: Console, errors: Console) -> Non
     for path in report.removed:
         console.print(f"Removed (no release produces it any more): {one_line(str(path))}", markup=False, soft_wrap=True)
     for path in report.kept:
-        console.print(f"Kept (changed since it was written, so not removed): {one_line(str(path))}", markup=False, soft_wrap=True)
-    console.print(f"Files are in {one_line(str(report.out_dir))}/; {one_line(str(report.manifest))} lists them.", markup=False, soft_wrap=True)
+        console.print(
+            f"Kept (changed since it was written, so not removed): {one_line(str(path))}", markup=False, soft_wrap=True
+        )
+    console.print(
+        f"Files are in {one_line(str(report.out_dir))}/; {one_line(str(report.manifest))} lists them.",
+        markup=False,
+        soft_wrap=True,
+    )
     if not report.ok:
         failed = ", ".join(one_line(str(outcome.form)) for outcome in report.of(BuildStatus.FAILED))
         errors.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)

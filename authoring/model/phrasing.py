@@ -30,6 +30,7 @@ from authoring.model.sandbox import (
     BoundedEnvironment,
     BoundExceeded,
     check_printed,
+    plain_error,
     release_budget,
     template_run,
 )
@@ -250,12 +251,12 @@ def template_mistakes(source: str) -> list[PhrasingError]:
             found.append(PhrasingError(_runtime_message(f"No filter named '{block.filter.name}'."), block.lineno))
     for constant in tree.find_all(nodes.Const):
         value = constant.value
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
-            found.append(PhrasingError(_HUGE_NUMBER, constant.lineno))
-        elif isinstance(value, float) and abs(value) > MAX_NUMBER:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
             found.append(PhrasingError(_HUGE_NUMBER, constant.lineno))
         elif isinstance(value, str) and len(value) > MAX_TEXT:
-            found.append(PhrasingError(f"a text in the template is longer than {MAX_TEXT:,} characters", constant.lineno))
+            found.append(
+                PhrasingError(f"a text in the template is longer than {MAX_TEXT:,} characters", constant.lineno)
+            )
     found.extend(_recursive_macros(tree))
     if not found:
         try:
@@ -409,11 +410,9 @@ def phrase(source: str, context: Mapping[str, Any]) -> str:
     if _is_plain(source):
         return _SPACE.sub(" ", source).strip()
     parts = _substitution(source)
+    template = None if parts is not None else compiled(source)
     with template_run():
-        if parts is not None:
-            text = _substituted(parts, context)
-        else:
-            text = _rendered(compiled(source), context)
+        text = _rendered(template, context) if template is not None else _substituted(parts or (), context)
     text = _SPACE.sub(" ", text).strip()
     if len(text) > TEXT_LIMIT:
         raise PhrasingError(
@@ -444,19 +443,7 @@ def _rendered(template: Template, context: Mapping[str, Any]) -> str:
     except MemoryError as error:  # every size is bounded beforehand; this is the last guard
         raise PhrasingError("the template needs more memory than a sentence may", _line_of(error)) from None
     except Exception as error:  # a filter given the wrong type (AttributeError), and any other
-        raise PhrasingError(f"the template failed: {_plain_error(error)}", _line_of(error)) from None
-
-
-def _plain_error(error: Exception) -> str:
-    """What Python says went wrong, without its internal names where a press officer would see them."""
-    text = str(error) or type(error).__name__
-    text = re.sub(r"'(int|float|str|list|dict|tuple|NoneType|bool)' object", _kind_of, text)
-    return text
-
-
-def _kind_of(match: re.Match[str]) -> str:
-    kinds = {"int": "a number", "float": "a number", "str": "a text", "list": "a list", "tuple": "a list"}
-    return kinds.get(match.group(1), match.group(0))
+        raise PhrasingError(f"the template failed: {plain_error(error)}", _line_of(error)) from None
 
 
 def _undefined_message(message: str | None) -> str:

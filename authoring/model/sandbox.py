@@ -178,7 +178,7 @@ def weight(value: Any, limit: int = MAX_TEXT) -> int:
                 stack.extend(item.keys())
                 stack.extend(item.values())
         elif isinstance(item, Namespace):
-            stack.append(dict(item._Namespace__attrs))  # type: ignore[attr-defined]
+            stack.append(dict(item._Namespace__attrs))
         else:
             total += 8
     return total
@@ -335,15 +335,15 @@ def _check_repeat(left: Any, right: Any, what: str) -> None:
 
 
 def _check_power(base: Any, exponent: Any, what: str) -> None:
-    if isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1:
-        if exponent * (abs(base).bit_length() - 1) > MAX_NUMBER.bit_length():
-            raise _too_big(what)
+    whole = isinstance(base, int) and isinstance(exponent, int) and exponent > 0 and abs(base) > 1
+    if whole and exponent * (abs(base).bit_length() - 1) > MAX_NUMBER.bit_length():
+        raise _too_big(what)
 
 
 def _check_product(left: Any, right: Any, what: str) -> None:
-    if isinstance(left, int) and isinstance(right, int):
-        if left.bit_length() + right.bit_length() > MAX_NUMBER.bit_length() + 1:
-            raise _too_big(what)
+    whole = isinstance(left, int) and isinstance(right, int)
+    if whole and left.bit_length() + right.bit_length() > MAX_NUMBER.bit_length() + 1:
+        raise _too_big(what)
 
 
 def _check_sum(left: Any, right: Any, what: str) -> None:
@@ -392,9 +392,10 @@ def _check_method(method: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any])
     if name in _WIDTH_METHODS and values:
         _width(values[0], what)
     elif name == "expandtabs":
-        size = len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t") * (values[0] if values else 8)
-        if isinstance(size, int) and size > MAX_TEXT:
-            raise _too_long(size, what)
+        tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
+        size = values[0] if values else 8
+        if isinstance(size, int) and len(owner) + tabs * size > MAX_TEXT:
+            raise _too_long(len(owner) + tabs * size, what)
     elif name == "replace" and len(values) >= 2:
         _check_replace(owner, values[0], values[1], what)
     elif name == "join" and values:
@@ -435,12 +436,30 @@ def _bounded_filter(name: str, function: Callable[..., Any]) -> Callable[..., An
                 _check_sum_filter(value, what)
         try:
             result = function(*args, **kwargs)
-        except (AttributeError, TypeError):  # "5|wordwrap": the filter needs a text
+        except (AttributeError, TypeError) as error:  # "5|wordwrap": the filter needs a text
             given = _kind(args[skip]) if len(args) > skip else "nothing"
-            raise BoundExceeded(f"{what} cannot be used on {given}") from None
+            raise BoundExceeded(f"{what} cannot be used on {given} ({plain_error(error)})") from None
         return checked(result, what)
 
     return run
+
+
+def plain_error(error: BaseException) -> str:
+    """What Python says went wrong, with its names for kinds of value in words ('a number', 'a text')."""
+    return _PYTHON_KIND.sub(lambda match: _KINDS[match.group(1)], str(error) or type(error).__name__)
+
+
+_KINDS = {
+    "int": "a number",
+    "float": "a number",
+    "str": "a text",
+    "list": "a list",
+    "tuple": "a list",
+    "dict": "a set of named values",
+    "NoneType": "nothing",
+    "bool": "yes or no",
+}
+_PYTHON_KIND = re.compile(r"'(int|float|str|list|dict|tuple|NoneType|bool)' object")
 
 
 def _kind(value: Any) -> str:
@@ -466,7 +485,7 @@ def _range(*args: int) -> range:
     return numbers
 
 
-def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 - Jinja's names
+def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # Jinja's names
     """Jinja's ``lipsum``, of at most 10 paragraphs of at most 100 words."""
     if not (isinstance(n, int) and isinstance(min, int) and isinstance(max, int)) or n > 10 or max > 100:
         raise BoundExceeded("'lipsum' makes at most 10 paragraphs of at most 100 words")
@@ -551,7 +570,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         """One step of the running template (called by the compiled code at every block)."""
         tick()
 
-    def concat(self, parts: Iterable[Any]) -> str:  # type: ignore[override]
+    def concat(self, parts: Iterable[Any]) -> str:
         """The pieces of the output (or of a ``~``) joined, bounded as they come."""
         return bounded_join(parts, "the template's text")
 
@@ -571,7 +590,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         _check_operator(operator, left, right)
         return checked(self.binop_table[operator](left, right), f"'{operator}'")
 
-    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's names
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's names
         tick()
         what = f"calling '{getattr(__obj, '__name__', None) or getattr(__obj, 'name', None) or 'this'}'"
         for argument in (*args, *kwargs.values()):
@@ -583,9 +602,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             if budget.depth > MAX_DEPTH:
                 budget.depth -= 1
                 kind = "macro" if isinstance(__obj, Macro) else "call"
-                raise BoundExceeded(
-                    f"{kind}s nest more than {MAX_DEPTH} deep: a macro that calls itself without end?"
-                )
+                raise BoundExceeded(f"{kind}s nest more than {MAX_DEPTH} deep: a macro that calls itself without end?")
         try:
             return checked(super().call(__context, __obj, *args, **kwargs), what)
         finally:

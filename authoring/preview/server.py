@@ -177,7 +177,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "authoring-preview"
 
     def setup(self) -> None:
-        self.timeout = self.server.idle_timeout  # the socket's: an idle connection is closed
+        self.request.settimeout(self.server.idle_timeout)  # an idle connection is closed
         super().setup()
 
     def version_string(self) -> str:
