@@ -122,14 +122,11 @@ def campaign_with_kinds(folder: Path, templates: list[str]) -> tuple[Path, list[
     added = []
     starts = []
     for index, template in enumerate(templates):
-        starts.append(lines + 8)
+        starts.append(lines + 5)
         kind = [
-            f"  hostile-{index}:",
-            "    description: A hostile template.",
-            "    fields:",
-            "      n:",
-            "        type: count",
-            "        description: A count.",
+            f"  h{index}:",
+            "    description: H.",
+            "    fields: {n: {type: count, description: N.}}",
             "    examples: [{values: {n: 3}, says: x}]",
             "    phrase: |-",
             *(f"      {line}" for line in template.split("\n")),
@@ -156,12 +153,12 @@ _HOSTILE_LINES = (
     lambda r: f"{{{{ force.name|indent({r.randint(1001, 10**10)}) }}}}",
     lambda r: f"{{{{ '%*s'|format({r.randint(1001, 10**10)}, force.name) }}}}",
     lambda r: f"{{{{ '{{:>{{w}}}}'.format(force.name, w={r.randint(1001, 10**10)}) }}}}",
-    lambda r: "{{ ('ab' * 1000)" + "|replace('a', 'aaaaaaaaaa')" * r.randint(2, 30) + " }}",
+    lambda r: "{{ ('ab' * 1000)" + "|replace('a', 'aaaaaaaaaa')" * r.randint(2, 12) + " }}",
     lambda r: f"{{{{ force.name|{r.choice(['uper', 'shout', 'titel', 'lenght'])} }}}}",
-    lambda r: f"{{{{ {r.randint(1, 99)}|{r.choice(['wordwrap', 'title', 'capitalize', 'trim'])} }}}}",
+    lambda r: f"{{{{ {r.randint(1, 99)}|{r.choice(['wordwrap', 'first', 'join', 'list', 'length'])} }}}}",
     lambda r: "{{ '" + r.choice(["\\x00", "\\x1b", "\\u202e", "\\u2066", "\\x07"]) + "' }}",
     lambda r: f"{{{{ '%c'|format({r.choice([128512, 20013, 44032, 0x1F4A9])}) }}}}",
-    lambda r: "{{ 1" + "0" * r.randint(19, 4900) + " }}",
+    lambda r: "{{ 1" + "0" * r.choice([*range(19, 300, 10), 4400]) + " }}",
     lambda r: f"{{{{ undefined_{r.randint(0, 10**6)} }}}}",
     lambda r: "{% macro r(x) %}{{ r(x) }}{% endmacro %}{{ r(1) }}",
     lambda r: f"{{{{ ('a' * {r.randint(50_001, 99_999)}) ~ ('a' * {r.randint(50_001, 99_999)}) }}}}",
@@ -175,10 +172,10 @@ def generated(count: int, seed: int = 19) -> list[tuple[str, int]]:
     rng = random.Random(seed)
     made = []
     for index in range(count):
-        before = rng.randint(0, 3)
-        lines = [f"{{{{ force.name }}}} line {k} of {{{{ n }}}}" for k in range(before)]
+        before = rng.randint(0, 2)
+        lines = [f"{{{{ force.name }}}} {k}" for k in range(before)]
         lines.append(_HOSTILE_LINES[index % len(_HOSTILE_LINES)](rng))
-        lines.extend(f"and {{{{ counted(n, 'case') }}}} {k}" for k in range(rng.randint(0, 2)))
+        lines.extend(f"{{{{ counted(n, 'case') }}}} {k}" for k in range(rng.randint(0, 1)))
         made.append(("\n".join(lines), before + 1))
     return made
 
