@@ -248,15 +248,22 @@ def bounded_join(parts: Iterable[Any], what: str = "the template") -> str:
 
 
 def _materialised(value: Any, what: str) -> Any:
-    """An iterator read into a list of at most :data:`MAX_ITEMS` items (sequences are left as they are)."""
+    """An iterator read into a list of at most :data:`MAX_ITEMS` items and :data:`MAX_TEXT` characters of text.
+
+    Sequences are left as they are (their size is known already).
+    """
     if not isinstance(value, Iterator):
         return value
     items = []
+    text = 0
     for item in value:
         tick()
         items.append(item)
         if len(items) > MAX_ITEMS:
             raise _too_many(len(items), what)
+        text += len(item) if isinstance(item, str) else 0
+        if text > MAX_TEXT:  # texts made one by one (a 'map'), more than any template may make
+            raise _too_long(text, what)
     return items
 
 
