@@ -60,6 +60,12 @@ CASES = (
         "steps",
     ),
     Case(
+        "loops-that-skip-their-body",
+        "In:\n{% for i in range(10000) %}{% for j in range(10000) if j < 0 %}{% endfor %}{% endfor %}",
+        2,
+        "the template took more than 0.5 seconds of processor time",
+    ),
+    Case(
         "exponential-macros",
         "{% macro m0() %}x{% endmacro %}\n"
         + "".join(f"{{% macro m{i}() %}}{{{{ m{i - 1}() }}}}{{{{ m{i - 1}() }}}}{{% endmacro %}}" for i in range(1, 31))

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
 from authoring.cli.app import app
-from authoring.model.phrasing import PhrasingError, phrase
+from authoring.model.phrasing import PhrasingError, phrase, release_budget
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
 from tests.hostile_templates import CASES, LEAD_IN_LINE, Case, campaign_with_lead_in, templates
 
@@ -101,6 +101,17 @@ def test_a_hostile_phrase_with_a_form_value_is_bounded_in_build() -> None:
     assert "Traceback" not in done.stderr
     assert "would make" in done.stderr
     assert len(done.stderr) < 4000
+
+
+def test_the_sentences_of_one_release_share_one_time_budget() -> None:
+    """Each template may be within its own time, and the release's sentences together still bounded."""
+    slow = "{% for i in range(4000) %}{% for j in range(1000) if j < 0 %}{% endfor %}{% endfor %}done"
+    with release_budget(0.3):
+        with pytest.raises(PhrasingError, match="the release's sentences together took more than") as raised:
+            for _ in range(50):
+                assert phrase(slow, {}) == "done"
+    assert raised.value.line == 1
+    assert phrase(slow, {}) == "done"  # outside a release, each run has its own budget
 
 
 # --------------------------------------------------------------------------- hypothesis: Jinja's grammar
