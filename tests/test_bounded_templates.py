@@ -107,11 +107,16 @@ def test_the_sentences_of_one_release_share_one_time_budget() -> None:
     """Each template may be within its own time, and the release's sentences together still bounded."""
     slow = "{% for i in range(4000) %}{% for j in range(1000) if j < 0 %}{% endfor %}{% endfor %}done"
     with release_budget(0.3):
+        assert phrase(slow, {}) == "done"  # one run is within it
         with pytest.raises(PhrasingError, match="the release's sentences together took more than") as raised:
-            for _ in range(50):
-                assert phrase(slow, {}) == "done"
+            _phrase_times(slow, 50)
     assert raised.value.line == 1
     assert phrase(slow, {}) == "done"  # outside a release, each run has its own budget
+
+
+def _phrase_times(template: str, times: int) -> None:
+    for _ in range(times):
+        phrase(template, {})
 
 
 # --------------------------------------------------------------------------- hypothesis: Jinja's grammar
