@@ -48,6 +48,8 @@ from authoring.model.types import DIRECTION_CONTROL, NOT_TEXT, TEXT_LIMIT
 
 #: The longest text a template may make along the way (a sentence is at most 5,000).
 MAX_TEXT = 100_000
+#: The most characters a template may print in all (what it prints is one sentence, of at most 5,000).
+MAX_PRINTED = MAX_TEXT // 2
 #: The most items a list, range or mapping made by a template may hold.
 MAX_ITEMS = 10_000
 #: The largest whole number a template may make (a billion pounds in pence is 10**11).
@@ -80,6 +82,7 @@ class _Budget:
     release: bool  # whether the deadline is the release's (rather than the template's own)
     steps: int = 0
     depth: int = 0
+    printed: int = 0  # characters printed so far
 
 
 #: The clock of the budgets: the processor time of this thread, so that a busy machine (other
@@ -596,6 +599,14 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
             raise BoundExceeded(
                 f"the template prints {len(text):,} characters here; a whole sentence is at most {TEXT_LIMIT:,}"
             )
+        budget = _RUN.get()
+        if budget is not None:
+            budget.printed += len(text)
+            if budget.printed > MAX_PRINTED:  # here rather than when the output is joined, to name this line
+                raise BoundExceeded(
+                    f"the template prints more than {MAX_PRINTED:,} characters in all; "
+                    f"a whole sentence is at most {TEXT_LIMIT:,}"
+                )
         return text
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
