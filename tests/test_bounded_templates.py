@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 from authoring.cli.app import app
 from authoring.model.phrasing import PhrasingError, phrase, release_budget
 from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
-from tests.hostile_templates import CASES, LEAD_IN_LINE, Case, campaign_with_lead_in, templates
+from tests.hostile_templates import CASES, LEAD_IN_LINE, Case, campaign_with_kinds, campaign_with_lead_in, templates
 
 #: The memory a run may have (``ulimit -v``, in KiB): the toolkit needs about 300 MB.
 MEMORY_KIB = 500_000
@@ -101,6 +101,17 @@ def test_a_hostile_phrase_with_a_form_value_is_bounded_in_build() -> None:
     assert "Traceback" not in done.stderr
     assert "would make" in done.stderr
     assert len(done.stderr) < 4000
+
+
+def test_an_example_that_does_not_match_a_long_sentence_quotes_only_its_start() -> None:
+    """A long sentence that is not what its example says is quoted in part: one short line, not the sentence."""
+    campaign_with_kinds(Path("forces"), ["{{ 'word ' * 900 }}"])
+    done = _run("validate", "forces/campaign.yaml")
+    assert done.returncode == 1
+    [problem] = [line for line in done.stderr.splitlines() if "findings.h0.examples.0.says" in line]
+    assert "the template gives: word word" in problem
+    assert problem.endswith("… (4,499 characters)")
+    assert len(done.stderr) < 2000
 
 
 def test_the_sentences_of_one_release_share_one_time_budget() -> None:
