@@ -16,7 +16,7 @@ from authoring.model.findings import StructuredFinding
 from authoring.model.form import Correction, ReleaseForm
 from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
-from authoring.model.phrasing import long_date, phrase, speaking
+from authoring.model.phrasing import long_date, phrase, release_budget, speaking
 from authoring.model.sentences import common, inspector_names, phrase_finding
 from authoring.model.types import QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
@@ -105,9 +105,15 @@ def build_release(form: ReleaseForm, campaign: Campaign, *, force: Force | None 
     """Phrase one validated form, with its campaign, into a :class:`Release`.
 
     A draft's gaps (``TODO``) are printed as ``[TODO: field]`` where their value would be.
-    ``force`` is the form's force as the sentences name it (default: the registry's).
+    ``force`` is the form's force as the sentences name it (default: the registry's). The
+    campaign's templates run within one time budget for the whole release
+    (:func:`authoring.model.phrasing.release_budget`).
     """
-    force = force or get_force(form.force)
+    with release_budget():
+        return _built(form, campaign, force or get_force(form.force))
+
+
+def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
     names = common(campaign, force)
     words = campaign.words
     sentences = campaign.sentences
