@@ -22,7 +22,7 @@ from authoring.model.types import QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
 
 #: Stand-ins for the page numbers while the page-number words are phrased (the formats put the numbers in).
-_PAGE, _PAGES = "\x00page\x00", "\x00pages\x00"
+_PAGE, _PAGES = "@@page@@", "@@pages@@"
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 
