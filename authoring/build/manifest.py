@@ -145,6 +145,8 @@ class Manifest:
     releases: dict[str, Entry] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    national: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each round's national release, by its campaign folder's key (see docs/national.md)."""
 
     @classmethod
     def read(cls, out_dir: Path, *, toolkit_version: str) -> Manifest:
@@ -155,9 +157,10 @@ class Manifest:
             if data.get("manifest_version") != MANIFEST_VERSION:
                 raise ValueError("other manifest version")
             releases = {key: Entry.from_json(value) for key, value in data["releases"].items()}
+            national = {str(key): dict(value) for key, value in data.get("national", {}).items()}
         except (UnreadableFileError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return cls(toolkit_version=toolkit_version)
-        return cls(toolkit_version=toolkit_version, releases=releases)
+        return cls(toolkit_version=toolkit_version, releases=releases, national=national)
 
     def to_bytes(self) -> bytes:
         data = {
@@ -167,6 +170,8 @@ class Manifest:
             "removed": sorted(self.removed),
             "kept": sorted(self.kept),
         }
+        if self.national:
+            data["national"] = {key: self.national[key] for key in sorted(self.national)}
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
 
     def write(self, out_dir: Path) -> Path:

@@ -1,0 +1,272 @@
+"""The national release of each round that declares a summary, built by ``batch``.
+
+A batch hands over what it loaded (:func:`authoring.build.pipeline.load`); here, per
+campaign with a ``summary``:
+
+1. the counted forces are the valid forms of the round (drafts left out or counted, as the
+   summary says); their figures are added up and the summary phrased
+   (:func:`authoring.model.national.build_national`);
+2. the input hash covers the campaign's bytes, each counted form's bytes, the templates
+   and the toolkit: a figure changed in one form rebuilds the national release (and that
+   force's release) and nothing else; unchanged, with its files intact, it is not rendered;
+3. it is rendered in every format asked for, plus the figures as JSON and each chart's
+   CSV and SVG (:func:`authoring.render.national.render_national`), in a thread of the batch
+   that runs while the workers render the forces' releases;
+4. its files are swapped in as one set into ``OUT/national/<round>/``
+   (:func:`authoring.files.write.write_release`), and recorded in the manifest under
+   ``national`` (docs/national.md). A national release that fails leaves its previous
+   files as they were, and never stops the forces' releases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from authoring import __version__
+from authoring.build.fingerprint import toolkit_digest, tree_digest
+from authoring.build.manifest import Manifest, form_key
+from authoring.build.pipeline import Loaded
+from authoring.exceptions import AuthoringError, Problem
+from authoring.files.read import UnreadableFileError, read_regular
+from authoring.files.write import write_release
+from authoring.model.campaign import Campaign
+from authoring.model.national import NationalRelease, build_national, counted_rows
+from authoring.model.phrasing import PhrasingError
+from authoring.render import Format
+from authoring.render.environment import Templates
+from authoring.render.national import render_national
+
+#: The folder of national releases inside the output folder: ``OUT/national/<round>/``.
+NATIONAL_DIR = "national"
+
+
+@dataclass(frozen=True)
+class NationalOutcome:
+    """What a batch did with one round's national release."""
+
+    campaign: Path
+    round: str
+    status: str
+    """``built``, ``unchanged`` or ``failed`` (the values of :class:`authoring.build.batch.BuildStatus`)."""
+    files: tuple[Path, ...] = ()
+    forces: int = 0
+    problems: tuple[Problem, ...] = ()
+    reason: str = ""
+
+
+@dataclass
+class _Job:
+    key: str
+    campaign_path: Path
+    round: str
+    release: NationalRelease
+    input_hash: str
+    folder: Path
+    reason: str
+    rendered: dict[str, bytes] | None = None
+    error: str | None = None
+
+
+@dataclass
+class NationalBuilds:
+    """The national releases of one batch: planned at once, rendered by :meth:`start`, written by :meth:`finish`."""
+
+    out_dir: Path
+    formats: tuple[Format, ...]
+    manifest: Manifest
+    templates: Templates
+    jobs: list[_Job] = field(default_factory=list)
+    done: list[NationalOutcome] = field(default_factory=list)
+    _thread: threading.Thread | None = None
+
+    @classmethod
+    def plan(
+        cls,
+        loaded: Iterable[Loaded],
+        *,
+        out_dir: Path,
+        formats: Sequence[Format],
+        manifest: Manifest,
+        templates: Templates,
+        force: bool = False,
+    ) -> NationalBuilds:
+        """Find each round with a summary, phrase its national release, and see whether it is stale."""
+        builds = cls(out_dir, tuple(formats), manifest, templates)
+        rounds: dict[Path, list[Loaded]] = {}
+        for item in loaded:
+            rounds.setdefault(item.campaign.path, []).append(item)
+        folders: dict[str, list[Path]] = {}
+        for path in rounds:
+            folders.setdefault(_round_name(path), []).append(path)
+        digests = {"templates": tree_digest(templates.root), "toolkit": toolkit_digest()}
+        for path, items in rounds.items():
+            campaign = items[0].campaign.campaign
+            if campaign is None or campaign.summary is None:
+                continue
+            builds._plan_one(path, items, campaign, folders, digests, force=force)
+        return builds
+
+    def _plan_one(
+        self,
+        path: Path,
+        items: list[Loaded],
+        campaign: Campaign,
+        folders: dict[str, list[Path]],
+        digests: dict[str, str],
+        *,
+        force: bool,
+    ) -> None:
+        name = _round_name(path)
+        key = form_key(path.parent, self.out_dir)
+        if len(folders[name]) > 1:
+            others = " and ".join(str(other) for other in folders[name])
+            self._fail(key, path, name, f"the rounds of {others} would build their national releases into one folder")
+            return
+        failed = [item.check.path for item in items if item.release is None or item.check.form is None]
+        if failed:
+            listed = ", ".join(str(form) for form in failed[:3]) + (f" and {len(failed) - 3} more" if failed[3:] else "")
+            self._fail(key, path, name, f"not rebuilt while a form of the round fails ({listed}); fix it and run again")
+            return
+        valid = items
+        counted = counted_rows(
+            [(item.check.form, campaign) for item in valid if item.check.form is not None], campaign
+        )
+        counted_slugs = {row.force.slug for row in counted}
+        digest = hashlib.sha256(
+            f"authoring-national/1\0{digests['toolkit']}\0{digests['templates']}\0{','.join(self.formats)}\0".encode()
+        )
+        digest.update(items[0].campaign.source)
+        sources = sorted(
+            (form_key(item.check.path, self.out_dir), item.check.source)
+            for item in valid
+            if item.check.form is not None and item.check.form.force in counted_slugs
+        )
+        for form, data in sources:
+            digest.update(f"\0{form}\0{len(data)}\0".encode())
+            digest.update(data)
+        input_hash = digest.hexdigest()
+        try:
+            release = build_national(campaign, counted, round_name=name)
+        except PhrasingError as error:
+            self._fail(key, path, name, f"the summary cannot be phrased with this round's figures: {error.message}")
+            return
+        folder = self.out_dir / NATIONAL_DIR / name
+        entry = self.manifest.national.get(key)
+        if not force and entry is not None and entry.get("input_hash") == input_hash and _intact(entry, self.out_dir):
+            entry["status"], entry["problems"] = "unchanged", []
+            files = tuple(self.out_dir / record["path"] for record in entry.get("files", {}).values())
+            self.done.append(NationalOutcome(path, name, "unchanged", files, release.forces))
+            return
+        reason = "rebuild forced" if force else "new national release" if entry is None else "inputs changed"
+        if entry is not None and entry.get("input_hash") == input_hash and not force:
+            reason = "file missing or edited"
+        self.jobs.append(_Job(key, path, name, release, input_hash, folder, reason))
+
+    def _fail(self, key: str, path: Path, name: str, message: str) -> None:
+        problem = Problem(path, None, None, "summary", message)
+        entry = self.manifest.national.setdefault(key, {"round": name, "files": {}})
+        entry.update(status="failed", problems=[str(problem)], toolkit_version=__version__)
+        self.done.append(NationalOutcome(path, name, "failed", problems=(problem,)))
+
+    def start(self) -> None:
+        """Render the stale national releases in a thread (once; call it after the batch's workers have started)."""
+        if self._thread is None and self.jobs:
+            self._thread = threading.Thread(target=self._render_all, name="national-release", daemon=True)
+            self._thread.start()
+
+    def _render_all(self) -> None:
+        for job in self.jobs:
+            try:
+                job.rendered = render_national(job.release, self.formats, self.templates)
+            except AuthoringError as exc:
+                job.error = str(exc)
+            except Exception as exc:  # a bug: fail this release, keep the batch, say so
+                detail = traceback.format_exception_only(exc)[-1].strip()
+                job.error = f"unexpected error while rendering (a bug; please report it): {detail}"
+
+    def finish(self) -> tuple[NationalOutcome, ...]:
+        """Wait for the rendering, write each national release's files as one set, record them in the manifest."""
+        self.start()
+        if self._thread is not None:
+            self._thread.join()
+        for job in self.jobs:
+            self.done.append(self._store(job))
+        self.jobs = []
+        return tuple(sorted(self.done, key=lambda outcome: str(outcome.campaign)))
+
+    def _store(self, job: _Job) -> NationalOutcome:
+        if job.error is not None or job.rendered is None:
+            self._fail(job.key, job.campaign_path, job.round, job.error or "not rendered")
+            return self.done.pop()
+        old = self.manifest.national.get(job.key, {}).get("files", {})
+        stale = [
+            PurePosixPath(record["path"]).name
+            for record in old.values()
+            if isinstance(record, dict)
+            and str(record.get("path", "")).startswith(f"{NATIONAL_DIR}/{job.round}/")
+            and PurePosixPath(record["path"]).name not in job.rendered
+        ]
+        try:
+            written = write_release(job.folder, job.rendered, remove=stale)
+        except OSError as exc:
+            message = f"cannot write to {job.folder}: {exc.strerror or exc}; its previous files are unchanged"
+            self._fail(job.key, job.campaign_path, job.round, message)
+            return self.done.pop()
+        files = {
+            _file_kind(name, job.release.file_stem): {
+                "path": (job.folder / name).relative_to(self.out_dir).as_posix(),
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+            for name, data in job.rendered.items()
+        }
+        self.manifest.national[job.key] = {
+            "round": job.round,
+            "national_report": job.release.campaign.national_report,
+            "status": "built",
+            "input_hash": job.input_hash,
+            "toolkit_version": __version__,
+            "forces_counted": job.release.forces,
+            "drafts_counted": job.release.drafts,
+            "files": dict(sorted(files.items())),
+            "problems": [],
+        }
+        return NationalOutcome(job.campaign_path, job.round, "built", tuple(written), job.release.forces, reason=job.reason)
+
+
+def _round_name(campaign: Path) -> str:
+    """A round's name: its campaign folder's name (``value-for-money-2013``)."""
+    return campaign.resolve().parent.name
+
+
+def _file_kind(name: str, stem: str) -> str:
+    """A file's key in the manifest: its format (``pdf``), ``json``, or ``<chart>.csv`` / ``<chart>.svg``."""
+    rest = name.removeprefix(stem)
+    return rest.lstrip("-.")
+
+
+def _intact(entry: dict[str, Any], out_dir: Path) -> bool:
+    """Whether every file the entry lists is still in place, a regular file with the recorded size and SHA-256."""
+    files = entry.get("files")
+    if not isinstance(files, dict) or not files:
+        return False
+    for record in files.values():
+        try:
+            path = str(record["path"])
+            parts = path.split("/")
+            if len(parts) != 3 or parts[0] != NATIONAL_DIR or any(not p or p.startswith(".") for p in parts):
+                return False
+            if (out_dir / parts[0] / parts[1]).is_symlink() or (out_dir / parts[0]).is_symlink():
+                return False
+            data = read_regular(out_dir / path, limit=int(record["size"]))
+        except (UnreadableFileError, KeyError, TypeError, ValueError):
+            return False
+        if len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
+            return False
+    return True
