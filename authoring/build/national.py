@@ -130,13 +130,13 @@ class NationalBuilds:
             return
         failed = [item.check.path for item in items if item.release is None or item.check.form is None]
         if failed:
-            listed = ", ".join(str(form) for form in failed[:3]) + (f" and {len(failed) - 3} more" if failed[3:] else "")
+            listed = ", ".join(str(form) for form in failed[:3]) + (
+                f" and {len(failed) - 3} more" if failed[3:] else ""
+            )
             self._fail(key, path, name, f"not rebuilt while a form of the round fails ({listed}); fix it and run again")
             return
         valid = items
-        counted = counted_rows(
-            [(item.check.form, campaign) for item in valid if item.check.form is not None], campaign
-        )
+        counted = counted_rows([(item.check.form, campaign) for item in valid if item.check.form is not None], campaign)
         counted_slugs = {row.force.slug for row in counted}
         digest = hashlib.sha256(
             f"authoring-national/1\0{digests['toolkit']}\0{digests['templates']}\0{','.join(self.formats)}\0".encode()
@@ -237,7 +237,9 @@ class NationalBuilds:
             "files": dict(sorted(files.items())),
             "problems": [],
         }
-        return NationalOutcome(job.campaign_path, job.round, "built", tuple(written), job.release.forces, reason=job.reason)
+        return NationalOutcome(
+            job.campaign_path, job.round, "built", tuple(written), job.release.forces, reason=job.reason
+        )
 
 
 def _round_name(campaign: Path) -> str:

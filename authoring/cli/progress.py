@@ -125,6 +125,13 @@ def batch_summary(report: BatchReport, console: Console, errors: Console) -> Non
         console.print(f"Removed (no release produces it any more): {path}", markup=False, soft_wrap=True)
     for path in report.kept:
         console.print(f"Kept (changed since it was written, so not removed): {path}", markup=False, soft_wrap=True)
+    for national in report.national:  # docs/national.md
+        if national.problems:
+            for problem in national.problems:
+                errors.print(f"National release of {national.round} failed: {problem}", markup=False, soft_wrap=True)
+        else:
+            counted = f"{national.forces} force{'' if national.forces == 1 else 's'} counted"
+            console.print(f"National release of {national.round}: {national.status} ({counted})", markup=False)
     console.print(f"Files are in {report.out_dir}/; {report.manifest} lists them.", markup=False, soft_wrap=True)
     if not report.ok:
         failed = ", ".join(str(outcome.form) for outcome in report.of(BuildStatus.FAILED))

@@ -104,8 +104,7 @@ def _examples(summary: Summary, campaign: Campaign) -> Iterator[Found]:
     locations = {name: loc for loc, name, _ in summary.templates()}
     for index, example in enumerate(summary.examples):
         rows = [
-            ForceFigures(registry[item.force], item.verdict, item.draft, dict(item.figures))
-            for item in example.forces
+            ForceFigures(registry[item.force], item.verdict, item.draft, dict(item.figures)) for item in example.forces
         ]
         try:
             said = phrase_summary(campaign, rows)

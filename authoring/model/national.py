@@ -35,7 +35,7 @@ from authoring.model.summary import (
     Order,
     Summary,
 )
-from authoring.model.types import Status, file_name_part
+from authoring.model.types import Status
 from authoring.registry import Force, get_force
 
 #: What a cell says where a force gives no value for a figure.

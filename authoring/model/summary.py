@@ -14,7 +14,7 @@ See docs/national.md.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -218,9 +218,3 @@ class Summary(_Model):
             found.append((("charts", key, "description"), f"charts.{key}.description", chart.description))
         return found
 
-
-def summary_names_of(data: Any) -> tuple[str, ...]:
-    """The sentence names an example may give (for messages)."""
-    if not isinstance(data, Summary):
-        return ()
-    return tuple(name for _, name, _ in data.templates())

@@ -193,5 +193,3 @@ def _cell(text: str) -> str:
 
 def _number(value: float) -> str:
     return str(int(value)) if value == int(value) else repr(value)
-
-
