@@ -26,6 +26,7 @@ from authoring.exceptions import InvalidInputError
 from authoring.inputs.load import load_campaign
 from authoring.model.phrasing import money, number
 from tests.conftest import ROOT
+from tests.test_accessibility_html import needs_axe, run_axe
 from tests.readback import markdown_text, normalise, pdf_text
 
 ROUNDS = ("revisiting-police-relationships-2012", "value-for-money-2013")
@@ -234,7 +235,10 @@ def test_every_chart_has_its_title_description_table_and_csv_in_every_format(
     assert len(docx_tables) == 1 + len(summary.charts)
     first = docx_tables[0]
     header = first.rows[0]._tr.trPr
-    assert header is not None and header.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    assert (
+        header is not None
+        and header.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+    )
     assert [cell.text for cell in first.rows[0].cells] == page.tables[0]["head"][0]
     assert [cell.text for cell in first.rows[-1].cells] == page.tables[0]["foot"][0]
     assert [[cell.text for cell in row.cells] for row in first.rows[1:-1]] == page.tables[0]["body"]
@@ -299,7 +303,9 @@ def test_a_changed_figure_rebuilds_only_that_force_and_the_national_release(tmp_
     }
     after = json.loads(next((out / "national" / name).glob("*.json")).read_text(encoding="utf-8"))
     change = 60000000 - 54800000
-    assert after["aggregates"]["total"]["savings"]["target"] == before["aggregates"]["total"]["savings"]["target"] + change
+    assert (
+        after["aggregates"]["total"]["savings"]["target"] == before["aggregates"]["total"]["savings"]["target"] + change
+    )
     html = next((out / "national" / name).glob("*.html")).read_bytes()
     headline = tables_of(html).tables[0]["foot"][0][2]
     assert headline.startswith(money(after["aggregates"]["total"]["savings"]["target"]))
@@ -395,7 +401,7 @@ def test_a_wrong_example_sentence_says_what_the_template_gives(tmp_path: Path) -
 def test_hostile_words_stay_text_in_every_format(tmp_path: Path) -> None:
     folders = copy_rounds(tmp_path / "forces")
     name = "value-for-money-2013"
-    hostile = '<script>alert(1)</script> | *x* & </svg><img src=x onerror=alert(1)>'
+    hostile = "<script>alert(1)</script> | *x* & </svg><img src=x onerror=alert(1)>"
 
     def change(summary: dict[str, Any]) -> None:
         summary["table"]["caption"] = hostile
@@ -408,10 +414,27 @@ def test_hostile_words_stay_text_in_every_format(tmp_path: Path) -> None:
     assert [item.status for item in report.national] == ["built"]
     folder = out / "national" / name
     html = next(folder.glob("*.html")).read_text(encoding="utf-8")
-    assert "<script>" not in html and "<img" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    assert (
+        "<script>" not in html
+        and "<img" not in html
+        and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
+    )
     page = tables_of(html.encode())
     assert page.tables[0]["caption"] == normalise(hostile)
     assert page.svgs[0]["title"] == normalise(f"Bar chart: {hostile}")
     md = next(folder.glob("*.md")).read_text(encoding="utf-8")
     assert "<script>" not in md
     assert normalise(hostile) in markdown_text(md.encode())
+
+
+@needs_axe
+@pytest.mark.parametrize("name", ROUNDS)
+def test_axe_core_finds_no_violations_in_the_national_page(
+    built: tuple[dict[str, Path], Path, Any], name: str, tmp_path: Path
+) -> None:
+    _, out, _ = built
+    results = run_axe(national_files(out, name)["html"].read_bytes(), tmp_path / "page", stylesheet=True)
+    assert results["violations"] == []
+    assert {"html-has-lang", "document-title", "color-contrast", "svg-img-alt", "th-has-data-cells"} <= set(
+        results["passes"]
+    )

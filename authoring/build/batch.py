@@ -186,7 +186,7 @@ def run_batch(
                     outcomes.append(outcome)
                     if observer:
                         observer.finished(outcome)
-            national_outcomes = national.finish()
+            national_outcomes = national.finish(o.form for o in outcomes if o.status is BuildStatus.FAILED)
         finally:  # also when interrupted: what was built so far is tidied and recorded
             try:
                 removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)

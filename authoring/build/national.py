@@ -35,6 +35,7 @@ from authoring.build.pipeline import Loaded
 from authoring.exceptions import AuthoringError, Problem
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_release
+from authoring.inputs.load import campaign_for
 from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
@@ -44,6 +45,8 @@ from authoring.render.national import render_national
 
 #: The folder of national releases inside the output folder: ``OUT/national/<round>/``.
 NATIONAL_DIR = "national"
+#: The reason of a national release not rebuilt because a form of its round failed (already reported).
+FORMS_FAILED = "a form of the round failed"
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,8 @@ class NationalBuilds:
             listed = ", ".join(str(form) for form in failed[:3]) + (
                 f" and {len(failed) - 3} more" if failed[3:] else ""
             )
-            self._fail(key, path, name, f"not rebuilt while a form of the round fails ({listed}); fix it and run again")
+            message = f"not rebuilt while a form of the round fails ({listed}); its last files are kept"
+            self._fail(key, path, name, message, reason=FORMS_FAILED)
             return
         valid = items
         counted = counted_rows([(item.check.form, campaign) for item in valid if item.check.form is not None], campaign)
@@ -168,11 +172,11 @@ class NationalBuilds:
             reason = "file missing or edited"
         self.jobs.append(_Job(key, path, name, release, input_hash, folder, reason))
 
-    def _fail(self, key: str, path: Path, name: str, message: str) -> None:
+    def _fail(self, key: str, path: Path, name: str, message: str, *, reason: str = "") -> None:
         problem = Problem(path, None, None, "summary", message)
         entry = self.manifest.national.setdefault(key, {"round": name, "files": {}})
         entry.update(status="failed", problems=[str(problem)], toolkit_version=__version__)
-        self.done.append(NationalOutcome(path, name, "failed", problems=(problem,)))
+        self.done.append(NationalOutcome(path, name, "failed", problems=(problem,), reason=reason))
 
     def start(self) -> None:
         """Render the stale national releases in a thread (once; call it after the batch's workers have started)."""
@@ -190,12 +194,27 @@ class NationalBuilds:
                 detail = traceback.format_exception_only(exc)[-1].strip()
                 job.error = f"unexpected error while rendering (a bug; please report it): {detail}"
 
-    def finish(self) -> tuple[NationalOutcome, ...]:
-        """Wait for the rendering, write each national release's files as one set, record them in the manifest."""
+    def finish(self, failed: Iterable[Path] = ()) -> tuple[NationalOutcome, ...]:
+        """Wait for the rendering, write each national release's files as one set, record them in the manifest.
+
+        ``failed`` are the forms whose releases failed to render in this batch: the national
+        release of their round is not written (its last files stay), as it would count them.
+        """
         self.start()
         if self._thread is not None:
             self._thread.join()
+        failing = {}
+        for form in failed:
+            failing.setdefault(campaign_for(form), []).append(form)
         for job in self.jobs:
+            if job.campaign_path in failing:
+                forms = failing[job.campaign_path]
+                listed = ", ".join(str(form) for form in forms[:3]) + (
+                    f" and {len(forms) - 3} more" if forms[3:] else ""
+                )
+                message = f"not rebuilt while a form of the round fails ({listed}); its last files are kept"
+                self._fail(job.key, job.campaign_path, job.round, message, reason=FORMS_FAILED)
+                continue
             self.done.append(self._store(job))
         self.jobs = []
         return tuple(sorted(self.done, key=lambda outcome: str(outcome.campaign)))

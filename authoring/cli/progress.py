@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, Plan
+from authoring.build.national import FORMS_FAILED
 from authoring.exceptions import Problem
 
 
@@ -126,7 +127,10 @@ def batch_summary(report: BatchReport, console: Console, errors: Console) -> Non
     for path in report.kept:
         console.print(f"Kept (changed since it was written, so not removed): {path}", markup=False, soft_wrap=True)
     for national in report.national:  # docs/national.md
-        if national.problems:
+        if national.problems and national.reason == FORMS_FAILED:  # the forms' problems are reported already
+            line = f"National release of {national.round}: {national.problems[0].message}"
+            console.print(line, markup=False, soft_wrap=True)
+        elif national.problems:
             for problem in national.problems:
                 errors.print(f"National release of {national.round} failed: {problem}", markup=False, soft_wrap=True)
         else:

@@ -183,7 +183,7 @@ class Summary(_Model):
     sentences: SummarySentences
     quote: list[Text] = Field(min_length=1, description="The national quote's paragraphs (templates).")
     notes: list[Text] = Field(
-        default_factory=list, description="Notes to editors of the national release, before the press office's."
+        default_factory=list, description="The national release's own notes (templates), before the press office's."
     )
     table: Table
     charts: dict[Key, Chart] = Field(default_factory=dict, description="The charts, by key (file names use it).")
@@ -217,4 +217,3 @@ class Summary(_Model):
             found.append((("charts", key, "title"), f"charts.{key}.title", chart.title))
             found.append((("charts", key, "description"), f"charts.{key}.description", chart.description))
         return found
-
