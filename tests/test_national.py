@@ -26,8 +26,8 @@ from authoring.exceptions import InvalidInputError
 from authoring.inputs.load import load_campaign
 from authoring.model.phrasing import money, number
 from tests.conftest import ROOT
-from tests.test_accessibility_html import needs_axe, run_axe
 from tests.readback import markdown_text, normalise, pdf_text
+from tests.test_accessibility_html import needs_axe, run_axe
 
 ROUNDS = ("revisiting-police-relationships-2012", "value-for-money-2013")
 
@@ -154,7 +154,8 @@ def test_each_round_builds_its_national_release_in_four_formats_and_its_data(
     assert outcome.forces == len(counted)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entry = next(value for key, value in manifest["national"].items() if key.endswith(name))
-    assert entry["status"] == "built" and entry["forces_counted"] == len(counted)
+    assert entry["status"] == "built"
+    assert entry["forces_counted"] == len(counted)
     assert {record["path"] for record in entry["files"].values()} == {
         path.relative_to(out).as_posix() for path in files.values()
     }
@@ -217,7 +218,8 @@ def test_every_chart_has_its_title_description_table_and_csv_in_every_format(
     for index, key in enumerate(summary.charts):
         svg = page.svgs[index]
         title = svg["title"].removeprefix("Bar chart: ")
-        assert svg["role"] == "img" and svg["title"].startswith("Bar chart: ")
+        assert svg["role"] == "img"
+        assert svg["title"].startswith("Bar chart: ")
         assert len(svg["desc"]) > len(title)
         chart_table = page.tables[index + 1]
         assert chart_table["caption"] == title
@@ -228,17 +230,17 @@ def test_every_chart_has_its_title_description_table_and_csv_in_every_format(
         properties = pictures[index]._inline.docPr
         assert properties.get("title") == svg["title"]
         assert normalise(properties.get("descr")).endswith(svg["desc"])
-        assert title in markdown and svg["desc"] in markdown
+        assert title in markdown
+        assert svg["desc"] in markdown
         standalone = files[f"{key}.svg"].read_text(encoding="utf-8")
-        assert "<script" not in standalone and title in standalone
+        assert "<script" not in standalone
+        assert title in standalone
     docx_tables = document.tables
     assert len(docx_tables) == 1 + len(summary.charts)
     first = docx_tables[0]
     header = first.rows[0]._tr.trPr
-    assert (
-        header is not None
-        and header.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
-    )
+    assert header is not None
+    assert header.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
     assert [cell.text for cell in first.rows[0].cells] == page.tables[0]["head"][0]
     assert [cell.text for cell in first.rows[-1].cells] == page.tables[0]["foot"][0]
     assert [[cell.text for cell in row.cells] for row in first.rows[1:-1]] == page.tables[0]["body"]
@@ -251,7 +253,7 @@ def test_every_chart_has_its_title_description_table_and_csv_in_every_format(
 def test_the_pdf_is_tagged_with_tables_and_figures_with_alt_text(
     built: tuple[dict[str, Path], Path, Any], name: str
 ) -> None:
-    folders, out, _ = built
+    _folders, out, _ = built
     files = national_files(out, name)
     page = tables_of(files["html"].read_bytes())
     data = files["pdf"].read_bytes()
@@ -274,7 +276,9 @@ def test_the_pdf_is_tagged_with_tables_and_figures_with_alt_text(
         walk(pdf.Root.StructTreeRoot.K)
     tags = [tag for tag, _ in found]
     assert tags.count("/Table") >= len(page.tables)  # WeasyPrint tags each page's part of a split table
-    assert "/TH" in tags and "/TD" in tags and "/Caption" in tags
+    assert "/TH" in tags
+    assert "/TD" in tags
+    assert "/Caption" in tags
     figures = [alt for tag, alt in found if tag == "/Figure"]
     assert sorted(figures, key=str) == sorted((svg["title"] for svg in page.svgs), key=str)
     text = pdf_text(data)
@@ -344,7 +348,8 @@ def test_drafts_marked_make_a_draft_national_release_that_says_how_many(tmp_path
     run_batch([folders[name]], out_dir=out, jobs=1)
 
     html = next((out / "national" / name).glob("*.html")).read_bytes().decode()
-    assert 'class="draft"' in html and "DRAFT — NOT FOR PUBLICATION" in html
+    assert 'class="draft"' in html
+    assert "DRAFT — NOT FOR PUBLICATION" in html
     assert f"counts the {number(3)} forces whose reports are final or in draft ({number(1)} of them in draft)" in html
 
 
@@ -381,7 +386,8 @@ def test_an_example_that_does_not_match_is_reported_at_its_line(tmp_path: Path) 
     assert any("did you mean 'savings.target'" in message for message in messages)
     assert any("no placeholder 'totl' here; did you mean 'total'" in message for message in messages)
     for problem in caught.value.problems:
-        assert problem.line is not None and "summary" in problem.field
+        assert problem.line is not None
+        assert "summary" in problem.field
 
 
 def test_a_wrong_example_sentence_says_what_the_template_gives(tmp_path: Path) -> None:
@@ -414,11 +420,9 @@ def test_hostile_words_stay_text_in_every_format(tmp_path: Path) -> None:
     assert [item.status for item in report.national] == ["built"]
     folder = out / "national" / name
     html = next(folder.glob("*.html")).read_text(encoding="utf-8")
-    assert (
-        "<script>" not in html
-        and "<img" not in html
-        and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
-    )
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     page = tables_of(html.encode())
     assert page.tables[0]["caption"] == normalise(hostile)
     assert page.svgs[0]["title"] == normalise(f"Bar chart: {hostile}")

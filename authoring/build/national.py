@@ -203,7 +203,7 @@ class NationalBuilds:
         self.start()
         if self._thread is not None:
             self._thread.join()
-        failing = {}
+        failing: dict[Path, list[Path]] = {}
         for form in failed:
             failing.setdefault(campaign_for(form), []).append(form)
         for job in self.jobs:
