@@ -442,3 +442,20 @@ def test_axe_core_finds_no_violations_in_the_national_page(
     assert {"html-has-lang", "document-title", "color-contrast", "svg-img-alt", "th-has-data-cells"} <= set(
         results["passes"]
     )
+
+
+def test_a_linked_national_folder_is_never_written_through(tmp_path: Path) -> None:
+    folders = copy_rounds(tmp_path / "forces")
+    out = tmp_path / "output"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "national").symlink_to(elsewhere)
+
+    report = run_batch([folders["value-for-money-2013"]], out_dir=out, jobs=1)
+
+    (national,) = report.national
+    assert national.status == "failed"
+    assert "symbolic link" in str(national.problems[0])
+    assert list(elsewhere.iterdir()) == []
+    assert report.ok  # the forces' releases are built all the same

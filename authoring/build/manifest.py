@@ -25,6 +25,10 @@ to the output folder's parent (``forces/thames-valley.yaml`` for the default lay
       "kept": []
     }
 
+A round whose campaign declares a summary also has an entry under ``national``, keyed by
+its campaign folder: its national release's files and what they were built from (see
+docs/national.md).
+
 ``status`` is what the last batch did with the form: ``built``, ``unchanged`` or
 ``failed``. A failed entry keeps listing the older good files, which are still in place.
 Each file carries the input hash it was built from; a file is current when that hash is

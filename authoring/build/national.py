@@ -20,6 +20,7 @@ campaign with a ``summary``:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import threading
 import traceback
@@ -232,6 +233,8 @@ class NationalBuilds:
             and PurePosixPath(record["path"]).name not in job.rendered
         ]
         try:
+            if job.folder.parent.is_symlink():  # write_release refuses a linked folder; its parent is ours to check
+                raise OSError(errno.ELOOP, "it is a symbolic link, and the toolkit never writes through a link")
             written = write_release(job.folder, job.rendered, remove=stale)
         except OSError as exc:
             message = f"cannot write to {job.folder}: {exc.strerror or exc}; its previous files are unchanged"
