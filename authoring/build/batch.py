@@ -170,8 +170,14 @@ def run_batch(
         manifest.removed, manifest.kept = [], []
         _, loaded = load(forms) if forms else (None, [])
         plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
-        national = NationalBuilds.plan(
-            loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force
+        national = NationalBuilds.plan(  # docs/national.md
+            loaded,
+            out_dir=out_dir,
+            formats=formats,
+            manifest=manifest,
+            templates=templates,
+            force=force,
+            close_fds=[lock_fd],
         )
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import multiprocessing
+import os
+import signal
 import threading
 import traceback
 from collections.abc import Iterable, Sequence
@@ -33,6 +36,7 @@ from authoring import __version__
 from authoring.build.fingerprint import toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import Loaded
+from authoring.build.workers import _die_with
 from authoring.exceptions import AuthoringError, Problem
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_release
@@ -41,8 +45,9 @@ from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
 from authoring.render import Format
+from authoring.render.charts import DrawnChart
 from authoring.render.environment import Templates
-from authoring.render.national import render_national
+from authoring.render.national import draw_charts, render_national
 
 #: The folder of national releases inside the output folder: ``OUT/national/<round>/``.
 NATIONAL_DIR = "national"
@@ -88,6 +93,7 @@ class NationalBuilds:
     jobs: list[_Job] = field(default_factory=list)
     done: list[NationalOutcome] = field(default_factory=list)
     _thread: threading.Thread | None = None
+    _drawing: _Drawing | None = None
 
     @classmethod
     def plan(
@@ -99,8 +105,14 @@ class NationalBuilds:
         manifest: Manifest,
         templates: Templates,
         force: bool = False,
+        close_fds: Iterable[int] = (),
     ) -> NationalBuilds:
-        """Find each round with a summary, phrase its national release, and see whether it is stale."""
+        """Find each round with a summary, phrase its national release, and see whether it is stale.
+
+        The charts of the stale ones start being drawn at once, in a process of their own
+        (:class:`_Drawing`), while the batch warms up and forks its workers; ``close_fds`` are
+        closed in that process (the output lock: only the batch ever holds it).
+        """
         builds = cls(out_dir, tuple(formats), manifest, templates)
         rounds: dict[Path, list[Loaded]] = {}
         for item in loaded:
@@ -114,6 +126,8 @@ class NationalBuilds:
             if campaign is None or campaign.summary is None:
                 continue
             builds._plan_one(path, items, campaign, folders, digests, force=force)
+        if any(job.release.charts for job in builds.jobs):
+            builds._drawing = _Drawing([job.release for job in builds.jobs], tuple(close_fds))
         return builds
 
     def _plan_one(
@@ -186,9 +200,14 @@ class NationalBuilds:
             self._thread.start()
 
     def _render_all(self) -> None:
-        for job in self.jobs:
+        drawn = self._drawing.result() if self._drawing is not None else None
+        for index, job in enumerate(self.jobs):
+            charts = drawn[index] if drawn is not None else None
+            if isinstance(charts, str):
+                job.error = charts
+                continue
             try:
-                job.rendered = render_national(job.release, self.formats, self.templates)
+                job.rendered = render_national(job.release, self.formats, self.templates, charts)
             except AuthoringError as exc:
                 job.error = str(exc)
             except Exception as exc:  # a bug: fail this release, keep the batch, say so
@@ -294,3 +313,61 @@ def _intact(entry: dict[str, Any], out_dir: Path) -> bool:
         if len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
             return False
     return True
+
+
+class _Drawing:
+    """The charts of national releases, drawn in a forked process while the batch gets its workers going.
+
+    vl-convert's first chart in a process costs about half a CPU-second (it starts its
+    JavaScript engine). Drawn here, from the moment the batch has planned, it runs while
+    the batch warms WeasyPrint up, a single-threaded spell that leaves a core idle, rather
+    than beside the workers. Where processes cannot be forked, the charts are drawn with
+    the rest of the national release instead. The process never outlives the batch.
+    """
+
+    def __init__(self, releases: list[NationalRelease], close_fds: tuple[int, ...]) -> None:
+        self._receive: Any = None
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_draw_in_child, args=(releases, send, close_fds, os.getpid()), name="national-charts", daemon=True
+        )
+        self._process.start()
+        send.close()
+        self._receive = receive
+
+    def result(self) -> list[dict[str, DrawnChart] | str] | None:
+        """Each release's charts (or why they could not be drawn); ``None``: draw them here."""
+        if self._receive is None:
+            return None
+        try:
+            result: list[dict[str, DrawnChart] | str] | None = self._receive.recv()
+        except (EOFError, OSError):  # the process died (killed, out of memory): draw them here instead
+            result = None
+        finally:
+            self._receive.close()
+            self._process.join()
+        return result
+
+
+def _draw_in_child(releases: list[NationalRelease], send: Any, close_fds: tuple[int, ...], parent: int) -> None:
+    """In the drawing process: settle it as a batch worker is settled, draw every release's charts, send them."""
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for fd in close_fds:
+        os.close(fd)
+    drawn: list[dict[str, DrawnChart] | str] = []
+    for release in releases:
+        try:
+            drawn.append(draw_charts(release))
+        except AuthoringError as exc:
+            drawn.append(str(exc))
+        except Exception as exc:  # a bug: that release fails, saying so
+            detail = traceback.format_exception_only(exc)[-1].strip()
+            drawn.append(f"unexpected error while drawing the charts (a bug; please report it): {detail}")
+    send.send(drawn)
+    send.close()

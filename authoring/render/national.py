@@ -69,13 +69,24 @@ def file_names(release: NationalRelease, formats: Sequence[Format]) -> dict[str,
     return names
 
 
+def draw_charts(release: NationalRelease) -> dict[str, DrawnChart]:
+    """Every chart of the release, drawn (SVG and PNG), by key."""
+    return {chart.key: draw(chart, ident=f"chart-{chart.key}") for chart in release.charts}
+
+
 def render_national(
-    release: NationalRelease, formats: Sequence[Format], templates: Templates | None = None
+    release: NationalRelease,
+    formats: Sequence[Format],
+    templates: Templates | None = None,
+    charts: dict[str, DrawnChart] | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the national release, by file name: the ``formats`` asked for, the JSON, the CSVs and SVGs."""
+    """Every file of the national release, by file name: the ``formats`` asked for, the JSON, the CSVs and SVGs.
+
+    ``charts`` are the release's charts if already drawn (:func:`draw_charts`), else they are drawn here.
+    """
     templates = templates or Templates.at()
     names = file_names(release, formats)
-    charts = {chart.key: draw(chart, ident=f"chart-{chart.key}") for chart in release.charts}
+    charts = charts if charts is not None else draw_charts(release)
     links = {chart.key: names[f"{chart.key}.csv"] for chart in release.charts}
     links |= {f"{chart.key}.svg": names[f"{chart.key}.svg"] for chart in release.charts}
     out: dict[str, bytes] = {}
