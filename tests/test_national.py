@@ -459,3 +459,50 @@ def test_a_linked_national_folder_is_never_written_through(tmp_path: Path) -> No
     assert "symbolic link" in str(national.problems[0])
     assert list(elsewhere.iterdir()) == []
     assert report.ok  # the forces' releases are built all the same
+
+
+def _luminance(colour: str) -> float:
+    named = {"black": "#000000", "white": "#ffffff"}
+    value = named.get(colour, colour).lstrip("#")
+    channels = [int(value[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one: str, other: str) -> float:
+    """WCAG 2 contrast ratio of two colours."""
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("name", ROUNDS)
+def test_charts_pass_contrast_use_one_colour_and_the_house_font(
+    built: tuple[dict[str, Path], Path, Any], name: str
+) -> None:
+    folders, out, _ = built
+    files = national_files(out, name)
+    summary = load_campaign(folders[name] / "campaign.yaml").summary
+    assert summary is not None
+    for key in summary.charts:
+        svg = files[f"{key}.svg"].read_text(encoding="utf-8")
+        text_fills = set(re.findall(r'<text[^>]*\sfill="([^"]+)"', svg))
+        bar_fills = set(re.findall(r'<path d="M[^"]*" fill="([^"]+)"', svg))
+        assert text_fills
+        assert all(contrast(fill, "white") >= 4.5 for fill in text_fills), text_fills
+        assert len(bar_fills) == 1  # one colour: no meaning in telling colours apart
+        assert contrast(next(iter(bar_fills)), "white") >= 3
+        families = set(re.findall(r'font-family="([^"]+)"', svg))
+        assert families == {"'Atkinson Hyperlegible House', 'Atkinson Hyperlegible', 'Fira Sans House', sans-serif"}
+    with pikepdf.open(files["pdf"]) as pdf:
+        fonts = {
+            str(font.BaseFont)
+            for page in pdf.pages
+            for font in (page.Resources.get("/Font") or {}).values()
+            if "/BaseFont" in font
+        }
+        for page in pdf.pages:  # fonts of the inline SVG are in its form XObjects
+            for xobject in (page.Resources.get("/XObject") or {}).values():
+                for font in (xobject.get("/Resources", {}).get("/Font") or {}).values():
+                    fonts.add(str(font.BaseFont))
+    assert fonts
+    assert all("Atkinson-Hyperlegible" in font or "Fira" in font for font in fonts), fonts

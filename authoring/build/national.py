@@ -45,9 +45,8 @@ from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
 from authoring.render import Format
-from authoring.render.charts import DrawnChart
 from authoring.render.environment import Templates
-from authoring.render.national import draw_charts, render_national
+from authoring.render.national import file_names, render_national, render_national_parts, render_national_pdf
 
 #: The folder of national releases inside the output folder: ``OUT/national/<round>/``.
 NATIONAL_DIR = "national"
@@ -126,8 +125,9 @@ class NationalBuilds:
             if campaign is None or campaign.summary is None:
                 continue
             builds._plan_one(path, items, campaign, folders, digests, force=force)
-        if any(job.release.charts for job in builds.jobs):
-            builds._drawing = _Drawing([job.release for job in builds.jobs], tuple(close_fds))
+        if builds.jobs:
+            releases = [job.release for job in builds.jobs]
+            builds._drawing = _Drawing(releases, builds.formats, templates, tuple(close_fds))
         return builds
 
     def _plan_one(
@@ -200,14 +200,21 @@ class NationalBuilds:
             self._thread.start()
 
     def _render_all(self) -> None:
-        drawn = self._drawing.result() if self._drawing is not None else None
+        made = self._drawing.result() if self._drawing is not None else None
         for index, job in enumerate(self.jobs):
-            charts = drawn[index] if drawn is not None else None
-            if isinstance(charts, str):
-                job.error = charts
+            parts = made[index] if made is not None else None
+            if isinstance(parts, str):
+                job.error = parts
                 continue
             try:
-                job.rendered = render_national(job.release, self.formats, self.templates, charts)
+                if parts is None:  # no process made them: everything here
+                    job.rendered = render_national(job.release, self.formats, self.templates)
+                    continue
+                files, html = parts
+                if Format.PDF in self.formats:
+                    pdf = render_national_pdf(job.release, html, self.templates)
+                    files[file_names(job.release, self.formats)["pdf"]] = pdf
+                job.rendered = files
             except AuthoringError as exc:
                 job.error = str(exc)
             except Exception as exc:  # a bug: fail this release, keep the batch, say so
@@ -316,16 +323,24 @@ def _intact(entry: dict[str, Any], out_dir: Path) -> bool:
 
 
 class _Drawing:
-    """The charts of national releases, drawn in a forked process while the batch gets its workers going.
+    """All but the PDF of the national releases, made in a forked process while the batch gets its workers going.
 
     vl-convert's first chart in a process costs about half a CPU-second (it starts its
-    JavaScript engine). Drawn here, from the moment the batch has planned, it runs while
-    the batch warms WeasyPrint up, a single-threaded spell that leaves a core idle, rather
-    than beside the workers. Where processes cannot be forked, the charts are drawn with
-    the rest of the national release instead. The process never outlives the batch.
+    JavaScript engine), and a round of 44 forces has tables and charts of 44 rows. Made
+    here, from the moment the batch has planned, that work runs while the batch warms
+    WeasyPrint up (a single-threaded spell that leaves a core free) rather than beside the
+    workers; only the PDF, which needs WeasyPrint, is printed in the batch itself. Where
+    processes cannot be forked, everything is made in the batch. The process never
+    outlives the batch.
     """
 
-    def __init__(self, releases: list[NationalRelease], close_fds: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        releases: list[NationalRelease],
+        formats: tuple[Format, ...],
+        templates: Templates,
+        close_fds: tuple[int, ...],
+    ) -> None:
         self._receive: Any = None
         self._process: Any = None
         if "fork" not in multiprocessing.get_all_start_methods():
@@ -333,19 +348,22 @@ class _Drawing:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
-            target=_draw_in_child, args=(releases, send, close_fds, os.getpid()), name="national-charts", daemon=True
+            target=_make_in_child,
+            args=(releases, formats, templates, send, close_fds, os.getpid()),
+            name="national-release",
+            daemon=True,
         )
         self._process.start()
         send.close()
         self._receive = receive
 
-    def result(self) -> list[dict[str, DrawnChart] | str] | None:
-        """Each release's charts (or why they could not be drawn); ``None``: draw them here."""
+    def result(self) -> list[tuple[dict[str, bytes], str] | str] | None:
+        """Each release's files but the PDF, and its HTML (or why they could not be made); ``None``: make them here."""
         if self._receive is None:
             return None
         try:
-            result: list[dict[str, DrawnChart] | str] | None = self._receive.recv()
-        except (EOFError, OSError):  # the process died (killed, out of memory): draw them here instead
+            result: list[tuple[dict[str, bytes], str] | str] | None = self._receive.recv()
+        except (EOFError, OSError):  # the process died (killed, out of memory): make them here instead
             result = None
         finally:
             self._receive.close()
@@ -353,21 +371,28 @@ class _Drawing:
         return result
 
 
-def _draw_in_child(releases: list[NationalRelease], send: Any, close_fds: tuple[int, ...], parent: int) -> None:
-    """In the drawing process: settle it as a batch worker is settled, draw every release's charts, send them."""
+def _make_in_child(
+    releases: list[NationalRelease],
+    formats: tuple[Format, ...],
+    templates: Templates,
+    send: Any,
+    close_fds: tuple[int, ...],
+    parent: int,
+) -> None:
+    """In the forked process: settle it as a batch worker is settled, make every release's files but the PDF."""
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for fd in close_fds:
         os.close(fd)
-    drawn: list[dict[str, DrawnChart] | str] = []
+    made: list[tuple[dict[str, bytes], str] | str] = []
     for release in releases:
         try:
-            drawn.append(draw_charts(release))
+            made.append(render_national_parts(release, formats, templates))
         except AuthoringError as exc:
-            drawn.append(str(exc))
+            made.append(str(exc))
         except Exception as exc:  # a bug: that release fails, saying so
             detail = traceback.format_exception_only(exc)[-1].strip()
-            drawn.append(f"unexpected error while drawing the charts (a bug; please report it): {detail}")
-    send.send(drawn)
+            made.append(f"unexpected error while rendering (a bug; please report it): {detail}")
+    send.send(made)
     send.close()

@@ -64,7 +64,7 @@ def _vl_convert() -> Any:
 def chart_spec(chart: ChartData) -> dict[str, Any]:
     """The chart as a Vega-Lite specification: horizontal bars, each labelled with its value."""
     values = [{"category": name, "value": value, "label": _label(chart, name, value)} for name, value in chart.points]
-    axis: dict[str, Any] = {"title": chart.axis, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR}
+    axis: dict[str, Any] = {"title": chart.axis, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "grid": False}
     if chart.money:
         axis["labelExpr"] = (
             "abs(datum.value) >= 1e9 ? '£' + format(datum.value / 1e9, ',') + 'bn' : "
@@ -81,7 +81,7 @@ def chart_spec(chart: ChartData) -> dict[str, Any]:
         "type": "nominal",
         "sort": None,
         "title": chart.label,
-        "axis": {"labelLimit": 260, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR},
+        "axis": {"labelLimit": 260, "labelColor": TEXT_COLOUR, "titleColor": TEXT_COLOUR, "ticks": False},
     }
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
@@ -122,7 +122,7 @@ def draw(chart: ChartData, *, ident: str) -> DrawnChart:
     spec = chart_spec(chart)
     try:
         svg = converter.vegalite_to_svg(spec)
-        png = converter.vegalite_to_png(spec, scale=PNG_SCALE)
+        png = converter.svg_to_png(svg, scale=PNG_SCALE)  # the same drawing, rasterised (no second Vega run)
     except Exception as exc:  # vl-convert reports its errors as ValueError or its own types
         raise RenderError(f"the chart '{chart.key}' could not be drawn: {exc}") from None
     root = _checked(svg, chart.key)

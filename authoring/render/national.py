@@ -84,6 +84,22 @@ def render_national(
 
     ``charts`` are the release's charts if already drawn (:func:`draw_charts`), else they are drawn here.
     """
+    files, html = render_national_parts(release, formats, templates, charts)
+    if Format.PDF in formats:
+        files[file_names(release, formats)["pdf"]] = render_national_pdf(release, html, templates)
+    return files
+
+
+def render_national_parts(
+    release: NationalRelease,
+    formats: Sequence[Format],
+    templates: Templates | None = None,
+    charts: dict[str, DrawnChart] | None = None,
+) -> tuple[dict[str, bytes], str]:
+    """Every file of :func:`render_national` but the PDF, and the HTML page the PDF is printed from.
+
+    A batch makes these apart from the PDF (:mod:`authoring.build.national`): they need no WeasyPrint.
+    """
     templates = templates or Templates.at()
     names = file_names(release, formats)
     charts = charts if charts is not None else draw_charts(release)
@@ -93,8 +109,6 @@ def render_national(
     html = render_national_html(release, charts, templates, links)
     if Format.HTML in formats:
         out[names["html"]] = html.encode()
-    if Format.PDF in formats:
-        out[names["pdf"]] = render_national_pdf(release, html, templates)
     if Format.DOCX in formats:
         out[names["docx"]] = render_national_docx(release, charts, templates)
     if Format.MD in formats:
@@ -103,7 +117,7 @@ def render_national(
     for chart in release.charts:
         out[names[f"{chart.key}.csv"]] = chart_csv(chart)
         out[names[f"{chart.key}.svg"]] = _standalone_svg(charts[chart.key])
-    return out
+    return out, html
 
 
 def figures_json(release: NationalRelease) -> bytes:
@@ -313,17 +327,16 @@ def _table(document: Any, table: TableData) -> None:
         element = OxmlElement(tag)
         element.set(qn("w:val"), text[:255])
         properties.append(element)
-    for index, values in enumerate(rows):
-        row = grid.rows[index]
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    for index, (row, values) in enumerate(zip(grid.rows, rows, strict=True)):
         bold = index == 0 or (table.totals is not None and index == len(rows) - 1)
-        for column, value in enumerate(values):
-            cell = row.cells[column]
-            run = cell.paragraphs[0].add_run(value)
+        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):  # row.cells: once a row
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(value)
             run.bold = bold or None
             if column:
-                from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     header = grid.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
