@@ -10,8 +10,9 @@ campaign with a ``summary``:
    and the toolkit: a figure changed in one form rebuilds the national release (and that
    force's release) and nothing else; unchanged, with its files intact, it is not rendered;
 3. it is rendered in every format asked for, plus the figures as JSON and each chart's
-   CSV and SVG (:func:`authoring.render.national.render_national`), in a thread of the batch
-   that runs while the workers render the forces' releases;
+   CSV and SVG: all but the PDF in a process forked as soon as the batch has planned
+   (:class:`_Drawing`: it runs while the batch warms up), the PDF in a thread of the batch
+   beside the workers (:func:`authoring.render.national.render_national_pdf`);
 4. its files are swapped in as one set into ``OUT/national/<round>/``
    (:func:`authoring.files.write.write_release`), and recorded in the manifest under
    ``national`` (docs/national.md). A national release that fails leaves its previous

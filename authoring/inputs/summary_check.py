@@ -44,6 +44,15 @@ def check_summary(campaign: Campaign) -> list[Found]:
             hint = f"did you mean '{close[0]}'?" if close else f"it may use: {', '.join(allowed)}"
             problems.append((("summary", *loc), f"no placeholder '{used}' here; {hint}", None))
             sentences_ok = False
+    for loc, source, names in summary.small_templates():
+        try:
+            unknown = sorted(names_used(source) - set(names))
+        except PhrasingError as error:
+            problems.append((("summary", *loc), error.message, error.line))
+            continue
+        for used in unknown:
+            hint = f"it may use: {', '.join(names)}" if names else "it uses no placeholder"
+            problems.append((("summary", *loc), f"no placeholder '{used}' here; {hint}", None))
     if problems or not sentences_ok:
         return problems
     return list(_examples(summary, campaign))

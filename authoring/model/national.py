@@ -38,9 +38,6 @@ from authoring.model.summary import (
 from authoring.model.types import Status
 from authoring.registry import Force, get_force
 
-#: What a cell says where a force gives no value for a figure.
-NOT_GIVEN = "not given"
-
 
 @dataclass(frozen=True)
 class ForceFigures:
@@ -206,6 +203,8 @@ class ChartData:
     points: tuple[tuple[str, float], ...]
     """(category, value), in the order drawn."""
     table: TableData
+    alt: str = ""
+    """The short text alternative."""
     money: bool = False
     percent: bool = False
 
@@ -240,6 +239,8 @@ class NationalRelease:
     category: str
     figures: dict[str, Any] = field(default_factory=dict)
     """The round's figures as data (the JSON file beside the release)."""
+    csv_link: str = ""
+    """Before the link to a chart's CSV file."""
 
     @property
     def file_stem(self) -> str:
@@ -310,6 +311,7 @@ def build_national(campaign: Campaign, rows: Sequence[ForceFigures], *, round_na
         watermark=phrase(house.watermark, words),
         category=phrase(house.category, words),
         figures=_figures_json(campaign, rows, names, types, round_name),
+        csv_link=phrase(summary.csv_link, {}),
     )
 
 
@@ -351,7 +353,7 @@ def _sorted(summary: Summary, campaign: Campaign, rows: Sequence[ForceFigures]) 
 
 def _verdict_cell(summary: Summary, row: ForceFigures) -> Cell:
     if row.verdict is None:
-        return Cell(NOT_GIVEN)
+        return Cell(phrase(summary.table.not_given, {}))
     return Cell(summary.verdict_label(row.verdict), row.verdict)
 
 
@@ -359,6 +361,7 @@ def _table(
     summary: Summary, campaign: Campaign, rows: Sequence[ForceFigures], types: Mapping[str, FieldType], caption: str
 ) -> TableData:
     columns = summary.table.columns
+    not_given = phrase(summary.table.not_given, {})
     body = []
     for row in _sorted(summary, campaign, rows):
         cells = [Cell(row.force.name, row.force.slug)]
@@ -369,25 +372,25 @@ def _table(
                 value = row.values[column.figure]
                 cells.append(Cell(formatted(value, types[column.figure]), value))
             else:
-                cells.append(Cell(NOT_GIVEN))
+                cells.append(Cell(not_given))
         body.append(tuple(cells))
     totals = [Cell(summary.table.totals_label)]
     for column in columns:
         if column.figure is None:
             counts = [(key, sum(1 for row in rows if row.verdict == key)) for key in campaign.verdicts]
             text = "; ".join(f"{summary.verdict_label(key)}: {count:,}" for key, count in counts if count)
-            totals.append(Cell(text or NOT_GIVEN))
+            totals.append(Cell(text or not_given))
             continue
         values = [row.values[column.figure] for row in rows if column.figure in row.values]
         if column.totals is Aggregate.NONE or not values:
-            totals.append(Cell("" if column.totals is Aggregate.NONE else NOT_GIVEN))
+            totals.append(Cell("" if column.totals is Aggregate.NONE else not_given))
             continue
         value = _sum(values) if column.totals is Aggregate.TOTAL else statistics.fmean(values)
         text = formatted(value, types[column.figure])
         if column.totals is Aggregate.MEAN:
-            text = f"{text} (mean)"
+            text = f"{text} ({phrase(summary.table.mean_note, {})})"
         if len(values) < len(rows):
-            text = f"{text} ({len(values):,} of {len(rows):,} forces)"
+            text = f"{text} ({phrase(summary.table.partial_note, {'given': len(values), 'forces': len(rows)})})"
         totals.append(Cell(text, value))
     header = (summary.table.force_label, *(column.label for column in columns))
     return TableData(caption, header, tuple(body), tuple(totals))
@@ -418,7 +421,8 @@ def _chart(
         axis = chart.axis or "Forces"
         label = next((column.label for column in summary.table.columns if column.verdict), "Verdict")
         table = TableData(title, (label, axis), tuple((Cell(name), Cell(f"{int(n):,}", n)) for name, n in points))
-        return ChartData(key, chart.kind, title, description, label, axis, points, table)
+        alt = phrase(summary.chart_alt, {"title": title})
+        return ChartData(key, chart.kind, title, description, label, axis, points, table, alt)
     figure = chart.figure or ""
     kind = types[figure]
     given = [row for row in rows if figure in row.values]
@@ -437,6 +441,7 @@ def _chart(
         axis,
         points,
         table,
+        phrase(summary.chart_alt, {"title": title}),
         money=kind is FieldType.MONEY,
         percent=kind is FieldType.PERCENT,
     )

@@ -105,6 +105,12 @@ class Table(_Model):
     totals_label: Text = Field(default="All forces counted", description="The header of the totals row.")
     columns: list[Column] = Field(min_length=1, description="The columns after the force's name, in order.")
     sort: Sort = Field(default_factory=Sort, description="How the rows are sorted (default: by force name).")
+    not_given: Text = Field(default="not given", description="What a cell says where a force gives no figure.")
+    mean_note: Text = Field(default="mean", description="After a mean in the totals row, in brackets.")
+    partial_note: Text = Field(
+        default="{{ given }} of {{ forces }} forces",
+        description="After a total that not every force gives, in brackets (a template: given, forces).",
+    )
 
 
 class ChartKind(StrEnum):
@@ -187,6 +193,12 @@ class Summary(_Model):
     )
     table: Table
     charts: dict[Key, Chart] = Field(default_factory=dict, description="The charts, by key (file names use it).")
+    chart_alt: Text = Field(
+        default="Bar chart: {{ title }}", description="A chart's short text alternative (a template: title)."
+    )
+    csv_link: Text = Field(
+        default="The figures of this chart as a spreadsheet (CSV):", description="Before the link to a chart's CSV."
+    )
     examples: list[SummaryExample] = Field(min_length=1, description="Invented figures and what they give.")
 
     def figures(self) -> tuple[str, ...]:
@@ -217,3 +229,13 @@ class Summary(_Model):
             found.append((("charts", key, "title"), f"charts.{key}.title", chart.title))
             found.append((("charts", key, "description"), f"charts.{key}.description", chart.description))
         return found
+
+    def small_templates(self) -> list[tuple[tuple[str | int, ...], str, tuple[str, ...]]]:
+        """The summary's small templates, each with the only names it may use."""
+        return [
+            (("table", "not_given"), self.table.not_given, ()),
+            (("table", "mean_note"), self.table.mean_note, ()),
+            (("table", "partial_note"), self.table.partial_note, ("given", "forces")),
+            (("chart_alt",), self.chart_alt, ("title",)),
+            (("csv_link",), self.csv_link, ()),
+        ]

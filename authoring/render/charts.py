@@ -169,8 +169,8 @@ def _accessible(svg: str, chart: ChartData, ident: str) -> Markup:
 
 
 def alt_text(chart: ChartData) -> str:
-    """The chart's short text alternative: what kind of chart, and its title."""
-    return f"Bar chart: {chart.title}"
+    """The chart's short text alternative (the summary's ``chart_alt``: what kind of chart, and its title)."""
+    return chart.alt or chart.title
 
 
 def chart_csv(chart: ChartData) -> bytes:
