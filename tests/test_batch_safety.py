@@ -226,7 +226,8 @@ def test_workers_do_not_outlive_a_killed_batch() -> None:
         while len(workers) < 2 and time.monotonic() < deadline and parent.poll() is None:
             workers = _children(parent.pid)
             time.sleep(0.02)
-        assert len(workers) == 2, "the batch should have started two workers"
+        # two workers, and (for a round with a summary) the national release's process (docs/national.md)
+        assert len(workers) >= 2, "the batch should have started two workers"
         parent.send_signal(signal.SIGKILL)
         parent.wait()
 
