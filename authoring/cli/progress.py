@@ -18,7 +18,7 @@ from rich.table import Table
 
 from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, Plan
 from authoring.build.national import FORMS_FAILED
-from authoring.exceptions import Problem
+from authoring.exceptions import Problem, one_line
 
 
 def progress_bar(console: Console, description: str, *, auto_refresh: bool = True) -> tuple[Progress, TaskID]:
@@ -98,7 +98,9 @@ class ProgressBar:
             self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
         else:
             self.built.append(_outcome_line(outcome))
-        self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name, refresh=True)
+        self.progress.update(
+            self.task, advance=1, description=one_line(outcome.force or outcome.form.name), refresh=True
+        )
 
 
 def batch_problems(report: BatchReport) -> list[Problem]:
@@ -123,22 +125,30 @@ def batch_summary(report: BatchReport, console: Console, errors: Console) -> Non
     )
     console.print(table)
     for path in report.removed:
-        console.print(f"Removed (no release produces it any more): {path}", markup=False, soft_wrap=True)
+        console.print(f"Removed (no release produces it any more): {one_line(str(path))}", markup=False, soft_wrap=True)
     for path in report.kept:
-        console.print(f"Kept (changed since it was written, so not removed): {path}", markup=False, soft_wrap=True)
+        console.print(
+            f"Kept (changed since it was written, so not removed): {one_line(str(path))}", markup=False, soft_wrap=True
+        )
     for national in report.national:  # docs/national.md
         if national.problems and national.reason == FORMS_FAILED:  # the forms' problems are reported already
-            line = f"National release of {national.round}: {national.problems[0].message}"
+            line = f"National release of {one_line(national.round)}: {one_line(national.problems[0].message)}"
             console.print(line, markup=False, soft_wrap=True)
         elif national.problems:
             for problem in national.problems:
-                errors.print(f"National release of {national.round} failed: {problem}", markup=False, soft_wrap=True)
+                line = f"National release of {one_line(national.round)} failed: {problem}"
+                errors.print(line, markup=False, soft_wrap=True)
         else:
             counted = f"{national.forces} force{'' if national.forces == 1 else 's'} counted"
-            console.print(f"National release of {national.round}: {national.status} ({counted})", markup=False)
-    console.print(f"Files are in {report.out_dir}/; {report.manifest} lists them.", markup=False, soft_wrap=True)
+            line = f"National release of {one_line(national.round)}: {national.status} ({counted})"
+            console.print(line, markup=False, soft_wrap=True)
+    console.print(
+        f"Files are in {one_line(str(report.out_dir))}/; {one_line(str(report.manifest))} lists them.",
+        markup=False,
+        soft_wrap=True,
+    )
     if not report.ok:
-        failed = ", ".join(str(outcome.form) for outcome in report.of(BuildStatus.FAILED))
+        failed = ", ".join(one_line(str(outcome.form)) for outcome in report.of(BuildStatus.FAILED))
         errors.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)
 
 
@@ -153,6 +163,7 @@ def _plan_line(plan: Plan, workers: int) -> str:
 
 def _outcome_line(outcome: Outcome) -> str:
     if outcome.status is BuildStatus.FAILED:
-        return f"failed {outcome.form}: {outcome.problems[0].message if outcome.problems else 'see above'}"
+        message = outcome.problems[0].message if outcome.problems else "see above"
+        return one_line(f"failed {outcome.form}: {message}")
     reason = f": {outcome.reason}" if outcome.reason else ""
-    return f"{outcome.status.value} {outcome.force} ({outcome.form}){reason}"
+    return one_line(f"{outcome.status.value} {outcome.force} ({outcome.form}){reason}")
