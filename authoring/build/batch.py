@@ -36,6 +36,7 @@ from authoring import __version__
 from authoring.build.facts import release_facts
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
+from authoring.build.national import NationalBuilds, NationalOutcome
 from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, load, output_paths
 from authoring.build.workers import Rendered, render_all
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
@@ -129,6 +130,8 @@ class BatchReport:
     """Files earlier batches wrote that no release produces any more, deleted by this one."""
     kept: tuple[Path, ...] = ()
     """Files that would have been deleted, kept because they changed after they were written."""
+    national: tuple[NationalOutcome, ...] = ()
+    """Each round's national release (rounds whose campaign declares a summary; docs/national.md)."""
 
     def of(self, status: BuildStatus) -> list[Outcome]:
         """The outcomes with this status."""
@@ -176,6 +179,15 @@ def run_batch(
         manifest.removed, manifest.kept = [], []
         _, loaded = load(forms) if forms else (None, [])
         plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
+        national = NationalBuilds.plan(  # docs/national.md
+            loaded,
+            out_dir=out_dir,
+            formats=formats,
+            manifest=manifest,
+            templates=templates,
+            force=force,
+            close_fds=[lock_fd],
+        )
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:
             observer.planned(plan, workers)
@@ -184,10 +196,12 @@ def run_batch(
             if plan.jobs:
                 tasks = [(job, job.release, job.stale) for job in plan.jobs]
                 for job, rendered in render_all(tasks, workers=workers, templates=templates, close_fds=[lock_fd]):
+                    national.start()  # in a thread, now that the workers are forked
                     outcome = _store(job, rendered, out_dir=out_dir, manifest=manifest)
                     outcomes.append(outcome)
                     if observer:
                         observer.finished(outcome)
+            national_outcomes = national.finish(o.form for o in outcomes if o.status is BuildStatus.FAILED)
         finally:  # also when interrupted: what was built so far is tidied and recorded
             try:
                 removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)
@@ -201,6 +215,7 @@ def run_batch(
         out_dir=out_dir,
         removed=removed,
         kept=kept,
+        national=national_outcomes,
     )
 
 

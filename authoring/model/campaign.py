@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from authoring.model.findings import FindingKindSpec
+from authoring.model.summary import Summary
 from authoring.model.types import (
     _DATE,
     _DATE_TIME,
@@ -183,6 +184,9 @@ class Campaign(_Model):
         default_factory=dict, description="The kinds of structured finding a form may use, by key."
     )
     sentences: Sentences = Field(description="The fixed sentences of every release, as templates.")
+    summary: Summary | None = Field(
+        default=None, description="The round's national release: its words, table and charts (docs/national.md)."
+    )
 
     @property
     def slug(self) -> str:
