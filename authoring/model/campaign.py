@@ -38,6 +38,7 @@ from authoring.model.types import (
     MAX_EMBARGO_LEAD_DAYS,
     PROPERTY_LIMIT,
     Key,
+    PdfEngine,
     QuoteMarks,
     Text,
     _all_at_once,
@@ -97,6 +98,10 @@ class HouseWords(_Model):
     watermark: Text = Field(description="Across every printed page of a draft.")
     category: Text = Field(description="The Word document's category.")
     press_office_notes: list[Text] = Field(description="The last notes to editors: how to reach the press office.")
+    pdf_engine: PdfEngine = Field(
+        default=PdfEngine.WEASYPRINT,
+        description="What prints the PDF: weasyprint (from the HTML page) or typst (see docs/pdf-engines.md).",
+    )
 
 
 class Sentences(_Model):
@@ -116,6 +121,9 @@ class Sentences(_Model):
     category: Text | None = Field(default=None, description="The Word document's category, if not the default.")
     press_office_notes: list[Text] | None = Field(
         default=None, description="The press office notes, if not the default."
+    )
+    pdf_engine: PdfEngine | None = Field(
+        default=None, description="What prints the PDF (weasyprint or typst), if not the house's."
     )
 
 
