@@ -17,7 +17,8 @@
 6. write the manifest.
 
 A release whose inputs have not changed is not rendered at all, and a batch with nothing
-to render starts no worker and never imports WeasyPrint.
+to render starts no worker and never imports WeasyPrint. The PDF engine is an input of the
+PDF alone: a run with another engine (``--pdf-engine``) rebuilds the PDFs, and only them.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from authoring.files.read import safe_resolve
 from authoring.files.write import recover, write_release
 from authoring.inputs.load import DEFAULT_FORMS_DIR, form_files
 from authoring.model.release import Release
+from authoring.model.types import PdfEngine
 from authoring.render import Format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
@@ -146,12 +148,13 @@ def run_batch(
     force: bool = False,
     templates: Templates | None = None,
     observer: BatchObserver | None = None,
+    pdf_engine: PdfEngine | None = None,
 ) -> BatchReport:
     """Build every form in ``folders`` into ``out_dir``; see the module docstring for the steps.
 
     ``formats`` defaults to every registered format; ``jobs`` worker processes render
     (default: one per CPU core); ``force`` rebuilds releases whose inputs have not changed;
-    ``templates`` defaults to the shipped ones.
+    ``templates`` defaults to the shipped ones; ``pdf_engine`` overrides the campaigns' choice.
     Raises :class:`InvalidInputError` if a folder has no forms, :class:`OutputLockedError`
     if another batch holds the output folder, :class:`OutputWriteError` if the manifest
     cannot be written.
@@ -165,7 +168,7 @@ def run_batch(
         recover(out_dir)
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
         manifest.removed, manifest.kept = [], []
-        _, loaded = load(forms) if forms else (None, [])
+        _, loaded = load(forms, pdf_engine=pdf_engine) if forms else (None, [])
         plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:
@@ -227,6 +230,7 @@ def make_plan(
             "campaign": _sha256(campaign.source),
             "templates": templates_digest,
             "toolkit": toolkit,
+            PDF_ENGINE: release.pdf_engine.value,
         }
         hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
         valid.append((form, key, release, hash_, inputs))
@@ -252,7 +256,12 @@ def make_plan(
         obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
         paths = output_paths(release, out_dir, formats)
         entry = None if force else manifest.releases.get(key)
-        stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
+        stale = tuple(
+            fmt
+            for fmt in formats
+            if not _current(entry, fmt, paths[fmt], out_dir, hash_)
+            or (fmt == Format.PDF and _other_engine(entry, release))
+        )
         if entry is None or stale:
             reason = _reason(manifest.releases.get(key), inputs, stale, force=force)
             jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, inputs))
@@ -328,7 +337,18 @@ def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ..
         return f"{' and '.join(changed)} changed" if entry.inputs else "inputs changed"
     if any(fmt not in entry.files for fmt in stale):
         return "format added"
+    if entry.inputs.get(PDF_ENGINE, PdfEngine.WEASYPRINT.value) != inputs[PDF_ENGINE]:
+        return "PDF engine changed"
     return "file missing or edited"
+
+
+#: The input that names the engine of the PDF (manifest ``inputs``): the PDF's alone.
+PDF_ENGINE = "pdf_engine"
+
+
+def _other_engine(entry: Entry | None, release: Release) -> bool:
+    """Whether the release's PDF on record was made by another engine (before engines were recorded: WeasyPrint)."""
+    return entry is not None and entry.inputs.get(PDF_ENGINE, PdfEngine.WEASYPRINT.value) != release.pdf_engine.value
 
 
 def _stem(release: Release, out_dir: Path) -> Path:

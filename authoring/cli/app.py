@@ -43,6 +43,7 @@ from authoring.inputs.project import (
 )
 from authoring.inputs.scaffold import new_form, new_forms, schema_text
 from authoring.inputs.validate import ValidationReport, validate
+from authoring.model.types import PdfEngine
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
 from authoring.render import Format
@@ -100,6 +101,16 @@ CampaignOption = Annotated[
     Path | None,
     typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
 ]
+#: Which engine prints the PDFs; every command that makes a PDF shares it.
+PdfEngineOption = Annotated[
+    PdfEngine | None,
+    typer.Option(
+        "--pdf-engine",
+        case_sensitive=False,
+        help="What prints the PDF: weasyprint or typst (default: the campaign's pdf_engine, else weasyprint).",
+        show_default=False,
+    ),
+]
 #: The round folders a command covers; the commands that work on whole rounds share it.
 FoldersArgument = Annotated[
     list[Path] | None,
@@ -148,6 +159,7 @@ def build_command(
     formats: FormatsOption = ALL_FORMATS,
     campaign: CampaignOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Build the release of each FORM as DOCX, HTML, PDF and Markdown.
 
@@ -159,7 +171,14 @@ def build_command(
     try:
         check_paths(forms)
         out = out or out_dir()
-        built = build(forms, out_dir=out, formats=chosen, campaign=campaign, templates=Templates.at(templates))
+        built = build(
+            forms,
+            out_dir=out,
+            formats=chosen,
+            campaign=campaign,
+            templates=Templates.at(templates),
+            pdf_engine=pdf_engine,
+        )
     except AuthoringError as error:
         raise _fail(error) from None
     for item in built:
@@ -175,13 +194,15 @@ def batch_command(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
     formats: FormatsOption = ALL_FORMATS,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Build every form in FOLDERS, in parallel, rebuilding only what changed.
 
     Every form is validated first; a bad form is reported as
     path:line:col: field: message and the others are still built.
     A release is rebuilt only when its form, its campaign, the templates
-    or the toolkit changed, or one of its files is missing or was edited.
+    or the toolkit changed, or one of its files is missing or was edited
+    (and its PDF alone when the PDF engine changed).
     Each release's files are swapped in as one set; a failed release keeps
     its older files. Files an earlier batch wrote that no release produces
     any more (a new release date, a removed form) are removed and listed.
@@ -212,6 +233,7 @@ def batch_command(
                 force=force,
                 templates=Templates.at(templates),
                 observer=observer,
+                pdf_engine=pdf_engine,
             )
     except AuthoringError as error:
         raise _fail(error) from None
@@ -409,6 +431,7 @@ def preview_command(
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the page in a browser.")] = False,
     campaign: CampaignOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Show the release of FORM in a browser, updated each time the form, its campaign or a template is saved.
 
@@ -421,7 +444,9 @@ def preview_command(
     try:
         from authoring.preview.server import preview_server
 
-        with preview_server(form, port=port, campaign=campaign, templates=Templates.at(templates)) as server:
+        with preview_server(
+            form, port=port, campaign=campaign, templates=Templates.at(templates), pdf_engine=pdf_engine
+        ) as server:
             typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
                 threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
@@ -438,7 +463,12 @@ PASSWORD_ENV = "AUTHORING_SMTP_PASSWORD"
 
 
 def _prepare(
-    folders: list[Path] | None, out: Path, jobs: int | None, templates: Path | None, stdout: Console
+    folders: list[Path] | None,
+    out: Path,
+    jobs: int | None,
+    templates: Path | None,
+    stdout: Console,
+    pdf_engine: PdfEngine | None = None,
 ) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong."""
     from authoring.cli.send_progress import held_back
@@ -447,7 +477,7 @@ def _prepare(
     folders = expand_campaigns(folders or campaigns())
     chosen = Templates.at(templates)
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
-        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen)
+        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen, pdf_engine=pdf_engine)
     for problem in batch_problems(prepared.batch):
         typer.echo(str(problem), err=True)
     for line in held_back(prepared):
@@ -461,6 +491,7 @@ def pack_command(
     out: OutOption = None,
     jobs: JobsOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Write each final release's e-mail as <stem>.eml beside its files, to open in a mail client and send by hand.
 
@@ -473,7 +504,7 @@ def pack_command(
 
     stdout = Console(highlight=False)
     try:
-        prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout)
+        prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout, pdf_engine)
         written = pack(prepared)
     except AuthoringError as error:
         raise _fail(error) from None
@@ -503,6 +534,7 @@ def send_command(
     ] = False,
     jobs: JobsOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """E-mail each final release, with its PDF, to its distribution list: exactly once.
 
@@ -525,7 +557,7 @@ def send_command(
     try:
         settings = SmtpSettings.parse(smtp) if smtp else None
         connection = Connection(settings, password=os.environ.get(PASSWORD_ENV)) if settings and not dry_run else None
-        prepared = _prepare(folders, out, jobs, templates, stdout)
+        prepared = _prepare(folders, out, jobs, templates, stdout, pdf_engine)
         with send_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             if connection is None:
                 report = deliver(prepared, out_dir=out, connection=None, resend=resend)

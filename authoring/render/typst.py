@@ -1,0 +1,234 @@
+"""PDF by Typst: the release handed to one Typst template as data, laid out and written as PDF/UA-1.
+
+The second PDF engine (``pdf_engine: typst`` in the house words or a campaign, or
+``--pdf-engine typst``); :mod:`authoring.render.pdf` chooses between it and WeasyPrint
+for each release. About ten times less CPU than printing the HTML page (figures:
+``docs/pdf-engines.md``).
+
+- **Data, never markup.** The release reaches Typst as one JSON string in
+  ``sys.inputs.release`` (:func:`release_data`); the template (``templates/typst/release.typ``)
+  places every text as a string, which Typst prints literally. No form value is ever part
+  of Typst source, so nothing a form says (``#``, ``$``, ``[``, ``<label>``, a raw block)
+  can run as Typst.
+- **The house fonts only.** Typst reads the two font packages' folders
+  (:func:`authoring.fonts.font_dirs`), neither the machine's fonts nor the fonts Typst
+  embeds; a character neither family prints stops the build, as with WeasyPrint.
+- **Nothing else.** The template's root is its own folder: it can read no file outside it.
+- **The same bytes.** The creation date is the release date, never the time of the build.
+
+Typst is imported lazily (with its fonts, once per process: :func:`warm_up`), so commands
+that make no PDF, or make it with WeasyPrint, never load it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from authoring.exceptions import RenderError, TemplateProblemError, UnprintableCharacterError
+from authoring.fonts import FAMILIES, describe, font_dirs, uncovered
+from authoring.model.inline import Inline
+from authoring.model.release import Release
+from authoring.render.environment import Templates
+
+if TYPE_CHECKING:
+    import typst
+
+#: The Typst template of the release, in the templates folder.
+TYPST_TEMPLATE = "typst/release.typ"
+#: The PDF standard Typst checks and declares: tagged, accessible PDF.
+PDF_STANDARD: Final = "ua-1"
+#: The name under which the release's JSON reaches the template (``sys.inputs.release``).
+INPUT = "release"
+
+
+def render_typst_pdf(release: Release, templates: Templates | None = None) -> bytes:
+    """The release as a tagged PDF/UA-1 file laid out by Typst (default: the shipped templates).
+
+    Raises :class:`UnprintableCharacterError` for a character no house font prints,
+    :class:`TemplateProblemError` if the template is missing or has a mistake.
+    """
+    templates = templates or Templates.at()
+    data = release_data(release)
+    _check_printable(release, data)
+    compiler = _compiler(_template(templates))
+    try:
+        pdf = compiler.compile(
+            format="pdf",
+            sys_inputs={INPUT: json.dumps(data, ensure_ascii=False)},
+            pdf_standards=PDF_STANDARD,
+            timestamp=_timestamp(release),
+        )
+    except _typst().TypstError as exc:
+        raise TemplateProblemError(f"template {TYPST_TEMPLATE}: {_message(exc)}") from None
+    if not isinstance(pdf, bytes):  # pragma: no cover - compile() without an output returns the bytes
+        raise RenderError(f"{release.force.slug}: Typst returned no PDF")
+    return pdf
+
+
+def release_data(release: Release) -> dict[str, Any]:
+    """What the template reads: every text of the release, inline text as spans, nothing phrased here.
+
+    A span is ``{"t": text, "i": italic, "u": link target or None}``; the link target is the
+    one every format writes (:attr:`authoring.model.inline.Span.target`): a web address or nothing.
+    """
+    date = release.campaign.release_date
+    language, _, region = _language(release).partition("-")
+    return {
+        "lang": language.lower(),
+        "region": region.lower() or None,
+        "title": release.headline,
+        "author": release.organisation,
+        "subject": release.subject,
+        "keywords": list(release.keywords),
+        "date": [date.year, date.month, date.day],
+        "draft": release.is_draft,
+        "draft_mark": release.draft_mark,
+        "watermark": release.watermark,
+        "embargo": release.embargo,
+        "organisation": release.organisation,
+        "dateline": list(release.dateline_parts),
+        "headline": release.headline,
+        "background": [_spans(paragraph) for paragraph in release.background],
+        "revisit": _spans(release.revisit),
+        "findings_intro": release.findings_intro,
+        "findings": [_spans(finding) for finding in release.findings],
+        "after_findings": [_spans(paragraph) for paragraph in release.after_findings],
+        "attribution": release.attribution,
+        "quote": [_spans(paragraph) for paragraph in release.quote],
+        "full_report": _spans(release.full_report),
+        "notes_heading": release.notes_heading,
+        "notes": [_spans(note) for note in release.notes],
+        "footer": release.footer,
+    }
+
+
+def warm_up(templates: Templates | None = None) -> None:
+    """Import Typst, load the house fonts and the template once, and lay out a release's worth of text.
+
+    A batch calls this before it forks its workers, so that each inherits them.
+    """
+    templates = templates or Templates.at()
+    try:
+        template = _template(templates)
+    except TemplateProblemError:  # each release reports it when rendered
+        return
+    compiler = _compiler(template)
+    try:
+        compiler.compile(format="pdf", sys_inputs={INPUT: json.dumps(_WARM)}, pdf_standards=PDF_STANDARD)
+    except _typst().TypstError:  # a template with a mistake: each release reports it when rendered
+        return
+
+
+_WARM_SPANS = [[{"t": "Warm up the fonts, ", "i": False, "u": None}, {"t": "once", "i": True, "u": None}]]
+_WARM: dict[str, Any] = {
+    "lang": "en",
+    "region": "gb",
+    "title": "Warm",
+    "author": "Warm",
+    "subject": "Warm",
+    "keywords": ["Warm"],
+    "date": [2012, 12, 11],
+    "draft": True,
+    "draft_mark": "DRAFT",
+    "watermark": "DRAFT",
+    "embargo": "EMBARGOED",
+    "organisation": "Warm",
+    "dateline": ["Warm ", "11 December 2012", ""],
+    "headline": "Warm",
+    "background": _WARM_SPANS,
+    "revisit": _WARM_SPANS[0],
+    "findings_intro": "Warm",
+    "findings": _WARM_SPANS,
+    "after_findings": [],
+    "attribution": "Warm",
+    "quote": _WARM_SPANS,
+    "full_report": _WARM_SPANS[0],
+    "notes_heading": "Warm",
+    "notes": _WARM_SPANS,
+    "footer": "Warm",
+}
+
+
+def _spans(text: Inline) -> list[dict[str, Any]]:
+    return [{"t": span.text, "i": span.italic, "u": span.target} for span in text.spans]
+
+
+def _language(release: Release) -> str:
+    """The release's language tag, as the HTML page declares it (``en-GB``)."""
+    return str(getattr(release, "language", None) or "en-GB")
+
+
+def _timestamp(release: Release) -> dt.datetime:
+    """The document's creation (and modification) time: midnight UTC of the release date."""
+    return dt.datetime.combine(release.campaign.release_date, dt.time(), tzinfo=dt.UTC)
+
+
+def _template(templates: Templates) -> Path:
+    path = templates.root / TYPST_TEMPLATE
+    if not path.is_file():
+        raise TemplateProblemError(f"template {TYPST_TEMPLATE}: not found in {templates.root}")
+    return path
+
+
+@cache
+def _typst() -> Any:
+    import typst
+
+    return typst
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    """The house font and its fallback, from their packages: no system font, none of Typst's own."""
+    fonts: typst.Fonts = _typst().Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(path) for path in font_dirs()]
+    )
+    return fonts
+
+
+@cache
+def _compiler(template: Path) -> typst.Compiler:
+    """One compiler per template, kept for the process: it keeps the fonts and the parsed template."""
+    compiler: typst.Compiler = _typst().Compiler(
+        template, root=template.parent, font_paths=_fonts(), ignore_system_fonts=True
+    )
+    return compiler
+
+
+def _message(error: Any) -> str:
+    """A Typst error in one line: its message, and its hints."""
+    message = str(getattr(error, "message", "") or error)
+    hints = [str(hint) for hint in getattr(error, "hints", None) or []]
+    return "; ".join([message.splitlines()[0] if message else "error", *hints])
+
+
+def _check_printable(release: Release, data: dict[str, Any]) -> None:
+    """Refuse text no house font can print, naming the character, as :mod:`authoring.render.pdf` does."""
+    text = " ".join(_strings(data))
+    missing = uncovered(text)
+    if not missing:
+        return
+    char = missing[0]
+    index = text.index(char)
+    snippet = " ".join(text[max(0, index - 40) : index + 40].split()[1:-1]) or char
+    others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
+    families = " or ".join(family.name for family in FAMILIES)
+    raise UnprintableCharacterError(
+        f"{release.force.slug}: no font the PDF may use ({families}) has {describe(char)}{others}, "
+        f"in “{snippet}”; replace it in the form or campaign file"
+    )
+
+
+def _strings(value: Any) -> list[str]:
+    """Every printed string in the data (the link targets are not printed)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() if key != "u" for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
