@@ -17,8 +17,9 @@
 6. write the manifest.
 
 A release whose inputs have not changed is not rendered at all, and a batch with nothing
-to render starts no worker and never imports WeasyPrint. The PDF engine is an input of the
-PDF alone: a run with another engine (``--pdf-engine``) rebuilds the PDFs, and only them.
+to render starts no worker and never imports WeasyPrint. A format's settings
+(:meth:`~authoring.render.Renderer.settings`: the PDF's engine) are inputs of that format
+alone: a run with another PDF engine (``--pdf-engine``) rebuilds the PDFs, and only them.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from authoring.files.write import recover, write_release
 from authoring.inputs.load import DEFAULT_FORMS_DIR, form_files
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine
-from authoring.render import Format
+from authoring.render import Format, renderer
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
@@ -230,7 +231,7 @@ def make_plan(
             "campaign": _sha256(campaign.source),
             "templates": templates_digest,
             "toolkit": toolkit,
-            PDF_ENGINE: release.pdf_engine.value,
+            **_settings(release, registered_formats()),
         }
         hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
         valid.append((form, key, release, hash_, inputs))
@@ -259,8 +260,7 @@ def make_plan(
         stale = tuple(
             fmt
             for fmt in formats
-            if not _current(entry, fmt, paths[fmt], out_dir, hash_)
-            or (fmt == Format.PDF and _other_engine(entry, release))
+            if not _current(entry, fmt, paths[fmt], out_dir, hash_) or _resettled(entry, release, fmt)
         )
         if entry is None or stale:
             reason = _reason(manifest.releases.get(key), inputs, stale, force=force)
@@ -332,23 +332,31 @@ def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ..
         return "rebuild forced"
     if entry is None or not entry.files:
         return "new release"
-    changed = [name for name in ("form", "campaign", "templates", "toolkit") if entry.inputs.get(name) != inputs[name]]
+    changed = [name for name in _HASHED if entry.inputs.get(name) != inputs[name]]
     if changed:
         return f"{' and '.join(changed)} changed" if entry.inputs else "inputs changed"
     if any(fmt not in entry.files for fmt in stale):
         return "format added"
-    if entry.inputs.get(PDF_ENGINE, PdfEngine.WEASYPRINT.value) != inputs[PDF_ENGINE]:
-        return "PDF engine changed"
+    resettled = [name for name, value in inputs.items() if name not in _HASHED and entry.inputs.get(name) != value]
+    if resettled:
+        return f"{' and '.join(name.replace('_', ' ') for name in resettled)} changed"
     return "file missing or edited"
 
 
-#: The input that names the engine of the PDF (manifest ``inputs``): the PDF's alone.
-PDF_ENGINE = "pdf_engine"
+#: The inputs the input hash is made of; the manifest's other ``inputs`` are formats' settings.
+_HASHED = ("form", "campaign", "templates", "toolkit")
 
 
-def _other_engine(entry: Entry | None, release: Release) -> bool:
-    """Whether the release's PDF on record was made by another engine (before engines were recorded: WeasyPrint)."""
-    return entry is not None and entry.inputs.get(PDF_ENGINE, PdfEngine.WEASYPRINT.value) != release.pdf_engine.value
+def _settings(release: Release, formats: Iterable[Format]) -> dict[str, str]:
+    """The run's choices the release's files depend on (:meth:`~authoring.render.Renderer.settings`)."""
+    return {name: value for fmt in formats for name, value in renderer(fmt).settings(release).items()}
+
+
+def _resettled(entry: Entry | None, release: Release, fmt: Format) -> bool:
+    """Whether the file on record of this format was made with other settings (another PDF engine)."""
+    return entry is not None and any(
+        entry.inputs.get(name) != value for name, value in _settings(release, [fmt]).items()
+    )
 
 
 def _stem(release: Release, out_dir: Path) -> Path:

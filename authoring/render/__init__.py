@@ -64,6 +64,13 @@ class Renderer(ABC):
         release (the PDF, on its engine) loads only what they use."""
         self.warm_up(templates)
 
+    def settings(self, release: Release) -> dict[str, str]:
+        """The run's choices this release's file depends on besides its inputs (the PDF's engine), by name.
+
+        A batch records them in the manifest, and rebuilds a file made with other ones (default: none).
+        """
+        return {}
+
     def needs_for(self, release: Release) -> tuple[Format, ...]:
         """The formats this release's file is made from: some of :attr:`needs` (default: all)."""
         return self.needs

@@ -89,6 +89,10 @@ class PdfRenderer(Renderer):
 
             warm_up_typst(templates)
 
+    def settings(self, release: Release) -> dict[str, str]:
+        """The engine that prints the PDF: another engine, another file."""
+        return {"pdf_engine": release.pdf_engine.value}
+
     def needs_for(self, release: Release) -> tuple[Format, ...]:
         """WeasyPrint prints the HTML page; Typst needs no other format."""
         return () if release.pdf_engine is PdfEngine.TYPST else self.needs
