@@ -164,7 +164,9 @@ def test_every_page_is_a4_with_page_x_of_y_and_the_running_footer(force: str, st
 
 
 @pytest.mark.parametrize(("force", "status", "engine"), CASES)
-def test_first_page_opens_with_the_embargo_line_and_the_release_date(force: str, status: str, engine: PdfEngine) -> None:
+def test_first_page_opens_with_the_embargo_line_and_the_release_date(
+    force: str, status: str, engine: PdfEngine
+) -> None:
     first = page_texts(pdf_of(force, status, engine))[0]
     opening = f"{DRAFT_MARK} {EMBARGO}" if status == "draft" else EMBARGO
     assert first.startswith(f"{opening} Her Majesty's Inspectorate of Constabulary Press release, 11 December 2012 ")

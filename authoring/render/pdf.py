@@ -173,7 +173,12 @@ def _check_printable(release: Release, html: str) -> None:
     Form and campaign files are checked when they are read (:mod:`authoring.printable`,
     with the field and line); this catches whatever else reaches the page.
     """
-    text = _printed_text(html)
+    refuse_unprintable(release, _printed_text(html))
+
+
+def refuse_unprintable(release: Release, text: str) -> None:
+    """Raise :class:`UnprintableCharacterError` if no house font prints a character of ``text`` (the page's
+    text), naming it and the words around it; either engine calls it before it lays anything out."""
     missing = uncovered(text)
     if not missing:
         return

@@ -28,8 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from authoring.exceptions import RenderError, TemplateProblemError, UnprintableCharacterError
-from authoring.fonts import FAMILIES, describe, font_dirs, uncovered
+from authoring.exceptions import RenderError, TemplateProblemError
+from authoring.fonts import HOUSE, _family_covered, font_dirs
 from authoring.model.inline import Inline
 from authoring.model.release import Release
 from authoring.render.environment import Templates
@@ -103,7 +103,27 @@ def release_data(release: Release) -> dict[str, Any]:
         "notes_heading": release.notes_heading,
         "notes": [_spans(note) for note in release.notes],
         "footer": release.footer,
+        "house_covers": house_covers(),
     }
+
+
+@cache
+def house_covers() -> str:
+    """A regular expression of the characters every face of the house font prints.
+
+    Typst, given a letter the house font lacks as one character (``ŷ``), would print it from the
+    house font as a letter and a combining accent, and its text would then copy wrong; told
+    which characters the house font covers, it takes every other one from the fallback,
+    character by character, as WeasyPrint does. Made from the font's own table, never from a form.
+    """
+    codes = sorted(_family_covered(HOUSE))
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"\\x{{{low:X}}}-\\x{{{high:X}}}" for low, high in ranges) + "]"
 
 
 def warm_up(templates: Templates | None = None) -> None:
@@ -150,6 +170,7 @@ _WARM: dict[str, Any] = {
     "notes_heading": "Warm",
     "notes": _WARM_SPANS,
     "footer": "Warm",
+    "house_covers": "[\\x{20}-\\x{7E}]",
 }
 
 
@@ -207,20 +228,32 @@ def _message(error: Any) -> str:
 
 
 def _check_printable(release: Release, data: dict[str, Any]) -> None:
-    """Refuse text no house font can print, naming the character, as :mod:`authoring.render.pdf` does."""
-    text = " ".join(_strings(data))
-    missing = uncovered(text)
-    if not missing:
-        return
-    char = missing[0]
-    index = text.index(char)
-    snippet = " ".join(text[max(0, index - 40) : index + 40].split()[1:-1]) or char
-    others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
-    families = " or ".join(family.name for family in FAMILIES)
-    raise UnprintableCharacterError(
-        f"{release.force.slug}: no font the PDF may use ({families}) has {describe(char)}{others}, "
-        f"in “{snippet}”; replace it in the form or campaign file"
-    )
+    """Refuse text no house font can print, in the words WeasyPrint's engine uses (the text in reading order)."""
+    from authoring.render.pdf import refuse_unprintable
+
+    refuse_unprintable(release, " ".join(_strings({key: data[key] for key in _PRINTED})))
+
+
+#: The printed texts of :func:`release_data`, in reading order.
+_PRINTED = (
+    "draft_mark",
+    "embargo",
+    "organisation",
+    "dateline",
+    "headline",
+    "background",
+    "revisit",
+    "findings_intro",
+    "findings",
+    "after_findings",
+    "attribution",
+    "quote",
+    "full_report",
+    "notes_heading",
+    "notes",
+    "footer",
+    "watermark",
+)
 
 
 def _strings(value: Any) -> list[str]:
