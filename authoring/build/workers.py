@@ -68,15 +68,23 @@ def render_all(
     (:attr:`~authoring.render.Renderer.warms_up`: the shipped ones all do): otherwise warming
     up is pure cost. Forked workers need not warm up at all: this process loads WeasyPrint
     and its fonts once before forking them, and each worker inherits them (one import
-    instead of one per worker: about half a CPU-second each).
+    instead of one per worker: about half a CPU-second each). Where a renderer says a fork
+    could not render (:meth:`~authoring.render.Renderer.fork_safe`: Typst, once it has laid
+    out a page in this process, as a long-lived program or a test may have), this process
+    renders every release itself, one after the other, rather than start workers that would hang.
     """
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     templates = templates or Templates.at()
     made = {fmt for _, release, formats in tasks for fmt in making(formats, release)}
+    if not all(renderer(fmt).fork_safe() for fmt in made):  # a fork would hang: render here, one by one
+        for key, release, formats in tasks:
+            yield key, _rendered(release, formats, templates)
+        return
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if forkable else None
     warming = tuple(fmt for fmt in registered_formats() if fmt in made and renderer(fmt).warms_up)
     warm = warming if len(tasks) > workers else ()
     releases = tuple(release for _, release, _ in tasks)
-    if warm and context is not None:  # forked workers inherit WeasyPrint loaded and warmed once, here
+    if warm and forkable:  # forked workers inherit WeasyPrint loaded and warmed once, here
         _warm_up(templates, warm, releases)
         warm = ()
     pool = ProcessPoolExecutor(
@@ -153,8 +161,13 @@ def _watch(parent: int) -> None:
 
 def _render(release: Release, formats: tuple[Format, ...]) -> Rendered:
     """Render one release in one worker."""
+    return _rendered(release, formats, _templates)
+
+
+def _rendered(release: Release, formats: tuple[Format, ...], templates: Templates | None) -> Rendered:
+    """Render one release; an error is this release's alone."""
     try:
-        outputs = render(release, formats, templates=_templates)
+        outputs = render(release, formats, templates=templates)
     except AuthoringError as exc:
         return Rendered({}, str(exc))
     except Exception as exc:  # a bug: fail this release, keep the batch going, keep the traceback

@@ -64,6 +64,14 @@ class Renderer(ABC):
         release (the PDF, on its engine) loads only what they use."""
         self.warm_up(templates)
 
+    def fork_safe(self) -> bool:
+        """Whether a process forked from this one can still render this format (default: yes).
+
+        Not so once a library that lays out with threads (Typst) has run here: a batch then
+        starts its workers afresh instead of forking them.
+        """
+        return True
+
     def settings(self, release: Release) -> dict[str, str]:
         """The run's choices this release's file depends on besides its inputs (the PDF's engine), by name.
 

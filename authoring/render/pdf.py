@@ -24,6 +24,7 @@ do not make PDFs (validate, forces, a no-op batch) should not pay for it.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -88,6 +89,11 @@ class PdfRenderer(Renderer):
             from authoring.render.typst import warm_up as warm_up_typst
 
             warm_up_typst(templates)
+
+    def fork_safe(self) -> bool:
+        """Not once Typst has laid a page out in this process (:func:`authoring.render.typst.fork_safe`)."""
+        typst = sys.modules.get("authoring.render.typst")
+        return typst is None or bool(typst.fork_safe())
 
     def settings(self, release: Release) -> dict[str, str]:
         """The engine that prints the PDF: another engine, another file."""

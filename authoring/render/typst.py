@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -54,7 +56,9 @@ def render_typst_pdf(release: Release, templates: Templates | None = None) -> by
     templates = templates or Templates.at()
     data = release_data(release)
     _check_printable(release, data)
+    global _laid_out_in
     compiler = _compiler(_template(templates))
+    _laid_out_in = os.getpid()
     try:
         pdf = compiler.compile(
             format="pdf",
@@ -127,51 +131,31 @@ def house_covers() -> str:
 
 
 def warm_up(templates: Templates | None = None) -> None:
-    """Import Typst, load the house fonts and the template once, and lay out a release's worth of text.
+    """Import Typst, load the house fonts and read the template, once per process; lay out nothing.
 
-    A batch calls this before it forks its workers, so that each inherits them.
+    A batch calls this before it forks its workers, so that each inherits them. It lays no
+    page out: once Typst has laid out a page, its threads are running, and a process forked
+    from that one would wait for them for ever (see :func:`fork_safe`).
     """
     templates = templates or Templates.at()
     try:
-        template = _template(templates)
+        _compiler(_template(templates))
     except TemplateProblemError:  # each release reports it when rendered
         return
-    compiler = _compiler(template)
-    try:
-        compiler.compile(format="pdf", sys_inputs={INPUT: json.dumps(_WARM)}, pdf_standards=PDF_STANDARD)
-    except _typst().TypstError:  # a template with a mistake: each release reports it when rendered
-        return
 
 
-_WARM_SPANS = [[{"t": "Warm up the fonts, ", "i": False, "u": None}, {"t": "once", "i": True, "u": None}]]
-_WARM: dict[str, Any] = {
-    "lang": "en",
-    "region": "gb",
-    "title": "Warm",
-    "author": "Warm",
-    "subject": "Warm",
-    "keywords": ["Warm"],
-    "date": [2012, 12, 11],
-    "draft": True,
-    "draft_mark": "DRAFT",
-    "watermark": "DRAFT",
-    "embargo": "EMBARGOED",
-    "organisation": "Warm",
-    "dateline": ["Warm ", "11 December 2012", ""],
-    "headline": "Warm",
-    "background": _WARM_SPANS,
-    "revisit": _WARM_SPANS[0],
-    "findings_intro": "Warm",
-    "findings": _WARM_SPANS,
-    "after_findings": [],
-    "attribution": "Warm",
-    "quote": _WARM_SPANS,
-    "full_report": _WARM_SPANS[0],
-    "notes_heading": "Warm",
-    "notes": _WARM_SPANS,
-    "footer": "Warm",
-    "house_covers": "[\\x{20}-\\x{7E}]",
-}
+def fork_safe() -> bool:
+    """Whether a process forked from this one can still lay out with Typst: not once this one has.
+
+    Typst lays out with a pool of threads that starts with the first page it lays out; a
+    fork copies no thread, and the child would wait for the pool for ever. A batch asks
+    this before it forks its workers, and starts them afresh if not.
+    """
+    return _laid_out_in != os.getpid()
+
+
+#: The process that last laid a page out with Typst (its pool of threads runs there).
+_laid_out_in: int | None = None
 
 
 def _spans(text: Inline) -> list[dict[str, Any]]:
@@ -221,10 +205,16 @@ def _compiler(template: Path) -> typst.Compiler:
 
 
 def _message(error: Any) -> str:
-    """A Typst error in one line: its message, and its hints."""
-    message = str(getattr(error, "message", "") or error)
+    """A Typst error in one line: where in the template (line and column), its message, and its hints."""
+    message = str(getattr(error, "message", "") or error).splitlines()[0] if str(error) else "error"
+    where = _LOCATION.search(str(getattr(error, "diagnostic", "") or ""))
     hints = [str(hint) for hint in getattr(error, "hints", None) or []]
-    return "; ".join([message.splitlines()[0] if message else "error", *hints])
+    place = f"line {where['line']}, column {where['column']}: " if where else ""
+    return place + "; ".join([message, *hints])
+
+
+#: Where a diagnostic points: ``┌─ release.typ:12:4``.
+_LOCATION = re.compile(r"─ \S+?:(?P<line>\d+):(?P<column>\d+)")
 
 
 def _check_printable(release: Release, data: dict[str, Any]) -> None:
