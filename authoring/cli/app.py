@@ -25,12 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from authoring import __version__
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build
-from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.files.write import write_files
 from authoring.inputs.project import (
@@ -50,7 +48,9 @@ from authoring.render import Format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
-if TYPE_CHECKING:  # the e-mail and preview modules load only for the commands that use them
+if TYPE_CHECKING:  # the e-mail, preview and progress modules (rich) load only for the commands that use them
+    from rich.console import Console
+
     from authoring.mail.send import Prepared
 
 app = typer.Typer(
@@ -210,6 +210,10 @@ def batch_command(
     Exit code 1 if a form failed or another batch is writing to OUT;
     130 if interrupted (Ctrl-C), 143 if terminated (SIGTERM).
     """
+    from rich.console import Console
+
+    from authoring.cli.progress import batch_observer, batch_problems, batch_summary
+
     chosen = _formats(formats)
     stdout = Console(highlight=False)
     stderr = Console(stderr=True, highlight=False)
@@ -471,6 +475,9 @@ def _prepare(
     pdf_engine: PdfEngine | None = None,
 ) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong."""
+    from rich.console import Console
+
+    from authoring.cli.progress import batch_observer, batch_problems
     from authoring.cli.send_progress import held_back
     from authoring.mail.send import prepare
 
@@ -500,6 +507,8 @@ def pack_command(
     distribution.yaml) are blind copies. Drafts get no message.
     Exit code 1 if a form failed, a release is a draft, or a list is invalid.
     """
+    from rich.console import Console
+
     from authoring.mail.send import pack
 
     stdout = Console(highlight=False)
@@ -548,6 +557,8 @@ def send_command(
     if smtp is None and not dry_run:
         typer.echo("Error: give --smtp smtp://host:port (or --dry-run to see who would get what)", err=True)
         raise typer.Exit(2)
+    from rich.console import Console
+
     from authoring.cli.send_progress import dispatch_line, send_observer, send_summary
     from authoring.mail.send import Result, deliver
     from authoring.mail.smtp import Connection, SmtpSettings
