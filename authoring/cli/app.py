@@ -29,8 +29,22 @@ import typer
 from authoring import __version__
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build
-from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
+from authoring.cli.options import (
+    ALL_FORMATS,
+    CampaignOption,
+    FoldersArgument,
+    FormatsOption,
+    JobsOption,
+    OutOption,
+    PdfEngineOption,
+    TemplatesOption,
+    cannot_write,
+    fail,
+    parse_formats,
+)
+from authoring.exceptions import AuthoringError, UsageError
 from authoring.files.write import write_files
+from authoring.inputs.distribution import check_lists
 from authoring.inputs.project import (
     campaigns,
     check_paths,
@@ -44,8 +58,6 @@ from authoring.inputs.validate import ValidationReport, validate
 from authoring.model.types import PdfEngine
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
-from authoring.render import Format
-from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
 if TYPE_CHECKING:  # the e-mail, preview and progress modules (rich) load only for the commands that use them
@@ -61,88 +73,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: flags show as flags (--final), not as '--final <bool>'
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-#: Environment variable naming a templates folder to use instead of the shipped one (read only here).
-TEMPLATES_ENV = "AUTHORING_TEMPLATES"
-
-#: The ``--templates`` option of every command that renders.
-TemplatesOption = Annotated[
-    Path | None,
-    typer.Option(
-        envvar=TEMPLATES_ENV,
-        file_okay=False,
-        exists=True,
-        help="Templates folder to use instead of the shipped one (a modified copy).",
-        show_default=False,
-    ),
-]
-
-#: Where builds go; the commands that build or send share it.
-OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
-]
-#: How many processes render; the commands that build many releases share it.
-JobsOption = Annotated[
-    int | None,
-    typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
-    ),
-]
-
-#: Every registered format, comma-separated: what ``--format`` means when it is not given.
-ALL_FORMATS = ",".join(registered_formats())
-#: Which formats to make; the commands that render share it.
-FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help=f"Comma-separated formats: {ALL_FORMATS}.", show_default=False)
-]
-#: A campaign file other than the one beside the forms; the commands that read forms share it.
-CampaignOption = Annotated[
-    Path | None,
-    typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
-]
-#: Which engine prints the PDFs; every command that makes a PDF shares it.
-PdfEngineOption = Annotated[
-    PdfEngine | None,
-    typer.Option(
-        "--pdf-engine",
-        case_sensitive=False,
-        help="What prints the PDF: weasyprint or typst (default: the campaign's pdf_engine, else weasyprint).",
-        show_default=False,
-    ),
-]
-#: The round folders a command covers; the commands that work on whole rounds share it.
-FoldersArgument = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Campaign folders: form files with their campaign.yaml (default: every one in forces/).",
-        show_default=False,
-        exists=True,
-        file_okay=False,
-    ),
-]
-
-
-def _formats(value: str) -> list[Format]:
-    names = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in registered_formats()]
-    if unknown or not names:
-        raise typer.BadParameter(f"choose from {', '.join(registered_formats())} (comma-separated); got {value!r}")
-    return [fmt for fmt in registered_formats() if fmt in names]
-
-
-def _fail(error: AuthoringError) -> typer.Exit:
-    if isinstance(error, UsageError):
-        typer.echo(f"Error: {one_line(str(error))}", err=True)
-        return typer.Exit(2)
-    if isinstance(error, InvalidInputError):
-        for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        count = len(error.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-    else:
-        typer.echo(f"Error: {one_line(str(error))}", err=True)
-    return typer.Exit(1)
 
 
 @app.command("build")
@@ -167,7 +97,7 @@ def build_command(
     problem is listed as path:line:col: field: message and nothing is written.
     Output goes to OUT/<force>/<date>-<force-name>-<campaign>.<ext>.
     """
-    chosen = _formats(formats)
+    chosen = parse_formats(formats)
     try:
         check_paths(forms)
         out = out or out_dir()
@@ -180,7 +110,7 @@ def build_command(
             pdf_engine=pdf_engine,
         )
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     for item in built:
         for path in item.files:
             typer.echo(str(path))
@@ -210,11 +140,11 @@ def batch_command(
     Exit code 1 if a form failed or another batch is writing to OUT;
     130 if interrupted (Ctrl-C), 143 if terminated (SIGTERM).
     """
+    chosen = parse_formats(formats)
     from rich.console import Console
 
     from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 
-    chosen = _formats(formats)
     stdout = Console(highlight=False)
     stderr = Console(stderr=True, highlight=False)
     interrupted = signal.SIGINT
@@ -240,7 +170,7 @@ def batch_command(
                 pdf_engine=pdf_engine,
             )
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except KeyboardInterrupt:
         typer.echo("Interrupted: the releases written so far are complete and kept; run again to finish.", err=True)
         raise typer.Exit(128 + interrupted) from None
@@ -298,11 +228,17 @@ def validate_command(
             check_paths(paths)
         report = validate(expand_campaigns(paths or campaigns()), campaign=campaign, final=final)
     except AuthoringError as error:
-        raise _fail(error) from None
-    for problem in report.problems:
+        raise fail(error) from None
+    lists = check_lists(check.path for check in report.campaigns)  # distribution.yaml, as 'send' reads it
+    for problem in report.problems + lists:
         typer.echo(str(problem), err=True)
     if not report.ok:
         typer.echo(_summary(report), err=True)
+        raise typer.Exit(1)
+    if lists:
+        found = "1 problem" if len(lists) == 1 else f"{len(lists)} problems"
+        checked = _summary(report).removeprefix("All valid: ")
+        typer.echo(f"{found} in the distribution lists; the forms and campaigns are valid ({checked[:-1]}).", err=True)
         raise typer.Exit(1)
     for gap in report.gaps:
         typer.echo(str(gap))
@@ -364,9 +300,9 @@ def new_command(
             forms = out.parent if out is not None else one_campaign(None)
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except OSError as error:
-        raise _cannot_write(error) from None
+        raise cannot_write(error) from None
     for path in result.written:
         typer.echo(str(path))
     if result.schema:
@@ -394,20 +330,15 @@ def schema_command(
     try:
         text = schema_text(load_campaign_folder(one_campaign(folder, how="after the command: authoring schema FOLDER")))
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     if out is None:
         typer.echo(text, nl=False)
         return
     try:
         write_files({out: text.encode()})
     except OSError as error:
-        raise _cannot_write(error) from None
+        raise cannot_write(error) from None
     typer.echo(str(out))
-
-
-def _cannot_write(error: OSError) -> typer.Exit:
-    typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
-    return typer.Exit(1)
 
 
 def _version(value: bool) -> None:
@@ -459,7 +390,7 @@ def preview_command(
             except KeyboardInterrupt:
                 typer.echo("\nPreview stopped.")
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
 
 
 #: The only place the SMTP password is read from.
@@ -472,22 +403,40 @@ def _prepare(
     jobs: int | None,
     templates: Path | None,
     stdout: Console,
+    *,
+    verb: str = "sent",
     pdf_engine: PdfEngine | None = None,
 ) -> Prepared:
-    """Build what is stale, as 'batch' does, and print what the build found wrong."""
+    """Build what is stale, as 'batch' does, and print what the build found wrong.
+
+    Without folders, every open round: a closed round, or an example, is passed by, saying so.
+    """
     from rich.console import Console
 
     from authoring.cli.progress import batch_observer, batch_problems
     from authoring.cli.send_progress import held_back
-    from authoring.mail.send import prepare
+    from authoring.mail.send import open_rounds, prepare
 
-    folders = expand_campaigns(folders or campaigns())
+    if folders:
+        chosen_folders = expand_campaigns(folders)
+    else:
+        chosen_folders, passed = open_rounds(expand_campaigns(campaigns()))
+        for folder, state in passed:
+            kind = "an example round" if state == "example" else "a closed round"
+            typer.echo(
+                f"passed by: {folder} is {kind} (campaign.yaml says 'round: {state}'); name its folder to include it",
+                err=True,
+            )
+        if not chosen_folders:
+            raise UsageError("every round is closed or an example: nothing to do; name a folder to include one")
     chosen = Templates.at(templates)
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
-        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen, pdf_engine=pdf_engine)
+        prepared = prepare(
+            chosen_folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen, pdf_engine=pdf_engine
+        )
     for problem in batch_problems(prepared.batch):
         typer.echo(str(problem), err=True)
-    for line in held_back(prepared):
+    for line in held_back(prepared, verb=verb):
         typer.echo(line, err=True)
     return prepared
 
@@ -504,7 +453,8 @@ def pack_command(
 
     Builds what is stale first, exactly as 'batch' does. Each message carries the
     embargoed subject, the release as text and HTML, and the PDF; its recipients (from
-    distribution.yaml) are blind copies. Drafts get no message.
+    distribution.yaml) are blind copies. Drafts get no message. Without folders, closed
+    and example rounds are passed by.
     Exit code 1 if a form failed, a release is a draft, or a list is invalid.
     """
     from rich.console import Console
@@ -513,12 +463,13 @@ def pack_command(
 
     stdout = Console(highlight=False)
     try:
-        prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout, pdf_engine)
-        written = pack(prepared)
+        out = out or out_dir()
+        prepared = _prepare(folders, out, jobs, templates, stdout, verb="packed", pdf_engine=pdf_engine)
+        written = pack(prepared, out_dir=out)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except OSError as error:
-        raise _cannot_write(error) from None
+        raise cannot_write(error) from None
     for path in written:
         typer.echo(str(path))
     if not prepared.batch.ok or prepared.drafts or prepared.problems:
@@ -537,9 +488,18 @@ def send_command(
         ),
     ] = None,
     out: OutOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what; send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show who would get what, with each subject; send nothing.")
+    ] = False,
     resend: Annotated[
         bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
+    ] = False,
+    retry_uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--retry-uncertain",
+            help="Send again the messages a server may have taken before the connection ended (they may arrive twice).",
+        ),
     ] = False,
     jobs: JobsOption = None,
     templates: TemplatesOption = None,
@@ -548,10 +508,13 @@ def send_command(
     """E-mail each final release, with its PDF, to its distribution list: exactly once.
 
     Builds what is stale first, exactly as 'batch' does. Each recipient gets the release
-    in an envelope of their own (no one sees another's address). OUT/sent.jsonl records
-    every delivery; a re-run sends only what has not been delivered. A release changed
-    since it was sent goes again only with --resend. Drafts are never sent.
-    A refused recipient or a dropped connection is tried again a few times.
+    in an envelope of their own (no one sees another's address). Each round's journal,
+    forces/<round>/sent.jsonl (commit it with the round), records every delivery; a re-run
+    sends only what has not been delivered. A release changed since it was sent goes again
+    only with --resend. Drafts are never sent. Without folders, closed and example rounds
+    are passed by. What may pass later (a 4xx reply, a dropped connection) is tried again
+    a few times; a refusal (5xx) is final. A message the server may have taken before the
+    connection ended is reported as such and goes again only with --retry-uncertain.
     Exit code 1 if anything was not sent: a draft, a failed form, a refused recipient.
     """
     if smtp is None and not dry_run:
@@ -559,31 +522,40 @@ def send_command(
         raise typer.Exit(2)
     from rich.console import Console
 
-    from authoring.cli.send_progress import dispatch_line, send_observer, send_summary
+    from authoring.cli.send_progress import dispatch_line, failure_lines, send_observer, send_summary
     from authoring.mail.send import Result, deliver
-    from authoring.mail.smtp import Connection, SmtpSettings
+    from authoring.mail.smtp import Connection, Secret, SmtpSettings
 
     stdout = Console(highlight=False)
     out = out or out_dir()
     try:
         settings = SmtpSettings.parse(smtp) if smtp else None
-        connection = Connection(settings, password=os.environ.get(PASSWORD_ENV)) if settings and not dry_run else None
-        prepared = _prepare(folders, out, jobs, templates, stdout, pdf_engine)
+        secret = Secret(os.environ[PASSWORD_ENV]) if os.environ.get(PASSWORD_ENV) else None
+        connection = Connection(settings, password=secret) if settings and not dry_run else None
+        del secret
+        prepared = _prepare(folders, out, jobs, templates, stdout, pdf_engine=pdf_engine)
         with send_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             if connection is None:
-                report = deliver(prepared, out_dir=out, connection=None, resend=resend)
+                report = deliver(prepared, out_dir=out, connection=None, resend=resend, retry_uncertain=retry_uncertain)
             else:
                 with connection:
-                    report = deliver(prepared, out_dir=out, connection=connection, resend=resend, observer=observer)
+                    report = deliver(
+                        prepared,
+                        out_dir=out,
+                        connection=connection,
+                        resend=resend,
+                        retry_uncertain=retry_uncertain,
+                        observer=observer,
+                    )
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except KeyboardInterrupt:
-        typer.echo(f"Interrupted: what was sent is recorded in {out / 'sent.jsonl'}; run again to finish.", err=True)
+        typer.echo("Interrupted: what was sent is recorded in each round's sent.jsonl; run again to finish.", err=True)
         raise typer.Exit(130) from None
     for dispatch in report.of(Result.WOULD_SEND):
         typer.echo(dispatch_line(dispatch))
-    for dispatch in report.of(Result.CHANGED, Result.FAILED):
-        typer.echo(dispatch_line(dispatch), err=True)
+    for line in failure_lines(report):
+        typer.echo(line, err=True)
     send_summary(report, stdout, dry_run=dry_run)
     if not report.ok:
         raise typer.Exit(1)
@@ -619,3 +591,8 @@ def run() -> None:
         with contextlib.suppress(Exception):  # a closed pipe: nothing left to flush to
             stream.flush()
     os._exit(code or 0)
+
+
+from authoring.cli.site import site_command  # noqa: E402 - the app exists before its commands register
+
+app.command("site")(site_command)

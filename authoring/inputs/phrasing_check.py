@@ -24,7 +24,16 @@ from authoring.model.campaign import Campaign
 from authoring.model.findings import FindingKindSpec, finding_model
 from authoring.model.gaps import Todo
 from authoring.model.phrasing import PhrasingError, names_used, phrase
-from authoring.model.sentences import COMMON_NAMES, EXTRA_NAMES, FINDING_NAMES, common, finding_context, inspector_names
+from authoring.model.sentences import (
+    COMMON_NAMES,
+    EXTRA_NAMES,
+    FINDING_NAMES,
+    SITE_NAMES,
+    SITE_WORDS,
+    common,
+    finding_context,
+    inspector_names,
+)
 from authoring.model.types import PROPERTY_LIMIT
 from authoring.registry import forces
 
@@ -40,12 +49,18 @@ def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple
     own = campaign.sentences
     for name in ("headline", "findings_lead_in", "attribution", "full_report"):
         yield ("sentences", name), name, getattr(own, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
-    for name in ("dateline", "footer", "subject", "embargo", "notes_heading", "draft_mark", "watermark", "category"):
+    names = ("dateline", "footer", "subject", "embargo", "notes_heading", "corrections_heading", "draft_mark")
+    for name in (*names, "watermark", "category"):
         loc: Loc | None = ("sentences", name) if getattr(own, name) is not None else None
         yield loc, name, getattr(words, name), COMMON_NAMES
     for index, note in enumerate(words.press_office_notes):
         loc = ("sentences", "press_office_notes", index) if own.press_office_notes is not None else None
         yield loc, "press_office_notes", note, COMMON_NAMES
+    for name in SITE_WORDS:
+        value = getattr(words, name)
+        for index, text in enumerate([value] if isinstance(value, str) else value):
+            at = ("sentences", name) if isinstance(value, str) else ("sentences", name, index)
+            yield (at if getattr(own, name) is not None else None), name, text, SITE_NAMES
 
 
 def check_phrasing(document: SourceDocument, campaign: Campaign) -> list[Problem]:

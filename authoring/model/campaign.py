@@ -40,6 +40,7 @@ from authoring.model.types import (
     Key,
     PdfEngine,
     QuoteMarks,
+    RoundState,
     Text,
     _all_at_once,
     _Model,
@@ -94,6 +95,7 @@ class HouseWords(_Model):
     subject: Text = Field(description="The document's subject (DOCX and PDF properties, HTML description).")
     embargo: Text = Field(description="The embargo line, if the campaign has an embargo.")
     notes_heading: Text = Field(description="The heading of the notes to editors.")
+    corrections_heading: Text = Field(description="The heading of a corrected release's correction notes.")
     draft_mark: Text = Field(description="Above a draft, and at the top of its every page.")
     watermark: Text = Field(description="Across every printed page of a draft.")
     category: Text = Field(description="The Word document's category.")
@@ -102,6 +104,9 @@ class HouseWords(_Model):
         default=PdfEngine.WEASYPRINT,
         description="What prints the PDF: weasyprint (from the HTML page) or typst (see docs/pdf-engines.md).",
     )
+    site_title: Text = Field(description="The newsroom's name ('authoring site'), on every page and feed.")
+    accessibility_statement: list[Text] = Field(description="The newsroom's accessibility statement, by paragraph.")
+    another_format: list[Text] = Field(description="The newsroom's page on asking for a release in another format.")
 
 
 class Sentences(_Model):
@@ -116,6 +121,7 @@ class Sentences(_Model):
     subject: Text | None = Field(default=None, description="The document subject, if not the default.")
     embargo: Text | None = Field(default=None, description="The embargo line, if not the default.")
     notes_heading: Text | None = Field(default=None, description="The notes heading, if not the default.")
+    corrections_heading: Text | None = Field(default=None, description="The corrections heading, if not the default.")
     draft_mark: Text | None = Field(default=None, description="The draft mark, if not the default.")
     watermark: Text | None = Field(default=None, description="A draft's watermark, if not the default.")
     category: Text | None = Field(default=None, description="The Word document's category, if not the default.")
@@ -124,6 +130,13 @@ class Sentences(_Model):
     )
     pdf_engine: PdfEngine | None = Field(
         default=None, description="What prints the PDF (weasyprint or typst), if not the house's."
+    )
+    site_title: Text | None = Field(default=None, description="The newsroom's name, if not the default.")
+    accessibility_statement: list[Text] | None = Field(
+        default=None, description="The newsroom's accessibility statement, if not the default."
+    )
+    another_format: list[Text] | None = Field(
+        default=None, description="The newsroom's 'another format' page, if not the default."
     )
 
 
@@ -157,6 +170,11 @@ class Campaign(_Model):
         min_length=1, description="Default closing paragraphs of every inspector's quote."
     )
     quote_marks: QuoteMarks = Field(default=QuoteMarks.FIRST_AND_LAST, description="Quotation-mark convention.")
+    round: RoundState = Field(
+        default=RoundState.OPEN,
+        description="'open' (its releases go out), 'closed' (all sent) or 'example' (invented, never sent): "
+        "'send' and 'pack' without folders skip a closed or example round.",
+    )
     periods: dict[Key, Text] = Field(
         default_factory=dict,
         description="Named periods that structured findings cover, e.g. since-sept-2011: 'Since September 2011'.",

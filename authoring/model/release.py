@@ -55,6 +55,19 @@ class Release:
     """Changes made after first publication, oldest first (from the form)."""
     pdf_engine: PdfEngine = PdfEngine.WEASYPRINT
     """What prints the PDF: the house's choice, the campaign's, or the run's (``--pdf-engine``)."""
+    corrections_heading: str = ""
+    """The heading of the correction notes (a house word)."""
+
+    @property
+    def correction_notes(self) -> tuple[tuple[str, str, str], ...]:
+        """Each correction as (its date as YYYY-MM-DD, in words, what changed), oldest first, as GOV.UK's."""
+        return tuple((item.date.isoformat(), long_date(item.date), item.note) for item in self.corrections)
+
+    @property
+    def last_modified(self) -> str:
+        """The date of the last correction, or of publication (YYYY-MM-DD)."""
+        dates = [self.campaign.release_date, *(item.date for item in self.corrections)]
+        return max(dates).isoformat()
 
     @property
     def file_stem(self) -> str:
@@ -133,6 +146,7 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
         category=phrase(words.category, names),
         corrections=tuple(form.corrections),
         pdf_engine=words.pdf_engine,
+        corrections_heading=phrase(words.corrections_heading, names),
     )
 
 

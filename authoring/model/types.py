@@ -88,6 +88,17 @@ class PdfEngine(StrEnum):
     """Typst lays the release out from its data (templates/typst/release.typ): about ten times less CPU."""
 
 
+class RoundState(StrEnum):
+    """Whether a round's releases are still to go out (``send`` and ``pack`` without folders skip the others)."""
+
+    OPEN = "open"
+    """Its releases go out: the default."""
+    CLOSED = "closed"
+    """Done: everything went; a bare ``send`` or ``pack`` passes it by (name its folder to send to it again)."""
+    EXAMPLE = "example"
+    """Invented, to show how a round is set up: never sent or packed unless its folder is named."""
+
+
 class QuoteMarks(StrEnum):
     """Where opening quotation marks go in a quote of several paragraphs."""
 
