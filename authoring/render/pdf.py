@@ -29,12 +29,12 @@ from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from authoring.exceptions import RenderError, UnprintableCharacterError
-from authoring.fonts import FAMILIES, describe, uncovered
+from authoring.exceptions import RenderError
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates
+from authoring.render.unprintable import refuse_unprintable
 
 if TYPE_CHECKING:
     import weasyprint
@@ -180,27 +180,6 @@ def _check_printable(release: Release, html: str) -> None:
     with the field and line); this catches whatever else reaches the page.
     """
     refuse_unprintable(release, _printed_text(html))
-
-
-def refuse_unprintable(release: Release, text: str) -> None:
-    """Raise :class:`UnprintableCharacterError` if no house font prints a character of ``text`` (the page's
-    text), naming it and the words around it; either engine calls it before it lays anything out."""
-    missing = uncovered(text)
-    if not missing:
-        return
-    char = missing[0]
-    index = text.index(char)
-    words = text[max(0, index - 40) : index + 40].split()
-    snippet = " ".join(words[1 if index > 40 else 0 : -1 if index + 40 < len(text) else None])  # whole words
-    others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
-    raise UnprintableCharacterError(
-        f"{release.force.slug}: no font the PDF may use ({_family_names()}) has {describe(char)}{others}, "
-        f"in “{snippet}”; replace it in the form or campaign file"
-    )
-
-
-def _family_names() -> str:
-    return " or ".join(family.name for family in FAMILIES)
 
 
 class _BodyText(HTMLParser):

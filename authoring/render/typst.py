@@ -35,6 +35,7 @@ from authoring.fonts import HOUSE, _family_covered, font_dirs
 from authoring.model.inline import Inline
 from authoring.model.release import Release
 from authoring.render.environment import Templates
+from authoring.render.unprintable import refuse_unprintable
 
 if TYPE_CHECKING:
     import typst
@@ -219,8 +220,6 @@ _LOCATION = re.compile(r"─ \S+?:(?P<line>\d+):(?P<column>\d+)")
 
 def _check_printable(release: Release, data: dict[str, Any]) -> None:
     """Refuse text no house font can print, in the words WeasyPrint's engine uses (the text in reading order)."""
-    from authoring.render.pdf import refuse_unprintable
-
     refuse_unprintable(release, " ".join(_strings({key: data[key] for key in _PRINTED})))
 
 
