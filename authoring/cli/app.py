@@ -42,7 +42,7 @@ from authoring.cli.options import (
     fail,
     parse_formats,
 )
-from authoring.exceptions import AuthoringError, UsageError
+from authoring.exceptions import AuthoringError, UsageError, one_line
 from authoring.files.write import write_files
 from authoring.inputs.distribution import check_lists
 from authoring.inputs.project import (
@@ -113,7 +113,7 @@ def build_command(
         raise fail(error) from None
     for item in built:
         for path in item.files:
-            typer.echo(str(path))
+            typer.echo(one_line(str(path)))
 
 
 @app.command("batch")
@@ -304,7 +304,7 @@ def new_command(
     except OSError as error:
         raise cannot_write(error) from None
     for path in result.written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     if result.schema:
         typer.echo(f"{result.schema} (schema for editors)", err=True)
     if all_forces:
@@ -338,7 +338,7 @@ def schema_command(
         write_files({out: text.encode()})
     except OSError as error:
         raise cannot_write(error) from None
-    typer.echo(str(out))
+    typer.echo(one_line(str(out)))
 
 
 def _version(value: bool) -> None:
@@ -382,7 +382,7 @@ def preview_command(
         with preview_server(
             form, port=port, campaign=campaign, templates=Templates.at(templates), pdf_engine=pdf_engine
         ) as server:
-            typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
+            typer.echo(f"Previewing {one_line(str(form))} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
                 threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
             try:
@@ -471,7 +471,7 @@ def pack_command(
     except OSError as error:
         raise cannot_write(error) from None
     for path in written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     if not prepared.batch.ok or prepared.drafts or prepared.problems:
         raise typer.Exit(1)
 
