@@ -97,6 +97,8 @@ def release_data(release: Release) -> dict[str, Any]:
         "organisation": release.organisation,
         "dateline": list(release.dateline_parts),
         "headline": release.headline,
+        "corrections_heading": release.corrections_heading,
+        "corrections": [[date, note] for _, date, note in release.correction_notes],
         "background": [_spans(paragraph) for paragraph in release.background],
         "revisit": _spans(release.revisit),
         "findings_intro": release.findings_intro,
