@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from authoring.model.findings import FindingKindSpec
 from authoring.model.language import CampaignWelsh, WelshSettings
+from authoring.model.summary import Summary
 from authoring.model.types import (
     _DATE,
     _DATE_TIME,
@@ -39,6 +40,7 @@ from authoring.model.types import (
     MAX_EMBARGO_LEAD_DAYS,
     PROPERTY_LIMIT,
     Key,
+    PdfEngine,
     QuoteMarks,
     RoundState,
     Text,
@@ -101,6 +103,10 @@ class HouseWords(_Model):
     category: Text = Field(description="The Word document's category.")
     page_number: Text = Field(description="At the foot of every page: 'Page {{ page }} of {{ pages }}'.")
     press_office_notes: list[Text] = Field(description="The last notes to editors: how to reach the press office.")
+    pdf_engine: PdfEngine = Field(
+        default=PdfEngine.WEASYPRINT,
+        description="What prints the PDF: weasyprint (from the HTML page) or typst (see docs/pdf-engines.md).",
+    )
     site_title: Text = Field(description="The newsroom's name ('authoring site'), on every page and feed.")
     accessibility_statement: list[Text] = Field(description="The newsroom's accessibility statement, by paragraph.")
     another_format: list[Text] = Field(description="The newsroom's page on asking for a release in another format.")
@@ -125,6 +131,9 @@ class Sentences(_Model):
     page_number: Text | None = Field(default=None, description="The page number's words, if not the default.")
     press_office_notes: list[Text] | None = Field(
         default=None, description="The press office notes, if not the default."
+    )
+    pdf_engine: PdfEngine | None = Field(
+        default=None, description="What prints the PDF (weasyprint or typst), if not the house's."
     )
     site_title: Text | None = Field(default=None, description="The newsroom's name, if not the default.")
     accessibility_statement: list[Text] | None = Field(
@@ -197,6 +206,9 @@ class Campaign(_Model):
         default_factory=WelshSettings, description="Which forces' releases are bilingual (docs/welsh.md)."
     )
     cy: CampaignWelsh | None = Field(default=None, description="The campaign's words in Welsh (docs/welsh.md).")
+    summary: Summary | None = Field(
+        default=None, description="The round's national release: its words, table and charts (docs/national.md)."
+    )
 
     @property
     def slug(self) -> str:

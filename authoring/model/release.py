@@ -18,7 +18,7 @@ from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
 from authoring.model.phrasing import long_date, phrase, release_budget, speaking
 from authoring.model.sentences import common, inspector_names, phrase_finding
-from authoring.model.types import QuoteMarks, Status, file_name_part
+from authoring.model.types import PdfEngine, QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
 
 #: Stand-ins for the page numbers while the page-number words are phrased (the formats put the numbers in).
@@ -56,6 +56,8 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    pdf_engine: PdfEngine = PdfEngine.WEASYPRINT
+    """What prints the PDF: the house's choice, the campaign's, or the run's (``--pdf-engine``)."""
     corrections_heading: str = ""
     """The heading of the correction notes (a house word)."""
     page_number: tuple[str, str, str] = ("Page ", " of ", "")
@@ -164,6 +166,7 @@ def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
         watermark=phrase(words.watermark, names),
         category=phrase(words.category, names),
         corrections=tuple(form.corrections),
+        pdf_engine=words.pdf_engine,
         corrections_heading=phrase(words.corrections_heading, names),
         page_number=_page_number(phrase(words.page_number, {**names, "page": _PAGE, "pages": _PAGES})),
     )
