@@ -89,6 +89,19 @@ FALLBACK = Family(
 #: The PDF's font families, in the order the stylesheet asks for them.
 FAMILIES: tuple[Family, ...] = (HOUSE, FALLBACK)
 
+#: The one family of a bilingual release (both its languages): every Welsh letter (ŵ ŷ Ŵ Ŷ),
+#: Greek and Cyrillic, and a plain zero. The house font lacks ŵ and ŷ, and falling back to
+#: another family for them prints a word in two ("Tŷ": T in one, ŷ in the other); its zero
+#: is slashed ("2Ø14"). Fira Sans has all of these, in all four faces, and is already
+#: shipped (the fallback), so that no new package is needed (docs/welsh.md).
+BILINGUAL_FAMILY = FALLBACK
+
+
+def one_family_css(family: Family) -> str:
+    """A stylesheet that sets every page, margin box and element in ``family`` alone, with no fallback."""
+    name = f'"{family.css_family}"'
+    return f"@page {{ font-family: {name}; }}\nhtml {{ font-family: {name}; }}\n"
+
 
 def font_dir() -> Path:
     """The folder of the house font's files."""

@@ -28,6 +28,11 @@ class Force(BaseModel):
     name: str = Field(description="Full name as printed, e.g. 'Thames Valley Police'.")
     short_name: str | None = Field(default=None, description="Short name where releases use one, e.g. 'BTP'.")
     country: Country = Field(description="Where the force polices.")
+    bilingual: bool = Field(
+        default=False,
+        description="Whether its releases go out in Welsh and English at once (the Welsh Language Standards).",
+    )
+    welsh_name: str | None = Field(default=None, description="Its name in Welsh, e.g. 'Heddlu Gwent'.")
 
 
 @cache

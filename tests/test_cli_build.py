@@ -118,7 +118,16 @@ def test_forces_json() -> None:
     assert result.exit_code == 0
     forces = json.loads(result.stdout)
     assert len(forces) == 44
-    assert {"slug": "thames-valley", "name": "Thames Valley Police", "short_name": None, "country": "England"} in forces
+    assert {
+        "slug": "thames-valley",
+        "name": "Thames Valley Police",
+        "short_name": None,
+        "country": "England",
+        "bilingual": False,
+        "welsh_name": None,
+    } in forces
+    gwent = {"slug": "gwent", "name": "Gwent Police", "short_name": None, "country": "Wales"}
+    assert {**gwent, "bilingual": True, "welsh_name": "Heddlu Gwent"} in forces
 
 
 def test_python_dash_m_in_a_subprocess(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ def test_batch_with_no_argument_builds_every_campaign(project: Path) -> None:
     assert built == [
         "bedfordshire/2012-12-11-bedfordshire-police-revisiting-police-relationships.md",
         "british-transport-police/2012-12-11-british-transport-police-revisiting-police-relationships.md",
+        "dyfed-powys/2013-07-18-dyfed-powys-police-value-for-money-in-policing-2013-example-cy.md",  # bilingual
         "dyfed-powys/2013-07-18-dyfed-powys-police-value-for-money-in-policing-2013-example.md",
         f"kent/{STEM}.md",
         "metropolitan/2013-07-18-metropolitan-police-service-value-for-money-in-policing-2013-example.md",

@@ -39,7 +39,7 @@ from authoring.build.facts import release_facts
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
 from authoring.build.national import NationalBuilds, NationalOutcome
-from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, load, output_paths
+from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, in_languages, load, output_paths
 from authoring.build.workers import Rendered, render_all
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
 from authoring.files.lock import output_lock
@@ -278,13 +278,14 @@ def make_plan(
             for fmt, path in output_paths(release, out_dir, registered_formats()).items()
         }
         known = manifest.releases.get(key)
-        obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
+        obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key].get(fmt))
         paths = output_paths(release, out_dir, formats)
         entry = None if force else manifest.releases.get(key)
         stale = tuple(
             fmt
             for fmt in formats
-            if not _current(entry, fmt, paths[fmt], out_dir, hash_) or _resettled(entry, release, fmt)
+            if not all(_current(entry, one, paths[one], out_dir, hash_) for one in in_languages(release, fmt))
+            or _resettled(entry, release, fmt)
         )
         if entry is None or stale:
             reason = _reason(manifest.releases.get(key), inputs, stale, force=force)

@@ -59,7 +59,7 @@ from typing import Any
 
 from authoring.files.read import UnreadableFileError, read_regular, safe_resolve
 from authoring.files.write import write_files
-from authoring.render import Format, format_named, formats
+from authoring.render import Format, format_named, formats, split_format
 
 #: The manifest's name inside the output folder.
 MANIFEST_FILE = "manifest.json"
@@ -196,9 +196,10 @@ class Manifest:
 
 
 def _build_order(fmt: Format) -> int:
-    """Formats in the order they are built (one no longer registered last)."""
+    """Formats in the order they are built, each translation after its original (one no longer registered last)."""
     known = formats()
-    return known.index(fmt) if fmt in known else len(known)
+    base, language = split_format(fmt)
+    return 2 * (known.index(base) if base in known else len(known)) + (language is not None)
 
 
 def form_key(form: Path, out_dir: Path) -> str:

@@ -22,13 +22,24 @@ from authoring.files.lock import output_lock
 from authoring.files.write import write_release
 from authoring.inputs.load import CAMPAIGN_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
-from authoring.model.release import Release, build_release
+from authoring.model.bilingual import build_releases
+from authoring.model.release import Release
 from authoring.model.types import PdfEngine
-from authoring.render import Format, render, renderer
+from authoring.render import Format, in_language, render, renderer, split_format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
-__all__ = ["DEFAULT_OUT_DIR", "Built", "Loaded", "build", "load", "load_releases", "output_paths", "render"]
+__all__ = [
+    "DEFAULT_OUT_DIR",
+    "Built",
+    "Loaded",
+    "build",
+    "in_languages",
+    "load",
+    "load_releases",
+    "output_paths",
+    "render",
+]
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +89,10 @@ def load(
             raise UsageError(f"{check.campaign}: campaign not checked")
         release = None
         if check.ok and check.form is not None and used.campaign is not None:
-            release = build_release(check.form, used.campaign)
-            if pdf_engine is not None:
-                release = dataclasses.replace(release, pdf_engine=pdf_engine)
+            release = build_releases(check.form, used.campaign)
+            if pdf_engine is not None:  # the Welsh twin is printed by the same engine
+                twins = tuple(dataclasses.replace(twin, pdf_engine=pdf_engine) for twin in release.translations)
+                release = dataclasses.replace(release, pdf_engine=pdf_engine, translations=twins)
         loaded.append(Loaded(check, used, release))
     return report, loaded
 
@@ -114,9 +126,29 @@ def load_releases(
 
 
 def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> dict[Format, Path]:
-    """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``."""
+    """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``.
+
+    A bilingual release's Welsh files go beside, named ``…-cy.<ext>`` and keyed ``pdf@cy``,
+    after the release's own.
+    """
     folder = out_dir / release.force.slug
-    return {fmt: folder / f"{release.file_stem}.{renderer(fmt).extension}" for fmt in formats}
+    formats = tuple(formats)
+    paths = {}
+    for fmt in formats:  # the release's own files first, then each translation's
+        base, language = split_format(fmt)
+        if language is None:
+            paths[fmt] = folder / f"{release.file_stem}.{renderer(fmt).extension}"
+    for twin in release.translations:
+        for fmt in formats:
+            base, language = split_format(fmt)
+            if language in (None, twin.language):
+                paths[in_language(base, twin.language)] = folder / f"{twin.file_stem}.{renderer(fmt).extension}"
+    return paths
+
+
+def in_languages(release: Release, fmt: Format) -> tuple[Format, ...]:
+    """A format's keys for the release and each of its translations: (pdf, pdf@cy)."""
+    return (fmt, *(in_language(fmt, twin.language) for twin in release.translations))
 
 
 def build(

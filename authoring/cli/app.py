@@ -195,7 +195,8 @@ def forces_command(
     width = max(len(force.slug) for force in forces)
     for force in forces:
         short = f" ({force.short_name})" if force.short_name else ""
-        typer.echo(f"{force.slug:<{width}}  {force.name}{short} — {force.country.value}")
+        welsh = f" · in Welsh too: {force.welsh_name}" if force.bilingual else ""
+        typer.echo(f"{force.slug:<{width}}  {force.name}{short} — {force.country.value}{welsh}")
 
 
 @app.command("validate")
@@ -596,3 +597,7 @@ def run() -> None:
 from authoring.cli.site import site_command  # noqa: E402 - the app exists before its commands register
 
 app.command("site")(site_command)
+from authoring.cli.welsh import welsh_export_command, welsh_import_command  # noqa: E402 - as above
+
+app.command("welsh-export")(welsh_export_command)
+app.command("welsh-import")(welsh_import_command)

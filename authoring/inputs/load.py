@@ -18,6 +18,7 @@ from authoring.exceptions import InvalidInputError, Problem
 from authoring.inputs.messages import _kind, _problems
 from authoring.inputs.phrasing_check import check_phrasing
 from authoring.inputs.printable import unprintable
+from authoring.inputs.translation import check_welsh
 from authoring.inputs.yamlsource import SourceDocument, field_path, load_yaml
 from authoring.model.campaign import Campaign, Vocabulary
 from authoring.model.form import ReleaseForm, form_model
@@ -52,7 +53,7 @@ def validate_campaign(document: SourceDocument) -> Campaign:
         campaign = validate_document(document, Campaign)
     except InvalidInputError as error:
         raise InvalidInputError([*error.problems, *_once_its_fields_read(document)]) from error
-    problems = check_phrasing(document, campaign)
+    problems = [*check_phrasing(document, campaign), *check_welsh(document, campaign)]
     if problems:
         raise InvalidInputError(problems)
     return campaign

@@ -51,9 +51,9 @@ def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple
     for name in ("headline", "findings_lead_in", "attribution", "full_report"):
         yield ("sentences", name), name, getattr(own, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
     names = ("dateline", "footer", "subject", "embargo", "notes_heading", "corrections_heading", "draft_mark")
-    for name in (*names, "watermark", "category"):
+    for name in (*names, "watermark", "category", "page_number"):
         loc: Loc | None = ("sentences", name) if getattr(own, name) is not None else None
-        yield loc, name, getattr(words, name), COMMON_NAMES
+        yield loc, name, getattr(words, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
     for index, note in enumerate(words.press_office_notes):
         loc = ("sentences", "press_office_notes", index) if own.press_office_notes is not None else None
         yield loc, "press_office_notes", note, COMMON_NAMES
@@ -98,6 +98,8 @@ def _check_sentence(
         runs: list[dict[str, Any]] = [{"verdict": words} for words in campaign.verdicts.values()]
     elif name == "attribution":
         runs = [{"inspector": inspector_names(inspector)} for inspector in campaign.inspectors.values()]
+    elif name == "page_number":
+        runs = [{"page": 1, "pages": 2}]
     else:
         runs = [{}]
     for extra in runs:

@@ -27,6 +27,7 @@ from authoring.inputs.yamlsource import load_yaml
 from authoring.model.campaign import Campaign
 from authoring.model.form import form_model
 from authoring.model.gaps import MARKER
+from authoring.model.language import with_twins
 from authoring.model.types import Status
 from authoring.registry import Force, forces, unknown_force_message
 
@@ -46,7 +47,7 @@ def form_schema(campaign: Campaign | None) -> dict[str, Any]:
 
 @cache
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
-    schema = model.model_json_schema()
+    schema = with_twins(model.model_json_schema())
     schema["properties"]["force"]["enum"] = list(forces())
     return {"$schema": JSON_SCHEMA_DIALECT, **schema}
 
@@ -74,9 +75,16 @@ def skeleton(
         f"# A draft builds, with each {MARKER} printed as [{MARKER}: field]; a final form may contain no {MARKER}.",
         "# In text, *words* are set in italics, and web addresses become links.",
     ]
+    if campaign.welsh.bilingual(force.slug) if campaign else force.bilingual:
+        lines += [
+            "# This release goes out in Welsh and English at once: give each text's Welsh beside its",
+            "# English, as '- en: …' and 'cy: …' on the next line (docs/welsh.md). A draft may say 'cy: TODO'.",
+        ]
     model = form_model(campaign)
     schema_properties = model.model_json_schema()["properties"]
     for name, field in model.model_fields.items():
+        if field.exclude:  # kept by the model, never written by hand (the Welsh twins)
+            continue
         lines.append("")
         optional = "" if field.is_required() or name == "status" else " (Optional: delete the '# ' to use it.)"
         lines.append(f"# {field.description}{optional}")

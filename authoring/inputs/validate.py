@@ -27,6 +27,7 @@ from authoring.inputs.load import (
     validate_campaign,
     validate_form,
 )
+from authoring.inputs.translation import campaign_gap_problems, form_gap_problems, twin_problems
 from authoring.inputs.yamlsource import load_yaml
 from authoring.model.campaign import Campaign, Vocabulary, vocabulary
 from authoring.model.form import ReleaseForm
@@ -45,6 +46,8 @@ class CampaignCheck:
     """The bytes that were read and validated (for a batch's input hash)."""
     words: Vocabulary | None = None
     """An invalid campaign's verdicts and kinds of finding, if they are valid: its forms are checked against them."""
+    welsh_gaps: tuple[Problem, ...] = ()
+    """Where a valid campaign still lacks the Welsh a bilingual release needs (docs/welsh.md)."""
 
     @property
     def ok(self) -> bool:
@@ -88,10 +91,10 @@ class ValidationReport:
 
     @property
     def problems(self) -> list[Problem]:
-        """All problems, ordered by file, line and column."""
+        """All problems, ordered by file, line and column (a campaign's missing Welsh once, however many forms)."""
         found = [p for check in self.campaigns for p in check.problems]
         found += [p for check in self.forms for p in check.problems]
-        return sorted(found, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+        return sorted(dict.fromkeys(found), key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
     @property
     def ok(self) -> bool:
@@ -117,7 +120,7 @@ class ValidationReport:
     def gaps(self) -> list[Problem]:
         """Where the valid drafts still say TODO, ordered by file and line (not problems, unless ``final``)."""
         found = [gap for check in self.forms for gap in check.gaps]
-        return sorted(found, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+        return sorted(dict.fromkeys(found), key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
     @property
     def drafts(self) -> list[FormCheck]:
@@ -145,6 +148,7 @@ def validate(
             campaign_path=used,
             final=final,
             words=campaigns[safe_resolve(used)].words,
+            welsh_gaps=campaigns[safe_resolve(used)].welsh_gaps,
         )
         for form_path, used in uses.items()
     ]
@@ -187,9 +191,11 @@ def check_campaign(path: Path) -> CampaignCheck:
     except InvalidInputError as error:
         return CampaignCheck(path, None, tuple(error.problems))
     try:
-        return CampaignCheck(path, validate_campaign(document), source=document.raw)
+        campaign = validate_campaign(document)
     except InvalidInputError as error:
         return CampaignCheck(path, None, tuple(error.problems), source=document.raw, words=vocabulary(document.data))
+    gaps = tuple(campaign_gap_problems(document, campaign))
+    return CampaignCheck(path, campaign, source=document.raw, welsh_gaps=gaps)
 
 
 def check_form(
@@ -199,11 +205,14 @@ def check_form(
     campaign_path: Path | None = None,
     final: bool = False,
     words: Vocabulary | None = None,
+    welsh_gaps: tuple[Problem, ...] = (),
 ) -> FormCheck:
     """Check one form file against its campaign (``None`` if the campaign is itself invalid: then ``words``).
 
     A valid draft's gaps are listed in ``gaps``. With ``final``, a valid draft is a problem
-    too (it is not ready to publish), and so is each of its gaps.
+    too (it is not ready to publish), and so is each of its gaps. A bilingual force's form
+    also lists each Welsh text still missing, its own and its campaign's (``welsh_gaps``):
+    gaps in a draft, problems in a final form or with ``final``.
     """
     used = campaign_path or campaign_for(path)
     try:
@@ -218,6 +227,14 @@ def check_form(
     except InvalidInputError as error:
         return FormCheck(path, used, None, tuple(error.problems), named, at, source=document.raw)
     gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()
+    twins = twin_problems(document, form)
+    if twins:  # Welsh that cannot be used, whether or not the release is bilingual
+        return FormCheck(path, used, None, tuple(twins), named, at, source=document.raw)
+    if campaign is not None and campaign.welsh.bilingual(form.force):
+        welsh = (*form_gap_problems(document, form), *welsh_gaps)
+        if form.status is Status.FINAL and welsh:
+            return FormCheck(path, used, form, welsh, named, at, source=document.raw)
+        gaps = (*gaps, *welsh)
     if final and form.status is Status.DRAFT:
         line, column = document.key_position(("status",)) or (None, None)
         message = "the form is still a draft; set 'status: final' when it is ready to publish"

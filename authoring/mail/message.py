@@ -7,7 +7,9 @@ the release as plain text written for a person (:mod:`authoring.mail.text`, from
 HTML page as its alternative, and the PDF byte for byte as it is on disk. The PDF's name
 is given as ``filename="…"`` on its Content-Disposition and as ``name="…"`` on its
 Content-Type, on one line each (RFC 2231's encoding only where the name needs it: letters
-beyond ASCII, or longer than a header line may be), so every mail reader saves it by name.
+beyond ASCII, or longer than a header line may be), so every mail reader saves it by name. A bilingual
+release goes in one message, its Welsh first (docs/welsh.md): both subjects, both bodies
+(the HTML parts each marked with its language) and both PDFs.
 
 No recipient is ever named in a sent message: ``To`` is the empty group
 ``undisclosed-recipients:;`` and each recipient gets the message in an envelope of their
@@ -58,6 +60,8 @@ class Contents:
     html: str
     pdf: bytes
     pdf_name: str
+    translations: tuple[Contents, ...] = ()
+    """The same release in other languages (a bilingual force's Welsh), sent in the same message, first."""
 
 
 def one_line(value: str) -> str:
@@ -90,18 +94,40 @@ def compose(
     message = EmailMessage(policy=POLICY)
     message["From"] = header_address(sender)
     message["To"] = UNDISCLOSED
-    _set_subject(message, subject(contents.release, correction=correction))
+    versions = (*contents.translations, contents)  # a bilingual release: Welsh first, with no less prominence
+    _set_subject(message, " / ".join(subject(version.release, correction=correction) for version in versions))
     message["Date"] = format_datetime(date)
-    html = contents.html
+    html = _together(versions)
     if text is None:
-        text = plain_text(contents.release, preface=CORRECTION_NOTE if correction else None)
+        text = "\n\n---\n\n".join(
+            plain_text(version.release, preface=CORRECTION_NOTE if correction and index == 0 else None)
+            for index, version in enumerate(versions)
+        )
     if correction:
         html = _BODY_TAG.sub(lambda tag: f"{tag.group()}\n<p><strong>{CORRECTION_NOTE}</strong></p>", html, count=1)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    message.add_attachment(contents.pdf, maintype="application", subtype="pdf", filename=contents.pdf_name)
-    _name_attachment(message, contents.pdf_name)
+    for version in versions:
+        message.add_attachment(version.pdf, maintype="application", subtype="pdf", filename=version.pdf_name)
+        _name_attachment(message, version.pdf_name)
     return message
+
+
+def _together(versions: Sequence[Contents]) -> str:
+    """One HTML body of every language version, in order, each marked with its language; one version as it is."""
+    if len(versions) == 1:
+        return versions[0].html
+    *_, last = versions
+    match = _BODY_TAG.search(last.html)
+    if match is None or "</body>" not in last.html:  # pragma: no cover - the shipped template has a body
+        return last.html
+    sections = []
+    for version in versions:
+        start = _BODY_TAG.search(version.html)
+        inner = version.html[start.end() :].split("</body>", 1)[0] if start else version.html
+        sections.append(f'<div lang="{version.release.language}">{inner}</div>')
+    end = last.html.index("</body>", match.end())
+    return last.html[: match.end()] + "\n<hr>\n".join(sections) + last.html[end:]
 
 
 def _set_subject(message: EmailMessage, value: str) -> None:

@@ -47,9 +47,10 @@ from authoring.inputs.yamlsource import parse_yaml
 from authoring.mail.journal import Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
-from authoring.model.release import Release, build_release
+from authoring.model.bilingual import build_releases
+from authoring.model.release import Release
 from authoring.model.types import PdfEngine, RoundState
-from authoring.render import Format
+from authoring.render import Format, in_language
 from authoring.render.environment import Templates
 
 
@@ -440,7 +441,9 @@ def _built_release(
     """
     form = outcome.form
     entry = manifest.releases.get(form_key(form, out_dir))
-    paths = {path.suffix: path for path in outcome.files}
+    paths: dict[str, Path] = {}
+    for path in outcome.files:  # the release's own files come first (then its Welsh twin's)
+        paths.setdefault(path.suffix, path)
     form_bytes, campaign_path = form.read_bytes(), campaign_for(form)
     campaign_bytes = campaign_path.read_bytes()
     hash_ = input_hash(form=form_bytes, campaign=campaign_bytes, templates=digests[0], toolkit=digests[1])
@@ -451,12 +454,29 @@ def _built_release(
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
     campaign = validate_campaign(parse_yaml(campaign_bytes.decode(), campaign_path))
-    release = build_release(validate_form(parse_yaml(form_bytes.decode(), form), campaign), campaign)
-    contents = Contents(
+    release = build_releases(validate_form(parse_yaml(form_bytes.decode(), form), campaign), campaign)
+    translations = []
+    for twin in release.translations:  # a bilingual release goes in one message, its Welsh first
+        own = {path.suffix: path for path in outcome.files if path.stem == twin.file_stem}
+        twin_record = entry.files.get(in_language(Format.PDF, twin.language))
+        if twin_record is None or not {".pdf", ".html", ".md"} <= set(own):
+            return Problem(form, None, None, "", "changed while it was being built; run again")
+        twin_pdf = own[".pdf"].read_bytes()
+        if hashlib.sha256(twin_pdf).hexdigest() != twin_record.sha256:
+            return Problem(form, None, None, "", f"{own['.pdf']} was changed after it was built; run again")
+        translations.append(_contents(twin, own, twin_pdf))
+    return release, _contents(release, paths, pdf, tuple(translations)), paths[".pdf"]
+
+
+def _contents(
+    release: Release, paths: dict[str, Path], pdf: bytes, translations: tuple[Contents, ...] = ()
+) -> Contents:
+    """What the message of ``release`` carries, from its files as written."""
+    return Contents(
         release=release,
         text=paths[".md"].read_text(encoding="utf-8"),
         html=paths[".html"].read_text(encoding="utf-8"),
         pdf=pdf,
         pdf_name=paths[".pdf"].name,
+        translations=translations,
     )
-    return release, contents, paths[".pdf"]

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from authoring.model.findings import FindingKindSpec
+from authoring.model.language import CampaignWelsh, WelshSettings
 from authoring.model.summary import Summary
 from authoring.model.types import (
     _DATE,
@@ -100,6 +101,7 @@ class HouseWords(_Model):
     draft_mark: Text = Field(description="Above a draft, and at the top of its every page.")
     watermark: Text = Field(description="Across every printed page of a draft.")
     category: Text = Field(description="The Word document's category.")
+    page_number: Text = Field(description="At the foot of every page: 'Page {{ page }} of {{ pages }}'.")
     press_office_notes: list[Text] = Field(description="The last notes to editors: how to reach the press office.")
     pdf_engine: PdfEngine = Field(
         default=PdfEngine.WEASYPRINT,
@@ -126,6 +128,7 @@ class Sentences(_Model):
     draft_mark: Text | None = Field(default=None, description="The draft mark, if not the default.")
     watermark: Text | None = Field(default=None, description="A draft's watermark, if not the default.")
     category: Text | None = Field(default=None, description="The Word document's category, if not the default.")
+    page_number: Text | None = Field(default=None, description="The page number's words, if not the default.")
     press_office_notes: list[Text] | None = Field(
         default=None, description="The press office notes, if not the default."
     )
@@ -144,8 +147,15 @@ class Sentences(_Model):
 @cache
 def house_words() -> HouseWords:
     """The press office's shared words, shipped as data (``authoring/data/house.yaml``)."""
+    return HouseWords.model_validate(house_data()["en"])
+
+
+@cache
+def house_data() -> dict[str, Any]:
+    """The house file as read: its English words under "en", and the Welsh ones (its ``cy:``) under "cy"."""
     text = files("authoring").joinpath("data/house.yaml").read_text(encoding="utf-8")
-    return HouseWords.model_validate(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    data = dict(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return {"cy": data.pop("cy", {}), "en": data}
 
 
 class Campaign(_Model):
@@ -192,6 +202,10 @@ class Campaign(_Model):
         default_factory=dict, description="The kinds of structured finding a form may use, by key."
     )
     sentences: Sentences = Field(description="The fixed sentences of every release, as templates.")
+    welsh: WelshSettings = Field(
+        default_factory=WelshSettings, description="Which forces' releases are bilingual (docs/welsh.md)."
+    )
+    cy: CampaignWelsh | None = Field(default=None, description="The campaign's words in Welsh (docs/welsh.md).")
     summary: Summary | None = Field(
         default=None, description="The round's national release: its words, table and charts (docs/national.md)."
     )

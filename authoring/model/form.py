@@ -22,11 +22,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from authoring.model.campaign import Campaign, Vocabulary
 from authoring.model.findings import _OR_TODO, StructuredFinding, _any_kind_tag, _finding_tag, finding_model
 from authoring.model.gaps import OrTodo, Todo, find_todos
+from authoring.model.language import split_twins
 from authoring.model.types import Key, Status, Text, _Model
 from authoring.registry import forces, unknown_force_message
 
@@ -71,6 +73,18 @@ class ReleaseForm(_Model):
         default_factory=list,
         description="Corrections made after publication, oldest first: each with its date and what changed.",
     )
+
+    welsh_twins: SkipJsonSchema[dict[str, Any]] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="The Welsh of texts given as {en: …, cy: …}, by the English one's field path (docs/welsh.md).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _twins(cls, data: Any) -> Any:
+        """Texts given in both languages (``{en: …, cy: …}``): the English in its field, the Welsh kept aside."""
+        return split_twins(data)
 
     @field_validator("force")
     @classmethod

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache, wraps
+from typing import Any, ParamSpec, TypeVar
 
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
@@ -38,9 +40,48 @@ from authoring.model.types import TEXT_LIMIT
 
 __all__ = ["PhrasingError", "compiled", "names_used", "phrase", "release_budget", "template_mistakes"]
 
+from authoring.model import cymraeg
+
+#: The language sentences are phrased in: "en" (the default) or "cy" (:func:`speaking`).
+_LANGUAGE: ContextVar[str] = ContextVar("phrasing_language", default="en")
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Phrase in ``language`` ("en" or "cy") within the block: the helpers then say dates and numbers in it."""
+    token = _LANGUAGE.set(language.split("-")[0].lower())
+    try:
+        yield
+    finally:
+        _LANGUAGE.reset(token)
+
+
+def language() -> str:
+    """The language sentences are being phrased in: "en" or "cy"."""
+    return _LANGUAGE.get()
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _in_welsh(welsh: Callable[_P, _R]) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """The helper, or its Welsh twin (:mod:`authoring.model.cymraeg`) while :func:`speaking` Welsh."""
+
+    def decorate(english: Callable[_P, _R]) -> Callable[_P, _R]:
+        @wraps(english)
+        def helper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            return (welsh if _LANGUAGE.get() == "cy" else english)(*args, **kwargs)
+
+        return helper
+
+    return decorate
+
+
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
 
+@_in_welsh(cymraeg.number)
 def number(n: int) -> str:
     """A count in house style: 'one' … 'nine', then '10', '54', '1,800' (and 'zero')."""
     if n < 0:
@@ -48,17 +89,20 @@ def number(n: int) -> str:
     return _WORDS[n] if n < 10 else f"{n:,}"
 
 
+@_in_welsh(cymraeg.plural)
 def plural(n: float, singular: str, plural_form: str | None = None) -> str:
     """The noun that agrees with ``n``: 'case' for one, 'cases' otherwise (``plural_form`` if irregular)."""
     return singular if n == 1 else plural_form or f"{singular}s"
 
 
+@_in_welsh(cymraeg.counted)
 def counted(n: int, singular: str, plural_form: str | None = None) -> str:
     """'no cases', 'one case', 'three cases', '54 cases': zero as prose."""
     noun = plural(n, singular, plural_form)
     return f"no {noun}" if n == 0 else f"{number(n)} {noun}"
 
 
+@_in_welsh(cymraeg.proportion)
 def proportion(part: int, whole: int) -> str:
     """How many of ``whole`` ``part`` is: 'none', 'both', 'all', 'all but one', else the number in words."""
     if part == 0:
@@ -80,6 +124,7 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+@_in_welsh(cymraeg.is_perfect)
 def is_perfect(period: str | None) -> bool:
     """No period, or one that begins 'Since', takes the present perfect; others ('Between …') the simple past."""
     return period is None or period.strip().lower().startswith("since ")
@@ -98,7 +143,7 @@ def money(amount: float) -> str:
     """
     amount = round(amount, 2) + 0.0  # + 0.0: no '-0'
     if amount < 0:
-        return f"minus {money(-amount)}"
+        return f"{'minws' if _LANGUAGE.get() == 'cy' else 'minus'} {money(-amount)}"
     if amount >= 1_000_000_000:
         return f"£{_trimmed(amount / 1_000_000_000, 1)}bn"
     if amount >= 1_000_000:
@@ -122,6 +167,7 @@ def percent(value: float) -> str:
     return f"{text}%"
 
 
+@_in_welsh(cymraeg.and_list)
 def and_list(items: Iterable[Any]) -> str:
     """'a', 'a and b', 'a, b and c'."""
     words = [str(item) for item in items]
@@ -130,6 +176,7 @@ def and_list(items: Iterable[Any]) -> str:
     return f"{', '.join(words[:-1])} and {words[-1]}"
 
 
+@_in_welsh(cymraeg.long_date)
 def long_date(day: dt.date) -> str:
     """'11 December 2012'."""
     return f"{day.day} {day:%B %Y}"
@@ -140,6 +187,7 @@ def clock(moment: dt.datetime) -> str:
     return f"{moment:%H:%M}"
 
 
+@_in_welsh(cymraeg.weekday)
 def weekday(day: dt.date) -> str:
     """'Tuesday'."""
     return f"{day:%A}"

@@ -16,10 +16,13 @@ from authoring.model.findings import StructuredFinding
 from authoring.model.form import Correction, ReleaseForm
 from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
-from authoring.model.phrasing import long_date, phrase, release_budget
+from authoring.model.phrasing import long_date, phrase, release_budget, speaking
 from authoring.model.sentences import common, inspector_names, phrase_finding
 from authoring.model.types import PdfEngine, QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
+
+#: Stand-ins for the page numbers while the page-number words are phrased (the formats put the numbers in).
+_PAGE, _PAGES = "@@page@@", "@@pages@@"
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
 
@@ -57,11 +60,20 @@ class Release:
     """What prints the PDF: the house's choice, the campaign's, or the run's (``--pdf-engine``)."""
     corrections_heading: str = ""
     """The heading of the correction notes (a house word)."""
+    page_number: tuple[str, str, str] = ("Page ", " of ", "")
+    """The page-number words around the page's number and the number of pages: ('Page ', ' of ', '')."""
+    language: str = "en-GB"
+    """The release's language (BCP 47): 'en-GB', or 'cy' for the Welsh twin of a bilingual release."""
+    translations: tuple[Release, ...] = ()
+    """The same release in other languages, built and sent with it (the Welsh of a bilingual force's)."""
+    file_name: str | None = None
+    """The file stem, where it is not made from the force and the campaign (a translation's: its original's + '-cy')."""
 
     @property
     def correction_notes(self) -> tuple[tuple[str, str, str], ...]:
         """Each correction as (its date as YYYY-MM-DD, in words, what changed), oldest first, as GOV.UK's."""
-        return tuple((item.date.isoformat(), long_date(item.date), item.note) for item in self.corrections)
+        with speaking(self.language):  # the date in the release's language
+            return tuple((item.date.isoformat(), long_date(item.date), item.note) for item in self.corrections)
 
     @property
     def last_modified(self) -> str:
@@ -75,6 +87,8 @@ class Release:
 
         ``2012-12-11-thames-valley-police-revisiting-police-relationships``
         """
+        if self.file_name is not None:
+            return self.file_name
         return f"{self.campaign.release_date.isoformat()}-{file_name_part(self.force.name)}-{self.campaign.slug}"
 
     @property
@@ -89,19 +103,19 @@ class Release:
         return (self.force.name, self.campaign.national_report, self.campaign.organisation_short)
 
 
-def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
+def build_release(form: ReleaseForm, campaign: Campaign, *, force: Force | None = None) -> Release:
     """Phrase one validated form, with its campaign, into a :class:`Release`.
 
     A draft's gaps (``TODO``) are printed as ``[TODO: field]`` where their value would be.
-    The campaign's templates run within one time budget for the whole release
+    ``force`` is the form's force as the sentences name it (default: the registry's). The
+    campaign's templates run within one time budget for the whole release
     (:func:`authoring.model.phrasing.release_budget`).
     """
     with release_budget():
-        return _built(form, campaign)
+        return _built(form, campaign, force or get_force(form.force))
 
 
-def _built(form: ReleaseForm, campaign: Campaign) -> Release:
-    force = get_force(form.force)
+def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
     names = common(campaign, force)
     words = campaign.words
     sentences = campaign.sentences
@@ -154,7 +168,15 @@ def _built(form: ReleaseForm, campaign: Campaign) -> Release:
         corrections=tuple(form.corrections),
         pdf_engine=words.pdf_engine,
         corrections_heading=phrase(words.corrections_heading, names),
+        page_number=_page_number(phrase(words.page_number, {**names, "page": _PAGE, "pages": _PAGES})),
     )
+
+
+def _page_number(text: str) -> tuple[str, str, str]:
+    """The page-number words cut around the two numbers: ('Page ', ' of ', '')."""
+    before, _, rest = text.partition(_PAGE)
+    between, _, after = rest.partition(_PAGES)
+    return before, between, after
 
 
 def _text(value: str, label: str) -> str:

@@ -34,7 +34,11 @@ SITE_NAMES = ("organisation", "organisation_short", "website", "press_office")
 #: The newsroom's words in the house file (a campaign may change them under ``sentences``).
 SITE_WORDS = ("site_title", "accessibility_statement", "another_format")
 #: The names one sentence has besides the common ones.
-EXTRA_NAMES: dict[str, tuple[str, ...]] = {"headline": ("verdict",), "attribution": ("inspector",)}
+EXTRA_NAMES: dict[str, tuple[str, ...]] = {
+    "headline": ("verdict",),
+    "attribution": ("inspector",),
+    "page_number": ("page", "pages"),
+}
 #: The names a finding's sentence has besides its fields.
 FINDING_NAMES = ("kind", "period", "perfect", "force", "organisation", "organisation_short", "national_report")
 

@@ -24,8 +24,9 @@ from markupsafe import Markup, escape
 from authoring.exceptions import AuthoringError, InvalidInputError, Problem, UsageError
 from authoring.inputs.validate import validate
 from authoring.inputs.yamlsource import load_yaml
+from authoring.model.bilingual import build_releases
 from authoring.model.gaps import find_todos
-from authoring.model.release import Release, build_release
+from authoring.model.release import Release
 from authoring.render.environment import Templates
 from authoring.render.html import render_html
 
@@ -90,12 +91,14 @@ def compose(form: Path, *, version: str, campaign: Path | None = None, templates
     if check.form is None or campaign_model is None:  # pragma: no cover - report.ok says neither happens
         return problems_page(form, report.problems, version=version)
     try:
-        release = build_release(check.form, campaign_model)
+        release = build_releases(check.form, campaign_model)
         html = render_html(release, templates)
+        translations = [render_html(twin, templates) for twin in release.translations]
     except AuthoringError as error:
         return problems_page(form, [f"Error: {error}"], version=version)
     gaps = todo_gaps(form) if release.is_draft else []
-    return Page(version, release_page(html, form, gaps, version=version), release, html)
+    page = release_page(html, form, gaps, version=version, translations=translations)
+    return Page(version, page, release, html)
 
 
 def todo_gaps(form: Path) -> list[Gap]:
@@ -111,9 +114,15 @@ def todo_gaps(form: Path) -> list[Gap]:
     return gaps
 
 
-def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str) -> str:
-    """The release's HTML with the preview's bar, ``TODO`` marks and script injected."""
+def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, translations: Sequence[str] = ()) -> str:
+    """The release's HTML with the preview's bar, ``TODO`` marks and script injected.
+
+    A bilingual release's other languages (``translations``: their pages' HTML) follow it,
+    each in a section marked with its language.
+    """
     head, body_tag, body = _split(html)
+    if translations and "</body>" in body:
+        body = body.replace("</body>", "".join(map(_translation, translations)) + "</body>", 1)
     items = Markup("").join(Markup('<li class="gap">{}</li>').format(_located(gap)) for gap in gaps)
     listing = (
         Markup('<div class="preview-todos"><p><strong>{}</strong></p><ul>{}</ul></div>').format(
@@ -171,6 +180,35 @@ def _located(item: Problem | Gap | str) -> Markup:
         return Markup('<span class="where">{}</span>: <span class="field">{}</span>').format(where, item.field)
     field = Markup('<span class="field">{}</span>: ').format(item.field) if item.field else Markup("")
     return Markup('<span class="where">{}</span>: {}<span class="message">{}</span>').format(where, field, item.message)
+
+
+#: A translation's landmarks and ids, renamed so that the page keeps one of each (a page has one main).
+_LANDMARKS = {
+    "<header>": '<div class="preview-header">',
+    "</header>": "</div>",
+    "<main>": '<div class="preview-main">',
+    "</main>": "</div>",
+    "<footer>": '<div class="preview-footer">',
+    "</footer>": "</div>",
+    'id="notes-heading"': 'id="notes-heading-{lang}"',
+    'aria-labelledby="notes-heading"': 'aria-labelledby="notes-heading-{lang}"',
+}
+_LANG = re.compile(r'<html lang="([^"]+)"')
+
+
+def _translation(html: str) -> str:
+    """A translation's page as a section of the preview, in its own language: ``<section lang="cy">``."""
+    match = _LANG.search(html)
+    language = match.group(1) if match else ""
+    _, _, body = _split(html)
+    body = body.split("</body>", 1)[0]
+    for old, new in _LANDMARKS.items():
+        body = body.replace(old, new.format(lang=language))
+    label = "Cymraeg" if language == "cy" else language
+    return (
+        f'<section class="preview-translation" lang="{escape(language)}" aria-label="{escape(label)}">'
+        f"<hr>{body}</section>\n"
+    )
 
 
 def _split(html: str) -> tuple[str, str, str]:

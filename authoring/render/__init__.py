@@ -118,15 +118,26 @@ def formats() -> tuple[Format, ...]:
 
 
 def format_named(name: str) -> Format:
-    """The registered format called ``name``. Raises :class:`ValueError` if no renderer makes it."""
-    if name not in _REGISTRY:
+    """The registered format called ``name`` (or ``pdf@cy``: a format in a language). :class:`ValueError` if none."""
+    if split_format(name)[0] not in _REGISTRY:
         raise ValueError(f"no renderer makes the format '{name}'")
     return Format(name)
 
 
 def renderer(name: str) -> Renderer:
-    """The renderer of a format. Raises :class:`KeyError` for a format no renderer makes."""
-    return _REGISTRY[Format(name)]
+    """The renderer of a format (of ``pdf@cy``: the PDF's). Raises :class:`KeyError` for a format no renderer makes."""
+    return _REGISTRY[split_format(name)[0]]
+
+
+def split_format(name: str) -> tuple[Format, str | None]:
+    """A format and the language of a translation's file: ``pdf@cy`` → (pdf, 'cy'); ``pdf`` → (pdf, None)."""
+    base, _, language = name.partition("@")
+    return Format(base), language or None
+
+
+def in_language(fmt: str, language: str) -> Format:
+    """The key of a translation's file in the format ``fmt``: ``pdf@cy`` (in a build's outputs and the manifest)."""
+    return Format(f"{split_format(fmt)[0]}@{language}")
 
 
 def render(
@@ -134,16 +145,23 @@ def render(
 ) -> dict[Format, bytes]:
     """Render one release in the ``wanted`` formats (default: all), each format it needs first.
 
+    Its translations (:attr:`Release.translations`) are rendered in the same formats,
+    each keyed by :func:`in_language` (``pdf@cy``).
+
     ``templates`` defaults to the shipped ones. Raises :class:`ValueError` for a format no
     renderer makes.
     """
     templates = templates or Templates.at()
-    chosen = {format_named(fmt) for fmt in (formats() if wanted is None else wanted)}
+    chosen = {split_format(format_named(fmt))[0] for fmt in (formats() if wanted is None else wanted)}
     made: dict[Format, bytes] = {}
     for fmt in making(chosen, release):
         step = renderer(fmt)
         made[fmt] = step.render(release, templates, {need: made[need] for need in step.needs_for(release)})
-    return {fmt: data for fmt, data in made.items() if fmt in chosen}
+    outputs = {fmt: data for fmt, data in made.items() if fmt in chosen}
+    for twin in release.translations:  # the Welsh of a bilingual release: the same formats, keyed pdf@cy
+        for fmt, data in render(twin, chosen, templates=templates).items():
+            outputs[in_language(fmt, twin.language)] = data
+    return outputs
 
 
 def making(wanted: Iterable[Format], release: Release | None = None) -> tuple[Format, ...]:

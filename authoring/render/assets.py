@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from authoring.fonts import font_dirs, font_face_css
+from authoring.fonts import BILINGUAL_FAMILY, font_dirs, font_face_css, one_family_css
 from authoring.render.environment import Templates
 from authoring.render.html import STYLESHEET
 
@@ -83,6 +83,7 @@ def _release_fonts() -> None:
     deletes when collected; left to interpreter shutdown, that fails and the folder stays.
     """
     house_font_stylesheet.cache_clear()
+    bilingual_font_stylesheet.cache_clear()
     _parse_stylesheet.cache_clear()
     font_config.cache_clear()
     gc.collect()
@@ -95,6 +96,14 @@ def house_font_stylesheet() -> weasyprint.CSS:
 
     fetcher = fetcher_class()(allowed_roots=font_dirs())  # the fonts' own files, whatever the templates
     return weasyprint.CSS(string=font_face_css(), font_config=font_config(), url_fetcher=fetcher)
+
+
+@cache
+def bilingual_font_stylesheet() -> weasyprint.CSS:
+    """Every page of a bilingual release set in :data:`authoring.fonts.BILINGUAL_FAMILY` alone."""
+    weasyprint = weasyprint_module()
+
+    return weasyprint.CSS(string=one_family_css(BILINGUAL_FAMILY), font_config=font_config())
 
 
 @cache

@@ -20,7 +20,9 @@ from jinja2.runtime import Context
 from jinja2.utils import pass_context
 
 from authoring.exceptions import TemplateProblemError
+from authoring.fonts import BILINGUAL_FAMILY, HOUSE_FONT
 from authoring.model.inline import Inline
+from authoring.model.language import WELSH
 from authoring.model.release import Release
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates, docx_environment, template_problem
@@ -31,6 +33,8 @@ LINK_COLOUR = "1D70B8"
 LINKS = "_link_id"
 #: The document's language (core properties; the template's styles say the same).
 LANGUAGE = "en-GB"
+#: How Word names the languages of releases that are not in British English.
+WORD_LANGUAGES = {WELSH: "cy-GB"}
 
 
 def render_docx(release: Release, templates: Templates | None = None) -> bytes:
@@ -50,7 +54,7 @@ def render_docx(release: Release, templates: Templates | None = None) -> bytes:
     properties.subject = release.subject
     properties.author = properties.last_modified_by = release.organisation
     properties.keywords = ", ".join(release.keywords)
-    properties.language = LANGUAGE
+    properties.language = _in_language(template.docx, release)
     properties.comments = ""
     properties.category = release.category
     properties.created = properties.modified = moment
@@ -59,6 +63,29 @@ def render_docx(release: Release, templates: Templates | None = None) -> bytes:
     buffer = io.BytesIO()
     template.save(buffer)
     return _fixed_timestamps(buffer.getvalue(), moment)
+
+
+def _in_language(document: Any, release: Release) -> str:
+    """Mark the document's language (every run's default, ``w:lang``) and, if bilingual, its one font family.
+
+    Returns the language as Word names it, for the core properties.
+    """
+    from docx.oxml.ns import qn
+
+    language = WORD_LANGUAGES.get(release.language, release.language)
+    bilingual = release.language == WELSH or bool(release.translations)
+    if language == LANGUAGE and not bilingual:
+        return LANGUAGE  # the template says so already
+    styles = document.styles.element
+    for lang in styles.iter(qn("w:lang")):
+        for attribute in ("w:val", "w:eastAsia"):
+            lang.set(qn(attribute), language)
+    if bilingual:  # the family with every Welsh letter, as in the PDF (authoring.fonts.BILINGUAL_FAMILY)
+        for fonts in styles.iter(qn("w:rFonts")):
+            for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+                if fonts.get(qn(attribute)) == HOUSE_FONT:
+                    fonts.set(qn(attribute), BILINGUAL_FAMILY.name)
+    return language
 
 
 @pass_context

@@ -30,6 +30,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from authoring.exceptions import RenderError
+from authoring.model.language import WELSH
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine
 from authoring.render import Format, Renderer, register
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 from authoring.render.assets import (
     assets_fetcher,
     base_url,
+    bilingual_font_stylesheet,
     font_config,
     house_font_stylesheet,
     parsed_stylesheet,
@@ -131,6 +133,8 @@ def lay_out(release: Release, html: str, templates: Templates | None = None) -> 
         if css and embedded in html:
             page_html = html.replace(embedded, "", 1)
             stylesheets.append(parsed_stylesheet(css, templates))
+        if release.language == WELSH or release.translations:  # one family for every letter of both languages
+            stylesheets.append(bilingual_font_stylesheet())
         page = weasyprint.HTML(string=page_html, base_url=base_url(templates), url_fetcher=assets_fetcher(templates))
         return page.render(stylesheets=stylesheets, font_config=font_config(), **_options(html))
 

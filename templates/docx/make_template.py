@@ -172,10 +172,16 @@ def _footer(footer: Paragraph, style: Any) -> None:
     """Where the release comes from on the left, "Page X of Y" on the right."""
     footer.style = style
     footer.paragraph_format.tab_stops.add_tab_stop(Mm(170), WD_TAB_ALIGNMENT.RIGHT)
-    footer.add_run("{{ release.footer }}\tPage ")
+    _preserved(footer.add_run("{{ release.footer }}\t{{ release.page_number[0] }}"))
     _field(footer, "PAGE")
-    footer.add_run(" of ")
+    _preserved(footer.add_run("{{ release.page_number[1] }}"))
     _field(footer, "NUMPAGES")
+    _preserved(footer.add_run("{{ release.page_number[2] }}"))
+
+
+def _preserved(run: Any) -> None:
+    """Keep the spaces the run's words begin or end with ('Page ', ' of ') once they are filled in."""
+    run._r.find(qn("w:t")).set(qn("xml:space"), "preserve")
 
 
 def _field(paragraph: Paragraph, code: str) -> None:
