@@ -30,6 +30,7 @@ from rich.console import Console
 from authoring import __version__
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build
+from authoring.cli import sheet
 from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
 from authoring.files.write import write_files
@@ -549,6 +550,8 @@ def send_command(
 # --------------------------------------------------------------------------- commands in modules of their own
 # One line each: app.command("name")(module.function). Such a module keeps its heavy imports
 # inside its functions, so that `validate` and `--help` load none of them.
+app.command("sheet")(sheet.sheet_command)
+app.command("import")(sheet.import_command)
 
 
 def run() -> None:
