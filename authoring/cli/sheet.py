@@ -40,7 +40,9 @@ def sheet_command(
     folder: FolderArgument = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help=f"File to write: .xlsx or .csv (default: {DEFAULT_SHEET}).", show_default=False),
+        typer.Option(
+            "--out", "-o", help=f"File to write: .xlsx or .csv (default: {DEFAULT_SHEET}).", show_default=False
+        ),
     ] = None,
     replace: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
 ) -> None:
@@ -127,7 +129,9 @@ def import_command(
     drafts = sum(1 for update in result.updates if update.new)
     changed = len(result.updates) - drafts
     verb = "would be" if dry_run else ("was" if changed == 1 else "were")
-    summary = f"{changed} form{'s' if changed != 1 else ''} {verb} updated, {drafts} new draft{'s' if drafts != 1 else ''}"
+    summary = (
+        f"{changed} form{'s' if changed != 1 else ''} {verb} updated, {drafts} new draft{'s' if drafts != 1 else ''}"
+    )
     typer.echo(f"{summary}; {result.unchanged} unchanged.", err=True)
 
 

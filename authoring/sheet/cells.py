@@ -82,7 +82,7 @@ def read_cell(value: Any, column: Column) -> Any:
 def _number(value: Any, column: Column, *, whole: bool) -> Any:
     found = _found(value)
     what = "a whole number" if whole else ("a percentage" if column.type is FieldType.PERCENT else "an amount")
-    if isinstance(value, bool) or isinstance(value, dt.date):
+    if isinstance(value, (bool, dt.date)):
         return CellError(f"expected {column.what()}, found {found}")
     if isinstance(value, str):
         text = value.replace("\u00a0", " ").strip()
@@ -174,7 +174,8 @@ def _text(value: Any, column: Column) -> Any:
         return CellError(f"expected a short text, found {_found(value)}")
     if isinstance(value, dt.date):
         return CellError(
-            f"the spreadsheet turned this text into a date ({value:%Y-%m-%d}); format the cell as text and type it again"
+            f"the spreadsheet turned this text into a date ({value:%Y-%m-%d}); "
+            "format the cell as text and type it again"
         )
     return _text_of_number(value)
 

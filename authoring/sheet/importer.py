@@ -126,7 +126,9 @@ class _Plan:
         self._cell_marks(used, header_row)
         self._missing_kinds(used)
         forms = self._forms()
-        updates, unchanged, seen = [], 0, {}
+        updates: list[FormUpdate] = []
+        unchanged = 0
+        seen: dict[str, int] = {}
         blank = 0
         for index in range(header_row + 1, len(self.table.rows)):
             row = self.table.rows[index]
@@ -299,7 +301,7 @@ class _Plan:
         edits = self._edits(row, used, values, data, update)
         if not update.changes:
             return None
-        if os.path.islink(update.path):
+        if update.path.is_symlink():
             message = "the form is a symbolic link, and the toolkit never writes through a link; put the file here"
             self.problems.append(Problem(update.path, None, None, "", message))
             return None
@@ -338,7 +340,8 @@ class _Plan:
                 if given:
                     first = next(iter(given))
                     message = (
-                        f"the form has {len(twice[kind])} {kind} findings (findings {', '.join(map(str, twice[kind]))}); "
+                        f"the form has {len(twice[kind])} {kind} findings "
+                        f"(findings {', '.join(map(str, twice[kind]))}); "
                         f"the sheet cannot say which to change: leave these cells blank and edit the form, "
                         f"or keep one {kind} finding"
                     )
@@ -505,4 +508,3 @@ def describe(update: FormUpdate) -> list[str]:
     lines = [f"{update.force} ({update.path}, {what}):"]
     lines.extend(f"  {change.header}: {shown(change.old)} → {shown(change.new)}" for change in update.changes)
     return lines
-

@@ -109,7 +109,7 @@ class UnreadableTableError(Exception):
 
 
 def read_table(path: Path) -> Table:
-    """The first table of ``path`` (``.xlsx``, ``.xlsm``, ``.ods`` or ``.csv``); :class:`UnreadableTableError` if none."""
+    """The first table of ``path`` (.xlsx, .xlsm, .ods or .csv); :class:`UnreadableTableError` if there is none."""
     suffix = path.suffix.lower()
     if suffix not in WORKBOOKS + TEXT_TABLES:
         raise UnreadableTableError(

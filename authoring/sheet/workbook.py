@@ -33,7 +33,7 @@ from authoring.model.campaign import Campaign
 from authoring.model.findings import FieldType
 from authoring.registry import forces
 from authoring.sheet.cells import cell_of
-from authoring.sheet.columns import FORCE, NAME, NO, PERIOD, YES, Column, columns, one_finding_each
+from authoring.sheet.columns import FORCE, NAME, NO, YES, Column, columns, one_finding_each
 from authoring.sheet.read import FIGURES_SHEET, FORMULA_STARTS, column_letter
 
 #: The second sheet: how to fill in the first.
@@ -196,10 +196,7 @@ def _set(cell: Any, value: Any) -> None:
 
 
 def _what(column: Column) -> str:
-    if column.type is FieldType.CHOICE:
-        what = column.what()
-    else:
-        what = f"Give {column.what()}."
+    what = column.what() if column.type is FieldType.CHOICE else f"Give {column.what()}."
     need = "Required" if column.required else "Optional: leave blank if not stated"
     if column.kind is not None:
         need = (
@@ -224,7 +221,7 @@ def _validation(factory: Any, column: Column, lists: Any, index: int) -> Any:
         "prompt": prompt,
     }
     if column.type is FieldType.YES_NO:
-        words = (YES, NO)
+        words: tuple[str, ...] = (YES, NO)
     elif column.type is FieldType.CHOICE:
         words = column.choices
     else:
@@ -241,7 +238,9 @@ def _validation(factory: Any, column: Column, lists: Any, index: int) -> Any:
             return factory(type=kind, operator="greaterThanOrEqual", formula1=_number(low), **common)
         return factory(type=kind, operator="between", formula1=_number(low), formula2=_number(column.maximum), **common)
     if column.type is FieldType.DATE:
-        return factory(type="date", operator="between", formula1="DATE(1980,1,1)", formula2="DATE(2107,12,31)", **common)
+        return factory(
+            type="date", operator="between", formula1="DATE(1980,1,1)", formula2="DATE(2107,12,31)", **common
+        )
     return None
 
 
