@@ -166,7 +166,7 @@ def _workbook(path: Path, raw: bytes) -> Table:
             raise UnreadableTableError("the workbook has no sheet of cells")
         name = FIGURES_SHEET if FIGURES_SHEET in names else names[0]
         sheet = book.get_sheet_by_name(name)
-        height, width = sheet.total_height, sheet.total_width
+        height, width = sheet.total_height + 1, sheet.total_width + 1  # the last row's and column's index
         if height > MAX_ROWS or width > MAX_COLUMNS:
             raise UnreadableTableError(
                 f"the sheet {name} runs to row {height:,} and column {column_letter(max(width, 1) - 1)}; a round's "
