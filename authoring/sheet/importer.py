@@ -39,7 +39,7 @@ from authoring.registry import forces, unknown_force_message
 from authoring.sheet.cells import Blank, CellError, read_cell, same
 from authoring.sheet.columns import FORCE, PERIOD, Column, columns, kinds, one_finding_each
 from authoring.sheet.read import Table, UnreadableTableError, column_letter, read_table
-from authoring.sheet.yamledit import RoundTrip, mapping, put
+from authoring.sheet.yamledit import Edit, edited
 
 
 @dataclass(frozen=True)
@@ -305,17 +305,14 @@ class _Plan:
             message = "the form is a symbolic link, and the toolkit never writes through a link; put the file here"
             self.problems.append(Problem(update.path, None, None, "", message))
             return None
-        editor = RoundTrip(text)
-        for edit in edits:
-            edit(editor.data)
-        update.text = editor.text()
+        update.text = edited(text, edits, data)
         self._check(row, used, update, document)
         return update
 
     def _edits(
         self, row: int, used: dict[str, int], values: dict[str, Any], data: dict[str, Any], update: FormUpdate
     ) -> list[Any]:
-        edits: list[Any] = []
+        edits: list[Edit] = []
         order = list(data) or ["force", "status", "grade", "inspector", "findings"]
         for column in self.columns:
             if column.kind is not None or column.header not in values:
@@ -329,7 +326,7 @@ class _Plan:
             if same(old, value, column) or (update.new and column.field == "status" and value == "draft"):
                 continue
             update.changes.append(Change(column.header, old, value))
-            edits.append(lambda target, key=column.field, new=value: put(target, key, new, order))
+            edits.append(Edit("set", (column.field,), value, tuple(order)))
         single, twice = one_finding_each(data)
         for kind, found in kinds(self.columns).items():
             present = [column for column in found if column.header in values]
@@ -363,11 +360,11 @@ class _Plan:
                     if same(old, new, column):
                         continue
                     update.changes.append(Change(column.header, old, new))
-                    edits.append(
-                        lambda target, i=index, key=column.field, value=new, order=names: _set_field(
-                            target["findings"][i], key, value, order
-                        )
-                    )
+                    path = ("findings", index, column.field)
+                    if isinstance(new, Blank):
+                        edits.append(Edit("remove", path))
+                    else:
+                        edits.append(Edit("set", path, new, ("kind", *names)))
                 continue
             if not given:
                 continue
@@ -380,7 +377,7 @@ class _Plan:
                 if column.header in given:
                     update.changes.append(Change(column.header, None, given[column.header]))
             position = self._position(data, kind)
-            edits.append(lambda target, at=position, new=pairs: target["findings"].insert(at, mapping(new)))
+            edits.append(Edit("insert", ("findings", position), pairs))
         return edits
 
     def _position(self, data: dict[str, Any], kind: str) -> int:
@@ -435,14 +432,6 @@ class _Plan:
             return self.table.at(row, None, problem.field, f"{problem.message} (in the new draft {update.path})")
         line, column = at if at else (None, None)
         return Problem(update.path, line, column, problem.field, problem.message)
-
-
-def _set_field(finding: Any, key: str, value: Any, order: list[str]) -> None:
-    if isinstance(value, Blank):
-        if key in finding:
-            del finding[key]
-        return
-    put(finding, key, value, ["kind", *order])
 
 
 def _header_of(path: str, data: dict[str, Any]) -> str | None:
