@@ -305,7 +305,7 @@ class _Plan:
             message = "the form is a symbolic link, and the toolkit never writes through a link; put the file here"
             self.problems.append(Problem(update.path, None, None, "", message))
             return None
-        update.text = edited(text, edits, data)
+        update.text = edited(text, edits)
         self._check(row, used, update, document)
         return update
 

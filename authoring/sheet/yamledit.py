@@ -50,77 +50,197 @@ class Edit:
     """For ``set`` of a new key: the keys in the order they should stand."""
 
 
-def edited(text: str, edits: list[Edit], existing: dict[Any, Any]) -> str:
-    """``text`` (a form) with ``edits`` made; ``existing`` is its data as the toolkit read it."""
-    if all(edit.action == "set" and _has(existing, edit.path) for edit in edits):
-        replaced = _replace_in_place(text, edits)
-        if replaced is not None and _says(replaced, edits):
-            return replaced
+def edited(text: str, edits: list[Edit]) -> str:
+    """``text`` (a form) with ``edits`` made: in place where it can be, else by ruamel.yaml."""
+    replaced = _in_place(text, edits)
+    if replaced is not None and _says(replaced, edits):
+        return replaced
     return RoundTrip(text).apply(edits)
 
 
 def _says(text: str, edits: list[Edit]) -> bool:
-    """Whether ``text``, read as the toolkit reads forms, holds each edit's value."""
+    """Whether ``text``, read as the toolkit reads forms, holds what each edit meant."""
     try:
         data = yaml.load(text, Loader=_FormLoader)
     except yaml.YAMLError:
         return False
+    inserted = sorted((edit for edit in edits if edit.action == "insert"), key=lambda edit: edit.path[-1])
     for edit in edits:
-        value: Any = data
-        for part in edit.path:
-            if not _has(value, (part,)):
+        if edit.action == "insert":
+            continue
+        path = list(edit.path)
+        if path[:1] == ["findings"] and isinstance(path[1], int):  # the finding, after the ones inserted before it
+            path[1] += sum(1 for other in inserted if isinstance(other.path[-1], int) and other.path[-1] <= path[1])
+        found = _has(data, tuple(path))
+        if edit.action == "remove":
+            if found:
                 return False
+            continue
+        if not found:
+            return False
+        value: Any = data
+        for part in path:
             value = value[part]
-        wanted = edit.value.isoformat() if isinstance(edit.value, dt.date) else edit.value
-        if value != wanted or (type(value) is bool and type(wanted) is not bool):
+        if not _equal(value, edit.value):
+            return False
+    for shift, edit in enumerate(inserted):
+        at = edit.path[-1]
+        assert isinstance(at, int)
+        findings = data.get("findings") if isinstance(data, dict) else None
+        item = findings[at + shift] if isinstance(findings, list) and at + shift < len(findings) else None
+        wanted = dict(edit.value)
+        if not isinstance(item, dict) or set(item) != set(wanted):
+            return False
+        if any(not _equal(item[key], value) for key, value in wanted.items()):
             return False
     return True
+
+
+def _equal(value: Any, wanted: Any) -> bool:
+    wanted = wanted.isoformat() if isinstance(wanted, dt.date) else wanted
+    return bool(value == wanted) and (type(value) is bool) == (type(wanted) is bool)
 
 
 def _has(data: Any, path: tuple[str | int, ...]) -> bool:
     for part in path:
-        if (isinstance(data, dict) and part in data) or (
-            isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
-        ):
-            data = data[part]
-        else:
+        if not isinstance(data, dict | list) or (isinstance(data, list) and not isinstance(part, int)):
+            return False
+        container: Any = data
+        try:
+            data = container[part]
+        except (KeyError, IndexError):
             return False
     return True
 
 
-# --------------------------------------------------------------------------- values replaced where they stand
+# --------------------------------------------------------------------------- edits made where they stand
 
 
-def _replace_in_place(text: str, edits: list[Edit]) -> str | None:
-    """``text`` with each edited value's characters replaced; ``None`` if one is not a one-line scalar."""
+class _NotInPlace(Exception):
+    """An edit falls where the text's layout is not plain block YAML: ruamel.yaml makes it instead."""
+
+
+def _in_place(text: str, edits: list[Edit]) -> str | None:
+    """``text`` with each edit made in its own characters or lines; ``None`` if one cannot be made so."""
     try:
         root = yaml.compose(text, Loader=_FormLoader)
     except yaml.YAMLError:
         return None
-    spans = []
-    for edit in edits:
-        node, flow = root, False
-        for part in edit.path:
-            if isinstance(node, yaml.MappingNode):
-                flow = flow or bool(node.flow_style)
-                node = next((value for key, value in node.value if key.value == part), None)
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                flow = flow or bool(node.flow_style)
-                node = node.value[part] if part < len(node.value) else None
-            else:
-                node = None
-            if node is None:
-                return None
-        if not isinstance(node, yaml.ScalarNode) or node.style in ("|", ">"):
-            return None
-        start, end = node.start_mark, node.end_mark
-        if start.line != end.line:
-            return None
-        spans.append((start.index, end.index, written(edit.value, flow=flow)))
+    newline = "\r\n" if "\r\n" in text else "\n"
+    starts = [0]
+    for index, character in enumerate(text):
+        if character == "\n":
+            starts.append(index + 1)
+    spans: list[tuple[int, int, int, str]] = []
+    try:
+        for number, edit in enumerate(edits):
+            spans.append(_edit_span(text, root, edit, starts, newline, number))
+    except _NotInPlace:
+        return None
     result = text
-    for start, end, new in sorted(spans, reverse=True):
+    previous = len(text) + 1
+    for start, end, _, new in sorted(spans, reverse=True):
+        if end > previous:
+            return None  # two edits overlap
         result = result[:start] + new + result[end:]
+        previous = start
     return result
+
+
+def _edit_span(
+    text: str, root: Any, edit: Edit, starts: list[int], newline: str, number: int
+) -> tuple[int, int, int, str]:
+    """The characters an edit replaces (start, end), its order among edits at one place, and what goes there."""
+    *parents, last = edit.path
+    parent, flow = _node(root, tuple(parents))
+    if edit.action == "insert":
+        if not isinstance(parent, yaml.SequenceNode) or flow or not isinstance(last, int) or not parent.value:
+            raise _NotInPlace
+        first = parent.value[0]
+        dash = first.start_mark.column - 2
+        line_start = starts[first.start_mark.line]
+        if dash < 0 or text[line_start + dash : line_start + dash + 2] != "- ":
+            raise _NotInPlace
+        lines = []
+        for index, (key, value) in enumerate(edit.value):
+            lead = " " * dash + ("- " if index == 0 else "  ")
+            lines.append(f"{lead}{key}: {written(value)}{newline}")
+        if last < len(parent.value):
+            item = parent.value[last]
+            at = starts[item.start_mark.line] if item.start_mark.column == first.start_mark.column else None
+            if at is None or text[at + dash : at + dash + 2] != "- ":
+                raise _NotInPlace
+        else:
+            at = _after(parent.value[-1], starts, text)
+        return at, at, number, "".join(lines)
+    if not isinstance(parent, yaml.MappingNode) or flow:
+        if edit.action == "set" and isinstance(parent, yaml.MappingNode):
+            return _replace_value(parent, last, edit, flow=True)
+        raise _NotInPlace
+    pairs = parent.value
+    keys = [key.value for key, _ in pairs]
+    if edit.action == "set" and last in keys:
+        return _replace_value(parent, last, edit, flow=False)
+    if edit.action == "remove":
+        if last not in keys:
+            raise _NotInPlace
+        key, value = pairs[keys.index(last)]
+        line_start = starts[key.start_mark.line]
+        if text[line_start : key.start_mark.index].strip() or not _one_line(value):
+            raise _NotInPlace
+        end = starts[key.start_mark.line + 1] if key.start_mark.line + 1 < len(starts) else len(text)
+        return line_start, end, number, ""
+    order = list(edit.order)
+    later = order[order.index(last) + 1 :] if last in order else []
+    position = next((index for index, name in enumerate(keys) if name in later), len(keys))
+    column = pairs[0][0].start_mark.column
+    line = f"{' ' * column}{last}: {written(edit.value)}{newline}"
+    if position < len(keys):
+        key = pairs[position][0]
+        line_start = starts[key.start_mark.line]
+        if text[line_start : key.start_mark.index].strip():
+            raise _NotInPlace  # the key shares its line with the list's dash
+        return line_start, line_start, number, line
+    at = _after(pairs[-1][1], starts, text)
+    return at, at, number, line
+
+
+def _replace_value(parent: Any, name: Any, edit: Edit, *, flow: bool) -> tuple[int, int, int, str]:
+    value = next((value for key, value in parent.value if key.value == name), None)
+    if not isinstance(value, yaml.ScalarNode) or value.style in ("|", ">") or not _one_line(value):
+        raise _NotInPlace
+    return value.start_mark.index, value.end_mark.index, 0, written(edit.value, flow=flow)
+
+
+def _node(root: Any, path: tuple[str | int, ...]) -> tuple[Any, bool]:
+    node, flow = root, False
+    for part in path:
+        if isinstance(node, yaml.MappingNode):
+            flow = flow or bool(node.flow_style)
+            node = next((value for key, value in node.value if key.value == part), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            flow = flow or bool(node.flow_style)
+            node = node.value[part]
+        else:
+            node = None
+        if node is None:
+            raise _NotInPlace
+    return node, flow or bool(getattr(node, "flow_style", False))
+
+
+def _one_line(node: Any) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.start_mark.line == node.end_mark.line
+
+
+def _after(node: Any, starts: list[int], text: str) -> int:
+    """Where the line after ``node``'s last line starts (the end of the text if it ends there)."""
+    end = node.end_mark
+    line: int = end.line - 1 if end.column == 0 and end.line > node.start_mark.line else end.line
+    if line + 1 < len(starts):
+        return starts[line + 1]
+    if not text.endswith("\n"):
+        raise _NotInPlace
+    return len(text)
 
 
 def written(value: Any, *, flow: bool = False) -> str:
@@ -178,7 +298,11 @@ class RoundTrip:
     def apply(self, edits: list[Edit]) -> str:
         """The form's text with ``edits`` made, every other line as it was."""
         before = self._dump()
-        for edit in edits:
+        changes = [edit for edit in edits if edit.action != "insert"]
+        inserts = [(number, edit) for number, edit in enumerate(edits) if edit.action == "insert"]
+        for edit in changes:  # by the findings' first places, before any is inserted
+            _apply(self.data, edit)
+        for _, edit in sorted(inserts, key=lambda pair: (pair[1].path[-1], pair[0]), reverse=True):
             _apply(self.data, edit)
         after = self._dump()
         result = after if self.plain == before else (_splice(self.plain, before, after) or after)
