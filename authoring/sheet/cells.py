@@ -148,7 +148,10 @@ def _date(value: Any, column: Column) -> Any:
         return CellError(f"expected a date, e.g. 2010-04-01, found the number {_found(value)}")
     text = str(value).strip()
     if _ISO_DATE.fullmatch(text):
-        return text  # the form model checks that it is a real date
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text  # the form model says why it is not a real date
     day_first = _DAY_FIRST.fullmatch(text)
     if day_first:  # as a spreadsheet in the UK writes dates: 01/04/2010 is 1 April 2010
         day, month, year = (int(part) for part in day_first.groups())
