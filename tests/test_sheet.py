@@ -332,6 +332,20 @@ def test_ods_made_by_libreoffice(round_copy: Path, tmp_path: Path) -> None:
     assert forms(round_copy)["metropolitan.yaml"] == before["metropolitan.yaml"]
 
 
+@needs_soffice
+def test_csv_saved_by_libreoffice_as_the_cells_show(round_copy: Path, tmp_path: Path) -> None:
+    """As Excel and LibreOffice save CSV: each cell as it is shown (£54,800,000.00, 16.5%, 3,850)."""
+    before = forms(round_copy)
+    sheet(round_copy, tmp_path / "figures.xlsx")
+    shown = _soffice(tmp_path / "figures.xlsx", "csv", tmp_path / "lo")
+    assert "£54,800,000.00" in shown.read_text(encoding="utf-8")
+
+    result = run_import(shown, round_copy)
+
+    assert result.exit_code == 0, result.output
+    assert forms(round_copy) == before
+
+
 def test_csv_saved_with_excels_conventions(round_copy: Path, tmp_path: Path) -> None:
     """Excel in a locale with ';' as the separator: a byte-order mark, CRLF, dates day first, '1,212'."""
     before = forms(round_copy)
@@ -532,6 +546,8 @@ def _soffice(source: Path, kind: str, out: Path) -> Path:
     if source.suffix == ".csv":
         command[-1] = f"{kind}:Calc MS Excel 2007 XML" if kind == "xlsx" else kind
         command += ["--infilter=CSV:44,34,76,1"]
+    elif kind == "csv":  # UTF-8, each cell as it is shown, as a person saving a CSV gets it
+        command[-1] = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true"
     subprocess.run([*command, "--outdir", str(out), str(source)], check=True, capture_output=True, timeout=180)
     converted = out / f"{source.stem}.{kind}"
     assert converted.exists(), sorted(p.name for p in out.iterdir())
