@@ -552,3 +552,39 @@ def _soffice(source: Path, kind: str, out: Path) -> Path:
     converted = out / f"{source.stem}.{kind}"
     assert converted.exists(), sorted(p.name for p in out.iterdir())
     return converted
+
+
+def test_the_walk_through_in_docs_sheet_md_prints_what_it_shows(tmp_path: Path) -> None:
+    """docs/sheet.md's problems and dry run, made as it says, in a project folder (the working folder)."""
+    page = (ROOT / "docs" / "sheet.md").read_text(encoding="utf-8")
+    shutil.copytree(ROUND, Path("forces") / "value-for-money-2013")
+    folder = "forces/value-for-money-2013"
+    assert runner.invoke(app, ["sheet", folder, "--out", "figures.xlsx"]).exit_code == 0
+    good = {
+        ("kent", "savings.target"): 55000000,
+        ("kent", "savings.share_of_budget"): None,
+        ("metropolitan", "savings.identified"): 1212,
+        ("surrey", "grade"): "good",
+        ("surrey", "workforce.officers_then"): 2000,
+        ("surrey", "workforce.officers_by_2015"): 1900,
+    }
+    bad = {
+        **good,
+        ("kent", "crime.direction"): "fell",
+        ("kent", "savings.target"): "about 3m",
+        ("kent", "savings.from_collaboration"): 60000000,
+        ("metropolitan", "status"): "final",
+    }
+    edit(Path("figures.xlsx"), Path("figures.xlsx"), bad)
+    problems = runner.invoke(app, ["import", "figures.xlsx", "--campaign", folder]).stderr.splitlines()
+    assert problems[:-1] == [line for line in page.splitlines() if line.startswith("figures.xlsx:Figures!")]
+    assert f"\n{problems[-1]}\n" in page
+
+    edit(Path("figures.xlsx"), Path("figures.xlsx"), {**good, ("kent", "crime.direction"): "fallen"})
+    edit(Path("figures.xlsx"), Path("figures.xlsx"), {("kent", "savings.from_collaboration"): None})
+    edit(Path("figures.xlsx"), Path("figures.xlsx"), {("metropolitan", "status"): "draft"})
+    dry = runner.invoke(app, ["import", "figures.xlsx", "--campaign", folder, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"--dry-run\n{dry.stdout}```" in page
+    done = runner.invoke(app, ["import", "figures.xlsx", "--campaign", folder])
+    assert f"{folder}\n{done.stdout}{done.stderr}```" in page
