@@ -18,6 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from authoring.cli.app import app
+from authoring.exceptions import InvalidInputError
+from authoring.inputs.project import load_campaign_folder
 from authoring.registry import forces
 from tests.conftest import ROOT
 
@@ -588,3 +590,23 @@ def test_the_walk_through_in_docs_sheet_md_prints_what_it_shows(tmp_path: Path) 
     assert f"--dry-run\n{dry.stdout}```" in page
     done = runner.invoke(app, ["import", "figures.xlsx", "--campaign", folder])
     assert f"{folder}\n{done.stdout}{done.stderr}```" in page
+
+
+def test_rows_left_out_and_a_form_changed_meanwhile(round_copy: Path, tmp_path: Path) -> None:
+    from authoring.sheet.importer import _write, import_sheet
+
+    sheet(round_copy, tmp_path / "figures.csv")
+    text = (tmp_path / "figures.csv").read_bytes().decode("utf-8-sig")
+    kept = [line for line in text.split("\r\n") if not line.startswith(("dyfed-powys,", "metropolitan,"))]
+    (tmp_path / "figures.csv").write_bytes("\r\n".join(kept).replace("54800000", "1").encode())
+
+    result = import_sheet(tmp_path / "figures.csv", round_copy, dry_run=True)
+    assert f"{tmp_path / 'figures.csv'}: no row for dyfed-powys, metropolitan; their forms are kept as they are" in (
+        result.remarks
+    )
+    kent = round_copy / "kent.yaml"
+    kent.write_text(kent.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8")
+    edited_meanwhile = kent.read_bytes()
+    with pytest.raises(InvalidInputError, match="changed while the sheet was read; nothing was written"):
+        _write(result.updates, load_campaign_folder(round_copy))
+    assert kent.read_bytes() == edited_meanwhile

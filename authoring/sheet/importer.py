@@ -154,6 +154,10 @@ class _Plan:
         if blank:
             rows = "row was" if blank == 1 else "rows were"
             self.remarks.append(f"{self.table.path}: {blank} blank {rows} passed over")
+        missing = sorted(force for force in forms if force not in seen and force in forces())
+        if missing:
+            kept = "its form is kept as it is" if len(missing) == 1 else "their forms are kept as they are"
+            self.remarks.append(f"{self.table.path}: no row for {', '.join(missing)}; {kept}")
         return ImportResult(updates, unchanged, self.remarks)
 
     # ------------------------------------------------------------------ the header
