@@ -403,11 +403,12 @@ class _Plan:
 
     def _check(self, row: int, used: dict[str, int], update: FormUpdate, before: SourceDocument) -> None:
         """Validate the form as the sheet leaves it, as ``validate`` does; each problem at its cell if it has one."""
+        data: dict[str, Any] = {}
         try:
             document = parse_yaml(update.text, update.path, keep_going=True)
+            data = document.data if isinstance(document.data, dict) else {}
             validate_form(document, self.campaign)
         except InvalidInputError as error:
-            data = document.data if "document" in locals() and isinstance(document.data, dict) else {}
             status_changed = any(change.header == "status" for change in update.changes)
             for problem in error.problems:
                 self.problems.append(self._placed(row, used, update, before, data, problem, status_changed))
