@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import statistics
 import sys
@@ -45,10 +46,11 @@ CAMPAIGN = REPO / "forces" / "value-for-money-2013" / "campaign.yaml"
 HEADER = "# SYNTHETIC benchmark form: invented figures, not a real release.\n"
 
 
-def synthetic_form(slug: str, seed: int) -> str:
+def synthetic_form(slug: str, seed: int, *, flow: bool = False) -> str:
+    """A form; with ``flow``, its structured findings written on one line each ({kind: savings, …})."""
     rng = random.Random(f"{slug}/{seed}")
     target = rng.randrange(10, 200) * 100000
-    return HEADER + yaml.safe_dump(
+    text = yaml.safe_dump(
         {
             "force": slug,
             "status": "draft",
@@ -67,13 +69,21 @@ def synthetic_form(slug: str, seed: int) -> str:
         allow_unicode=True,
         width=100,
     )
+    if flow:
+        text = re.sub(r"^- kind: (.*)\n((?:  \w+: .*\n)+)", _one_line, text, flags=re.MULTILINE)
+    return HEADER + text
 
 
-def make_round(folder: Path, seed: int) -> None:
+def _one_line(match: re.Match[str]) -> str:
+    fields = ", ".join(line.strip() for line in match.group(2).splitlines())
+    return f"- {{kind: {match.group(1)}, {fields}}}\n"
+
+
+def make_round(folder: Path, seed: int, *, flow: bool = False) -> None:
     folder.mkdir(parents=True)
     shutil.copy(CAMPAIGN, folder / "campaign.yaml")
     for slug in forces():
-        (folder / f"{slug}.yaml").write_text(synthetic_form(slug, seed), encoding="utf-8")
+        (folder / f"{slug}.yaml").write_text(synthetic_form(slug, seed, flow=flow), encoding="utf-8")
 
 
 def changed_workbook(folder: Path, target: Path, *, added: bool = False) -> None:
@@ -131,14 +141,16 @@ def read_openpyxl(workbook: Path) -> int:
     return len(list(openpyxl.load_workbook(workbook, read_only=True, data_only=True)["Figures"].iter_rows()))
 
 
-def timed(run: Callable[[], object], prepare: Callable[[], None], repeat: int) -> list[float]:
-    times = []
+def timed(run: Callable[[], object], prepare: Callable[[], None], repeat: int) -> tuple[float, float]:
+    """The medians of wall-clock and CPU seconds over ``repeat`` runs."""
+    walls, cpus = [], []
     for _ in range(repeat):
         prepare()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         run()
-        times.append(time.perf_counter() - start)
-    return times
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -152,13 +164,16 @@ def main() -> None:
             make_round(folder, n)
             changed_workbook(folder, base / f"round-{n}.xlsx")
         changed_workbook(rounds[0], base / "added.xlsx", added=True)
+        flow_round = base / "flow-round"
+        make_round(flow_round, 0, flow=True)
+        changed_workbook(flow_round, base / "flow.xlsx", added=True)
         work = base / "work"
 
-        def fresh(count: int) -> Callable[[], None]:
+        def fresh(count: int, *, flow: bool = False) -> Callable[[], None]:
             def prepare() -> None:
                 shutil.rmtree(work, ignore_errors=True)
                 for n in range(count):
-                    shutil.copytree(rounds[n], work / f"round-{n}")
+                    shutil.copytree(flow_round if flow else rounds[n], work / f"round-{n}")
 
             return prepare
 
@@ -178,20 +193,25 @@ def main() -> None:
             return run
 
         import_sheet(base / "round-0.xlsx", rounds[0], dry_run=True)  # warm: the libraries and the form model
-        print(f"median of {args.repeat} runs (wall clock, seconds)")
-        print(f"{'forces':>7}  {'import':>8}  {'from scratch':>12}  {'import / from scratch':>22}")
-        for count in (1, 10):
-            ours = statistics.median(timed(importing(count), fresh(count), args.repeat))
-            theirs = statistics.median(timed(naive(count), fresh(count), args.repeat))
-            print(f"{44 * count:>7}  {ours:8.3f}  {theirs:12.3f}  {ours / theirs:22.2f}")
-        ours = statistics.median(timed(importing(1, "added.xlsx"), fresh(1), args.repeat))
-        theirs = statistics.median(timed(naive(1, "added.xlsx"), fresh(1), args.repeat))
-        print(
-            f"{44:>7}  {ours:8.3f}  {theirs:12.3f}  {ours / theirs:22.2f}  (a figure added to every form: ruamel.yaml)"
-        )
+        print(f"median of {args.repeat} runs, seconds: wall clock (CPU)")
+        print(f"{'forces':>7}  {'import':>14}  {'from scratch':>14}  {'ratio':>5}")
+        scenarios = [
+            (1, "round-{n}.xlsx", "figures changed"),
+            (10, "round-{n}.xlsx", "figures changed"),
+            (1, "added.xlsx", "a figure added to every form (in place)"),
+            (1, "flow.xlsx", "the same, findings written {kind: …} (ruamel.yaml)"),
+        ]
+        for count, name, what in scenarios:
+            prepare = fresh(count, flow=name == "flow.xlsx")
+            ours = timed(importing(count, name), prepare, args.repeat)
+            theirs = timed(naive(count, name), prepare, args.repeat)
+            print(
+                f"{44 * count:>7}  {ours[0]:6.3f} ({ours[1]:5.3f})  {theirs[0]:6.3f} ({theirs[1]:5.3f})  "
+                f"{ours[0] / theirs[0]:5.2f}  {what}"
+            )
         workbook = base / "round-0.xlsx"
-        calamine = statistics.median(timed(lambda: read_calamine(workbook), lambda: None, args.repeat))
-        openpyxl_time = statistics.median(timed(lambda: read_openpyxl(workbook), lambda: None, args.repeat))
+        calamine = timed(lambda: read_calamine(workbook), lambda: None, args.repeat)[0]
+        openpyxl_time = timed(lambda: read_openpyxl(workbook), lambda: None, args.repeat)[0]
         print(
             f"reading the 44-row workbook: python-calamine {calamine * 1000:.1f} ms, "
             f"openpyxl {openpyxl_time * 1000:.1f} ms ({openpyxl_time / calamine:.1f}x)"
