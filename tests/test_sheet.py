@@ -610,3 +610,21 @@ def test_rows_left_out_and_a_form_changed_meanwhile(round_copy: Path, tmp_path: 
     with pytest.raises(InvalidInputError, match="changed while the sheet was read; nothing was written"):
         _write(result.updates, load_campaign_folder(round_copy))
     assert kent.read_bytes() == edited_meanwhile
+
+
+def test_capitals_from_autocorrect_and_a_force_by_its_name(round_copy: Path, tmp_path: Path) -> None:
+    before = forms(round_copy)
+    sheet(round_copy, tmp_path / "figures.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "figures.xlsx")
+    figures = book["Figures"]
+    header = {cell.value: cell.column for cell in figures[1]}
+    figures.cell(row("kent"), header["grade"]).value = "Good"
+    figures.cell(row("kent"), header["crime.direction"]).value = "Fallen"
+    figures.cell(row("kent"), 1).value = "Kent Police"
+    figures.cell(row("metropolitan"), 1).value = "Metropolitan"
+    book.save(tmp_path / "figures.xlsx")
+
+    result = run_import(tmp_path / "figures.xlsx", round_copy)
+
+    assert result.exit_code == 0, result.output
+    assert forms(round_copy) == before

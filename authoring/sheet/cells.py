@@ -164,7 +164,9 @@ def _date(value: Any, column: Column) -> Any:
 
 def _choice(value: Any, column: Column) -> Any:
     if isinstance(value, str):
-        return value.strip()
+        text = value.strip()
+        # a spreadsheet's autocorrect may capitalise a word ("Good"); the words are all lower case
+        return text.lower() if text.lower() in column.choices else text
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _text_of_number(value)  # the model says it is not one of the choices
     return CellError(f"expected {column.what()}, found {_found(value)}")

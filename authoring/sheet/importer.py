@@ -262,8 +262,8 @@ class _Plan:
             self.problems.append(self.table.at(row, used[FORCE], FORCE, message))
             return None
         text = str(value).strip()
-        if text in registry:
-            return text
+        if text.lower() in registry:
+            return text.lower()
         by_name = {force.name.casefold(): slug for slug, force in registry.items()}
         if text.casefold() in by_name:
             return by_name[text.casefold()]
