@@ -69,17 +69,20 @@ def changed_lines(before: bytes, after: bytes) -> list[str]:
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_sheet_import_sheet_is_identical_and_changes_no_byte(round_copy: Path, tmp_path: Path, suffix: str) -> None:
-    before = forms(round_copy)
+@pytest.mark.parametrize("name", ["value-for-money-2013", "revisiting-police-relationships-2012"])
+def test_sheet_import_sheet_is_identical_and_changes_no_byte(tmp_path: Path, suffix: str, name: str) -> None:
+    folder = tmp_path / "forces" / name
+    shutil.copytree(ROOT / "forces" / name, folder)
+    before = forms(folder)
     first, second = tmp_path / f"one{suffix}", tmp_path / f"two{suffix}"
-    sheet(round_copy, first)
+    sheet(folder, first)
 
-    result = run_import(first, round_copy)
+    result = run_import(first, folder)
 
     assert result.exit_code == 0, result.output
     assert "0 forms were updated, 0 new drafts; 3 unchanged." in result.output
-    assert forms(round_copy) == before
-    sheet(round_copy, second)
+    assert forms(folder) == before
+    sheet(folder, second)
     assert first.read_bytes() == second.read_bytes()
 
 
@@ -628,3 +631,21 @@ def test_capitals_from_autocorrect_and_a_force_by_its_name(round_copy: Path, tmp
 
     assert result.exit_code == 0, result.output
     assert forms(round_copy) == before
+
+
+def test_a_workbook_that_unpacks_into_too_much_is_refused(
+    round_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    import authoring.sheet.read
+
+    monkeypatch.setattr(authoring.sheet.read, "MAX_UNPACKED", 1024 * 1024)
+    with zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (2 * 1024 * 1024))
+    assert (tmp_path / "bomb.xlsx").stat().st_size < 20000
+
+    result = run_import(tmp_path / "bomb.xlsx", round_copy)
+
+    assert result.exit_code == 1
+    assert "the workbook unpacks into 2,097,152 bytes, far more than a round's figures need" in result.stderr
