@@ -649,3 +649,27 @@ def test_a_workbook_that_unpacks_into_too_much_is_refused(
 
     assert result.exit_code == 1
     assert "the workbook unpacks into 2,097,152 bytes, far more than a round's figures need" in result.stderr
+
+
+def test_a_percentage_typed_with_its_sign_in_excel_is_read_as_shown(round_copy: Path, tmp_path: Path) -> None:
+    """Typed as 17%, Excel stores 0.17 and shows it as a percentage: the import reads 17, as the cell shows."""
+    sheet(round_copy, tmp_path / "figures.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "figures.xlsx")
+    figures = book["Figures"]
+    header = {cell.value: cell.column for cell in figures[1]}
+    share = figures.cell(row("kent"), header["savings.share_of_budget"])
+    share.value, share.number_format = 0.17, "0%"
+    change = figures.cell(row("kent"), header["crime.change"])
+    change.value, change.number_format = 0.135, "0.0%"
+    frontline = figures.cell(row("kent"), header["workforce.frontline"])
+    frontline.value = 0.5  # shown as 0.5%: read as 0.5
+    book.save(tmp_path / "figures.xlsx")
+
+    result = run_import(tmp_path / "figures.xlsx", round_copy, "--dry-run")
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:] == [
+        "  savings.share_of_budget: 16.5 → 17",
+        "  workforce.frontline: 89 → 0.5",
+        "  crime.change: 12.5 → 13.5",
+    ]

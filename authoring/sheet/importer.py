@@ -35,6 +35,7 @@ from authoring.inputs.project import load_campaign_folder
 from authoring.inputs.scaffold import skeleton, write_schema_beside
 from authoring.inputs.yamlsource import MAX_BYTES, SourceDocument, load_yaml, parse_yaml
 from authoring.model.campaign import Campaign
+from authoring.model.findings import FieldType
 from authoring.registry import forces, unknown_force_message
 from authoring.sheet.cells import Blank, CellError, read_cell, same
 from authoring.sheet.columns import FORCE, PERIOD, Column, columns, kinds, one_finding_each
@@ -275,7 +276,15 @@ class _Plan:
         for column in self.columns:
             if column.header not in used or column.informative or column.header == FORCE:
                 continue
-            value = read_cell(cells[column.header], column)
+            raw = cells[column.header]
+            if (
+                column.type is FieldType.PERCENT
+                and (row, used[column.header]) in self.table.percent
+                and isinstance(raw, int | float)
+                and not isinstance(raw, bool)
+            ):
+                raw = raw * 100  # shown as a percentage: 0.165 is the 16.5% the cell shows
+            value = read_cell(raw, column)
             if isinstance(value, CellError):
                 self.problems.append(self.table.at(row, used[column.header], column.header, value.message))
                 continue

@@ -89,6 +89,8 @@ class Table:
     """Merged ranges: first row, first column, last row, last column (0-based)."""
     formulas: list[tuple[int, int]] = field(default_factory=list)
     """Cells holding a formula with no saved result (0-based row and column)."""
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    """Cells an .xlsx shows as a percentage (0.165 shown 16.5%): typed "16.5%", they hold 0.165."""
 
     def at(self, row: int, column: int | None, field: str, message: str) -> CellProblem:
         """A problem at a cell (0-based ``row`` and ``column``; ``column`` None: the whole row)."""
@@ -181,7 +183,7 @@ def _workbook(path: Path, raw: bytes) -> Table:
         raise UnreadableTableError(f"cannot read the workbook: {exc}") from exc
     table = Table(path, name, rows, merged=merged)
     if suffix in (".xlsx", ".xlsm"):
-        table.formulas = _formulas_without_results(raw, name)
+        table.formulas, table.percent = _cell_marks(raw, name)
     if name != FIGURES_SHEET:
         table.remarks.append(f"{path}: no sheet called {FIGURES_SHEET}; read the first sheet, {name}")
     return table
@@ -194,33 +196,65 @@ _CELL = re.compile(r"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL
 _REFERENCE = re.compile(r"([A-Z]+)([0-9]+)")
 
 
-def _formulas_without_results(raw: bytes, sheet: str) -> list[tuple[int, int]]:
-    """The cells of ``sheet`` in an .xlsx that hold a formula and no saved result (0-based row, column)."""
+def _cell_marks(raw: bytes, sheet: str) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
+    """In an .xlsx's ``sheet``: the cells with a formula and no saved result, and the cells shown as percentages."""
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
             links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
             target = _sheet_part(book, links, sheet)
             if target is None:
-                return []
+                return [], set()
             text = archive.read(target).decode("utf-8", "replace")
+            try:
+                styles = archive.read("xl/styles.xml").decode("utf-8", "replace")
+            except KeyError:
+                styles = ""
     except (KeyError, zipfile.BadZipFile, OSError):
-        return []
-    found = []
+        return [], set()
+    percent_styles = _percent_styles(styles)
+    formulas, percent = [], set()
     for match in _CELL.finditer(text):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        reference = _REFERENCE.search(attributes.get("r", ""))
+        if not reference:
+            continue
+        letters, number = reference.groups()
+        index = 0
+        for letter in letters:
+            index = index * 26 + ord(letter) - ord("A") + 1
+        where = (int(number) - 1, index - 1)
+        if attributes.get("s", "0") in percent_styles:
+            percent.add(where)
         body = match.group(2) or ""
-        if "<f" not in body and ":f" not in body:
-            continue
-        if re.search(r"<(?:\w+:)?v>[^<]", body):
-            continue
-        reference = _REFERENCE.search(dict(_ATTRIBUTE.findall(match.group(1))).get("r", ""))
-        if reference:
-            letters, number = reference.groups()
-            index = 0
-            for letter in letters:
-                index = index * 26 + ord(letter) - ord("A") + 1
-            found.append((int(number) - 1, index - 1))
-    return found
+        if ("<f" in body or ":f" in body) and not re.search(r"<(?:\w+:)?v>[^<]", body):
+            formulas.append(where)
+    return formulas, percent
+
+
+_NUMBER_FORMAT = re.compile(r"<(?:\w+:)?numFmt\b([^>]*)/?>")
+_CELL_FORMATS = re.compile(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.DOTALL)
+_FORMAT = re.compile(r"<(?:\w+:)?xf\b([^>]*?)/?>")
+#: Excel's built-in percentage formats: 0% and 0.00%.
+_BUILT_IN_PERCENT = frozenset({"9", "10"})
+
+
+def _percent_styles(styles: str) -> set[str]:
+    """The style indexes (as a cell's ``s`` gives them) whose number format shows a percentage."""
+    percent = set(_BUILT_IN_PERCENT)
+    for match in _NUMBER_FORMAT.finditer(styles):
+        attributes = dict(_ATTRIBUTE.findall(match.group(1)))
+        code = re.sub(r'"[^"]*"|\\.', "", html.unescape(attributes.get("formatCode", "")))
+        if "%" in code:  # a % outside quotes: the value is shown multiplied by 100
+            percent.add(attributes.get("numFmtId", ""))
+    formats = _CELL_FORMATS.search(styles)
+    if formats is None:
+        return set()
+    return {
+        str(index)
+        for index, match in enumerate(_FORMAT.finditer(formats.group(1)))
+        if dict(_ATTRIBUTE.findall(match.group(1))).get("numFmtId", "0") in percent
+    }
 
 
 def _sheet_part(book: str, links: str, sheet: str) -> str | None:
