@@ -164,7 +164,10 @@ def xlsx_bytes(sheet: Sheet) -> bytes:
         note = f"{column.description}\n\n{_what(column)}"
         header.comment = Comment(note, "authoring", width=320, height=140)
         letter = column_letter(index - 1)
-        figures.column_dimensions[letter].width = max(12, min(40, len(column.header) + 4))
+        longest = max(
+            [len(column.header), *(len(str(row[index - 1])) for row in sheet.rows if row[index - 1] is not None)]
+        )
+        figures.column_dimensions[letter].width = max(12, min(40, longest + 3))
         for row_number, row in enumerate(sheet.rows, start=2):
             cell = figures.cell(row=row_number, column=index)
             _set(cell, row[index - 1])
