@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from authoring.exceptions import Problem
+from authoring.exceptions import Problem, one_line
 from authoring.files.read import UnreadableFileError, read_regular
 
 #: The sheet a workbook's figures are on (the first sheet, if none is called this).
@@ -63,14 +63,13 @@ class CellProblem(Problem):
     sheet: str | None = None
 
     def __str__(self) -> str:
-        from authoring.exceptions import one_line
-
         where = one_line(str(self.path))
-        if self.line is not None:
-            cell = f"{column_letter((self.column or 1) - 1) if self.column else ''}{self.line}"
-            if not self.column:
-                cell = f"row {self.line}"
-            where += f":{one_line(self.sheet)}!{cell}" if self.sheet is not None else f":{cell}"
+        sheet = "" if self.sheet is None else one_line(self.sheet)
+        if self.line is not None and self.column:
+            cell = f"{column_letter(self.column - 1)}{self.line}"
+            where += f":{sheet}!{cell}" if sheet else f":{cell}"
+        elif self.line is not None:  # the whole row
+            where += f":{sheet}, row {self.line}" if sheet else f": row {self.line}"
         field = f"{one_line(self.field)}: " if self.field else ""
         return f"{where}: {field}{one_line(self.message)}"
 
