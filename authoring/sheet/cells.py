@@ -61,6 +61,8 @@ def read_cell(value: Any, column: Column) -> Any:
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return BLANK
+    if isinstance(value, float) and not math.isfinite(value):
+        return CellError(f"expected {column.what()}, found {value} (not a figure)")
     if isinstance(value, str):
         bad = _NOT_TEXT.search(value)
         if bad:
@@ -106,7 +108,9 @@ def _number(value: Any, column: Column, *, whole: bool) -> Any:
         if not math.isfinite(value):
             return CellError(f"expected {what} in figures, found {found}")
         value = float(f"{value:.15g}")  # a spreadsheet's binary noise (0.1 + 0.2) is not a figure
-        if value == int(value):
+        if not math.isfinite(value):
+            return CellError(f"expected {what} in figures, found {found}")
+        if _whole(value):
             value = int(value)
     if whole and not isinstance(value, int):
         return CellError(f"a whole number, with no fraction (found {found})")
@@ -138,7 +142,7 @@ def _date(value: Any, column: Column) -> Any:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         # a date shown as a number: Excel's serial date (days since 30 December 1899)
-        if value == int(value):
+        if _whole(value):
             try:
                 date = EXCEL_EPOCH + dt.timedelta(days=int(value))
             except OverflowError:
@@ -186,7 +190,7 @@ def _text(value: Any, column: Column) -> Any:
 
 
 def _text_of_number(value: float) -> str:
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and _whole(value):
         return str(int(value))
     return str(value)
 
@@ -202,10 +206,15 @@ _READERS = {
 }
 
 
+def _whole(value: float) -> bool:
+    """Whether a number is a whole one (not infinite, not NaN)."""
+    return math.isfinite(value) and value == int(value)
+
+
 def _found(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value == int(value) and math.isfinite(value):
+    if isinstance(value, float) and _whole(value):
         return str(int(value))
     if isinstance(value, str):
         shown = value if len(value) <= 60 else value[:57] + "…"
@@ -249,7 +258,7 @@ def shown(value: Any) -> str:
         return "—"
     if isinstance(value, bool):
         return YES if value else NO
-    if isinstance(value, float) and value == int(value):
+    if isinstance(value, float) and _whole(value):
         return str(int(value))
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -257,16 +257,18 @@ def written(value: Any, *, flow: bool = False) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if _reads_back(text) and not (flow and _FLOW_INDICATORS.search(text)):
+    if _reads_back(text, flow=flow) and not (flow and _FLOW_INDICATORS.search(text)):
         return text
     return "'" + text.replace("'", "''") + "'"
 
 
-def _reads_back(text: str) -> bool:
+def _reads_back(text: str, *, flow: bool = False) -> bool:
+    """Whether ``text``, written plainly as a value (in a flow mapping, with ``flow``), reads back as itself."""
     if not text or text != text.strip() or "\n" in text or "\r" in text or text[0] in "'\"&*!|>%@`":
         return False
     try:
-        return bool(yaml.load(text, Loader=_FormLoader) == text)
+        source = f"{{k: {text}}}" if flow else f"k: {text}"
+        return bool(yaml.load(source, Loader=_FormLoader) == {"k": text})
     except yaml.YAMLError:
         return False
 
