@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from authoring.inputs.yamlsource import _FormLoader
@@ -33,6 +33,7 @@ CELLS = st.one_of(
 )
 
 
+@settings(max_examples=400)
 @given(CELLS, st.sampled_from(list(FieldType)))
 def test_a_cell_is_read_or_explained_never_a_crash(value: object, kind: FieldType) -> None:
     column = Column("k.f", "k", "f", kind, "A field.", choices=("a", "b") if kind is FieldType.CHOICE else ())
@@ -45,6 +46,7 @@ def test_a_cell_is_read_or_explained_never_a_crash(value: object, kind: FieldTyp
         assert "Traceback" not in result.message
 
 
+@settings(max_examples=400)
 @given(TEXT)
 def test_a_text_is_written_so_that_it_reads_back_the_same(text: str) -> None:
     assert yaml.load(f"year: {written(text)}\n", Loader=_FormLoader) == {"year": text}
