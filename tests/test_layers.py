@@ -24,7 +24,8 @@ STAGES: dict[str, set[str]] = {
     "mail": {"base", "model", "inputs", "render", "build"},
     "preview": {"base", "model", "inputs", "render", "build"},
     "sheet": {"base", "model", "inputs"},
-    "cli": {"base", "model", "inputs", "render", "build", "mail", "preview", "sheet"},
+    "site": {"base", "model", "inputs", "render", "build"},
+    "cli": {"base", "model", "inputs", "render", "build", "mail", "preview", "site", "sheet"},
 }
 BASE = {"exceptions", "registry", "fonts", "files", ""}
 

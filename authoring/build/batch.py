@@ -30,9 +30,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from authoring import __version__
+from authoring.build.facts import release_facts
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, load, output_paths
@@ -81,6 +82,8 @@ class Job:
     stale: tuple[Format, ...]
     reason: str
     inputs: dict[str, str]
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the newsroom shows of the release (:func:`authoring.build.facts.release_facts`)."""
 
 
 @dataclass(frozen=True)
@@ -214,7 +217,7 @@ def make_plan(
     toolkit = toolkit_digest()
     templates_digest = tree_digest(templates.root)
     loaded = list(loaded)
-    valid: list[tuple[Path, str, Release, str, dict[str, str]]] = []
+    valid: list[tuple[Path, str, Release, str, dict[str, str], dict[str, Any]]] = []
     failed: list[Outcome] = []
     for item in loaded:
         check, campaign, release = item.check, item.campaign, item.release
@@ -229,15 +232,15 @@ def make_plan(
             "toolkit": toolkit,
         }
         hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
-        valid.append((form, key, release, hash_, inputs))
+        valid.append((form, key, release, hash_, inputs, release_facts(release, check.form)))
     claims: dict[Path, list[Path]] = {}  # output file stem → the forms that would write it
-    for form, _, release, _, _ in valid:
+    for form, _, release, _, _, _ in valid:
         claims.setdefault(_stem(release, out_dir), []).append(form)
     jobs: list[Job] = []
     unchanged: list[Outcome] = []
     current: dict[str, dict[Format, str]] = {}
     obsolete: dict[str, tuple[FileRecord, ...]] = {}
-    for form, key, release, hash_, inputs in valid:
+    for form, key, release, hash_, inputs, facts in valid:
         claimants = claims[_stem(release, out_dir)]
         if len(claimants) > 1:  # forms of different campaigns, one file name: build none of them
             files = ", ".join(str(path) for path in claimants[:-1]) + f" and {claimants[-1]}"
@@ -255,7 +258,7 @@ def make_plan(
         stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
         if entry is None or stale:
             reason = _reason(manifest.releases.get(key), inputs, stale, force=force)
-            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, inputs))
+            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, inputs, facts))
             continue
         entry.force, entry.status, entry.input_hash, entry.problems = (
             release.force.slug,
@@ -263,7 +266,7 @@ def make_plan(
             hash_,
             [],
         )
-        entry.inputs = inputs
+        entry.inputs, entry.release = inputs, facts
         unchanged.append(Outcome(form, BuildStatus.UNCHANGED, release.force.slug, tuple(paths.values())))
     keys = frozenset(form_key(item.check.path, out_dir) for item in loaded)
     return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete)
@@ -388,6 +391,7 @@ def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -
         toolkit_version=__version__,
         files=records,
         inputs=job.inputs,
+        release=job.facts,
     )
     return Outcome(job.form, BuildStatus.BUILT, job.release.force.slug, tuple(job.paths.values()), reason=job.reason)
 

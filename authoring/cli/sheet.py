@@ -16,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
+from authoring.cli.options import cannot_write, fail
+from authoring.exceptions import AuthoringError, UsageError, one_line
 from authoring.files.write import write_files
 from authoring.inputs.project import one_campaign
 
@@ -66,13 +67,12 @@ def sheet_command(
             raise UsageError(f"{target} already exists; it was not replaced (add --force to replace it)")
         sheet = round_sheet(one_campaign(folder, how="after the command: authoring sheet FOLDER"))
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     data = csv_bytes(sheet) if target.suffix.lower() == ".csv" else xlsx_bytes(sheet)
     try:
         write_files({target: data})
     except OSError as error:
-        typer.echo(f"Error: cannot write {error.filename or target}: {error.strerror or error}", err=True)
-        raise typer.Exit(1) from None
+        raise cannot_write(error) from None
     for remark in sheet.remarks:
         typer.echo(str(remark), err=True)
     typer.echo(str(target))
@@ -113,10 +113,9 @@ def import_command(
         folder = one_campaign(campaign)
         result = import_sheet(file, folder, dry_run=dry_run)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except OSError as error:
-        typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
-        raise typer.Exit(1) from None
+        raise cannot_write(error) from None
     for remark in result.remarks:
         typer.echo(one_line(remark), err=True)
     if dry_run:
@@ -133,15 +132,3 @@ def import_command(
         f"{changed} form{'s' if changed != 1 else ''} {verb} updated, {drafts} new draft{'s' if drafts != 1 else ''}"
     )
     typer.echo(f"{summary}; {result.unchanged} unchanged.", err=True)
-
-
-def _fail(error: AuthoringError) -> typer.Exit:
-    """The exit of a failed command, its problems printed (as the other commands print them)."""
-    if isinstance(error, InvalidInputError):
-        for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        count = len(error.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-        return typer.Exit(1)
-    typer.echo(f"Error: {one_line(str(error))}", err=True)
-    return typer.Exit(2 if isinstance(error, UsageError) else 1)
