@@ -53,6 +53,19 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    corrections_heading: str = ""
+    """The heading of the correction notes (a house word)."""
+
+    @property
+    def correction_notes(self) -> tuple[tuple[str, str, str], ...]:
+        """Each correction as (its date as YYYY-MM-DD, in words, what changed), oldest first, as GOV.UK's."""
+        return tuple((item.date.isoformat(), long_date(item.date), item.note) for item in self.corrections)
+
+    @property
+    def last_modified(self) -> str:
+        """The date of the last correction, or of publication (YYYY-MM-DD)."""
+        dates = [self.campaign.release_date, *(item.date for item in self.corrections)]
+        return max(dates).isoformat()
 
     @property
     def file_stem(self) -> str:
@@ -130,6 +143,7 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
         watermark=phrase(words.watermark, names),
         category=phrase(words.category, names),
         corrections=tuple(form.corrections),
+        corrections_heading=phrase(words.corrections_heading, names),
     )
 
 
