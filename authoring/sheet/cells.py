@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from authoring.inputs.yamlsource import _DIRECTION_CONTROL, _NOT_TEXT, _character_message, _direction_message
+from authoring.inputs.yamlsource import _character_message, _direction_message
 from authoring.model.findings import FieldType
 from authoring.model.gaps import parse_gap
+from authoring.model.types import DIRECTION_CONTROL, NOT_TEXT
 from authoring.sheet.columns import NO, YES, Column
 
 #: Excel's day 0 (its 1900 date system, with the 1900 leap-year bug already past).
@@ -64,10 +65,10 @@ def read_cell(value: Any, column: Column) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return CellError(f"expected {column.what()}, found {value} (not a figure)")
     if isinstance(value, str):
-        bad = _NOT_TEXT.search(value)
+        bad = NOT_TEXT.search(value)
         if bad:
             return CellError(_character_message(bad.group()))
-        turned = _DIRECTION_CONTROL.search(value)
+        turned = DIRECTION_CONTROL.search(value)
         if turned:
             return CellError(_direction_message(turned.group()))
         value = value.strip()
