@@ -11,6 +11,7 @@ registered in :mod:`authoring.render`.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from authoring.files.write import write_release
 from authoring.inputs.load import CAMPAIGN_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
 from authoring.model.release import Release, build_release
+from authoring.model.types import PdfEngine
 from authoring.render import Format, render, renderer
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
@@ -57,12 +59,15 @@ class Loaded:
         return [*self.campaign.problems, *self.check.problems]
 
 
-def load(forms: Sequence[Path], *, campaign: Path | None = None) -> tuple[ValidationReport, list[Loaded]]:
+def load(
+    forms: Sequence[Path], *, campaign: Path | None = None, pdf_engine: PdfEngine | None = None
+) -> tuple[ValidationReport, list[Loaded]]:
     """Read and validate every form and campaign once; phrase each valid form into a :class:`Release`.
 
     Returns the validation report and, per form (in the report's order), its checks and
     its release (``None`` if the form or its campaign is invalid). The checks keep the
     bytes that were read, so what is phrased is exactly what was validated.
+    ``pdf_engine`` (the run's ``--pdf-engine``) overrides the engine the campaign or the house words choose.
     Raises :class:`UsageError` only if a path does not exist or nothing is found.
     """
     report = validate(forms, campaign=campaign)
@@ -74,11 +79,15 @@ def load(forms: Sequence[Path], *, campaign: Path | None = None) -> tuple[Valida
         release = None
         if check.ok and check.form is not None and used.campaign is not None:
             release = build_release(check.form, used.campaign)
+            if pdf_engine is not None:
+                release = dataclasses.replace(release, pdf_engine=pdf_engine)
         loaded.append(Loaded(check, used, release))
     return report, loaded
 
 
-def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> list[tuple[Path, Release]]:
+def load_releases(
+    forms: Sequence[Path], *, campaign: Path | None = None, pdf_engine: PdfEngine | None = None
+) -> list[tuple[Path, Release]]:
     """Validate every form (and its campaign); phrase each into a :class:`Release`.
 
     Raises :class:`InvalidInputError` with the problems of *all* files at once, and
@@ -91,7 +100,7 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
                 f"{path} is a campaign file, not a form; build the forms that use it, "
                 f"e.g. 'authoring build {path.parent}'"
             )
-    report, loaded = load(forms, campaign=campaign)
+    report, loaded = load(forms, campaign=campaign, pdf_engine=pdf_engine)
     if not report.forms:
         raise UsageError(f"no form files found in {', '.join(str(path) for path in forms)}")
     if not report.ok:
@@ -117,10 +126,12 @@ def build(
     formats: Sequence[Format] | None = None,
     campaign: Path | None = None,
     templates: Templates | None = None,
+    pdf_engine: PdfEngine | None = None,
 ) -> list[Built]:
     """Build the release of each form (or of every form in each folder) into ``out_dir``.
 
-    ``formats`` defaults to every registered format, ``templates`` to the shipped ones.
+    ``formats`` defaults to every registered format, ``templates`` to the shipped ones;
+    ``pdf_engine`` overrides the engine the campaign or the house words choose.
     Returns what was written. Nothing is written unless every form is valid and every
     release rendered; each release's files are then swapped in as one set
     (:func:`authoring.files.write.write_release`), under the output folder's lock so that a
@@ -131,7 +142,7 @@ def build(
     """
     templates = templates or Templates.at()
     wanted = registered_formats() if formats is None else tuple(formats)
-    releases = load_releases(forms, campaign=campaign)
+    releases = load_releases(forms, campaign=campaign, pdf_engine=pdf_engine)
     rendered = [(form, release, render(release, wanted, templates=templates)) for form, release in releases]
     built: list[Built] = []
     with output_lock(out_dir):

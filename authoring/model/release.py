@@ -18,7 +18,7 @@ from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
 from authoring.model.phrasing import long_date, phrase, release_budget
 from authoring.model.sentences import common, inspector_names, phrase_finding
-from authoring.model.types import QuoteMarks, Status, file_name_part
+from authoring.model.types import PdfEngine, QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
@@ -53,6 +53,8 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    pdf_engine: PdfEngine = PdfEngine.WEASYPRINT
+    """What prints the PDF: the house's choice, the campaign's, or the run's (``--pdf-engine``)."""
     corrections_heading: str = ""
     """The heading of the correction notes (a house word)."""
 
@@ -150,6 +152,7 @@ def _built(form: ReleaseForm, campaign: Campaign) -> Release:
         watermark=phrase(words.watermark, names),
         category=phrase(words.category, names),
         corrections=tuple(form.corrections),
+        pdf_engine=words.pdf_engine,
         corrections_heading=phrase(words.corrections_heading, names),
     )
 
