@@ -23,8 +23,9 @@ STAGES: dict[str, set[str]] = {
     "build": {"base", "model", "inputs", "render"},
     "mail": {"base", "model", "inputs", "render", "build"},
     "preview": {"base", "model", "inputs", "render", "build"},
+    "sheet": {"base", "model", "inputs"},
     "site": {"base", "model", "inputs", "render", "build"},
-    "cli": {"base", "model", "inputs", "render", "build", "mail", "preview", "site"},
+    "cli": {"base", "model", "inputs", "render", "build", "mail", "preview", "site", "sheet"},
 }
 BASE = {"exceptions", "registry", "fonts", "files", ""}
 

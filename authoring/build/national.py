@@ -168,7 +168,8 @@ class NationalBuilds:
             if item.check.form is not None and item.check.form.force in counted_slugs
         )
         for form, data in sources:
-            digest.update(f"\0{form}\0{len(data)}\0".encode())
+            # a file name that is not UTF-8 (kept as surrogates) is hashed as its bytes on disk
+            digest.update(f"\0{form}\0{len(data)}\0".encode("utf-8", "surrogateescape"))
             digest.update(data)
         input_hash = digest.hexdigest()
         try:

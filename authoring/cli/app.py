@@ -29,6 +29,7 @@ import typer
 from authoring import __version__
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build
+from authoring.cli import sheet, site, welsh
 from authoring.cli.options import (
     ALL_FORMATS,
     CampaignOption,
@@ -565,6 +566,11 @@ def send_command(
 # --------------------------------------------------------------------------- commands in modules of their own
 # One line each: app.command("name")(module.function). Such a module keeps its heavy imports
 # inside its functions, so that `validate` and `--help` load none of them.
+app.command("sheet")(sheet.sheet_command)
+app.command("import")(sheet.import_command)
+app.command("site")(site.site_command)
+app.command("welsh-export")(welsh.welsh_export_command)
+app.command("welsh-import")(welsh.welsh_import_command)
 
 
 def run() -> None:
@@ -592,12 +598,3 @@ def run() -> None:
         with contextlib.suppress(Exception):  # a closed pipe: nothing left to flush to
             stream.flush()
     os._exit(code or 0)
-
-
-from authoring.cli.site import site_command  # noqa: E402 - the app exists before its commands register
-
-app.command("site")(site_command)
-from authoring.cli.welsh import welsh_export_command, welsh_import_command  # noqa: E402 - as above
-
-app.command("welsh-export")(welsh_export_command)
-app.command("welsh-import")(welsh_import_command)

@@ -35,6 +35,7 @@ import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2
@@ -133,31 +134,50 @@ def recover(parent: Path, name: str | None = None) -> None:
 def write_files(files: Mapping[Path, bytes]) -> list[Path]:
     """Write every file atomically (never through a link); on failure, leave every existing file as it was.
 
-    Each file is first written in full to a temporary file in its own folder; only when
-    all are written are they moved into place with :func:`os.replace`, which is atomic
-    for each file (and replaces a link rather than following it). The files are moved
-    one after another, so for a set that must change together use :func:`write_release`.
+    Each file is first written in full to a temporary file in its own folder and flushed
+    to disk (several at a time: a disk flushes many files in about the time of one); only
+    when all are written are they moved into place with :func:`os.replace`, which is
+    atomic for each file (and replaces a link rather than following it). The files are
+    moved one after another, so for a set that must change together use :func:`write_release`.
     """
     staged: list[tuple[Path, Path]] = []
+    handles: dict[Path, int] = {}
     try:
-        for target, data in files.items():
+        for target in files:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temp = Path(temp_name)
-            staged.append((temp, target))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            if temp.stat().st_size != len(data):
-                raise OSError(f"short write to {temp}")
-            temp.chmod(0o666 & ~_umask())
+            staged.append((Path(temp_name), target))
+            handles[Path(temp_name)] = handle
+        mask = 0o666 & ~_umask()
+        jobs = [(temp, handles.pop(temp), files[target], mask) for temp, target in staged]
+        if len(jobs) > 1:
+            with ThreadPoolExecutor(max_workers=min(_FLUSHERS, len(jobs))) as pool:
+                list(pool.map(lambda job: _fill(*job), jobs))
+        elif jobs:
+            _fill(*jobs[0])
         for temp, target in staged:
             temp.replace(target)  # atomic, like os.replace
     finally:
+        for handle in handles.values():
+            os.close(handle)
         for temp, _ in staged:
             temp.unlink(missing_ok=True)
     return [target for _, target in staged]
+
+
+#: How many files :func:`write_files` writes and flushes at once.
+_FLUSHERS = 8
+
+
+def _fill(temp: Path, handle: int, data: bytes, mask: int) -> None:
+    """Write ``data`` to the open temporary file ``temp`` (closing ``handle``), flush it to disk, set its mode."""
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    if temp.stat().st_size != len(data):
+        raise OSError(f"short write to {temp}")
+    temp.chmod(mask)
 
 
 def _write_new(path: Path, data: bytes) -> None:
