@@ -27,19 +27,17 @@ from typing import Protocol
 
 from authoring import __version__
 from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
-from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.files.lock import output_lock
 from authoring.files.write import write_files
 from authoring.inputs.distribution import DistributionList, distribution_for, load_distribution
-from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, validate_campaign, validate_form
-from authoring.inputs.yamlsource import parse_yaml
+from authoring.inputs.load import DEFAULT_FORMS_DIR
 from authoring.mail.journal import Delivery, Journal
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed
-from authoring.model.release import Release, build_release
+from authoring.model.release import Release
 from authoring.render import Format
 from authoring.render.environment import Templates
 
@@ -272,7 +270,6 @@ def _packages(
 ) -> Prepared:
     """Package each release the batch built or found unchanged; set drafts aside; note what cannot go."""
     manifest = Manifest.read(out_dir, toolkit_version=__version__)
-    digests = (tree_digest(templates.root), toolkit_digest())
     packages: list[Package] = []
     drafts: list[Path] = []
     problems: list[Problem] = []
@@ -280,7 +277,7 @@ def _packages(
         if outcome.status is BuildStatus.FAILED:
             continue  # reported with the batch's problems
         distribution = lists[outcome.form.parent.resolve()]
-        built = _built_release(outcome, out_dir, manifest, digests)
+        built = _built_release(outcome, out_dir, manifest)
         if isinstance(built, Problem):
             problems.append(built)
         elif built[0].is_draft:
@@ -308,30 +305,25 @@ def _packages(
     return Prepared(report, tuple(packages), tuple(drafts), tuple(problems))
 
 
-def _built_release(
-    outcome: Outcome, out_dir: Path, manifest: Manifest, digests: tuple[str, str]
-) -> tuple[Release, Contents, Path] | Problem:
+def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple[Release, Contents, Path] | Problem:
     """The release a batch outcome stands for, with its files as written; a problem if they do not match.
 
-    This is the one place that knows how a batch reports its work: the outcome's files, and
-    the manifest's input hash and PDF SHA-256. The release is phrased again from the very
-    bytes whose hash the manifest recorded, so its draft status and subject are those of
-    the files; a form edited since, or a PDF changed on disk, is not sent.
+    This is the one place that knows how a batch reports its work: the outcome's release
+    and files, and the manifest's input hash and PDF SHA-256. The release is the batch's
+    own, phrased once from the very bytes whose hash the manifest recorded (nothing is
+    read or validated again), so its draft status and subject are those of the files; a
+    release rebuilt meanwhile, or a PDF changed on disk, is not sent.
     """
-    form = outcome.form
+    form, release = outcome.form, outcome.release
     entry = manifest.releases.get(form_key(form, out_dir))
     paths = {path.suffix: path for path in outcome.files}
-    form_bytes, campaign_path = form.read_bytes(), campaign_for(form)
-    campaign_bytes = campaign_path.read_bytes()
-    hash_ = input_hash(form=form_bytes, campaign=campaign_bytes, templates=digests[0], toolkit=digests[1])
     record = entry.files.get(Format.PDF) if entry else None
-    if entry is None or entry.input_hash != hash_ or record is None or not {".pdf", ".html", ".md"} <= set(paths):
+    hashes_match = entry is not None and outcome.input_hash is not None and entry.input_hash == outcome.input_hash
+    if release is None or not hashes_match or record is None or not {".pdf", ".html", ".md"} <= set(paths):
         return Problem(form, None, None, "", "changed while it was being built; run again")
     pdf = paths[".pdf"].read_bytes()
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
-    campaign = validate_campaign(parse_yaml(campaign_bytes.decode(), campaign_path))
-    release = build_release(validate_form(parse_yaml(form_bytes.decode(), form), campaign), campaign)
     contents = Contents(
         release=release,
         text=paths[".md"].read_text(encoding="utf-8"),
