@@ -18,8 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import Problem
 from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
+from authoring.model.campaign import Campaign
 from authoring.model.form import FINAL_HAS_TODO
 from authoring.model.gaps import MARKER, NOTE_HINT
+from authoring.model.reference import REFERENCE_PAGE
 from authoring.model.types import Key
 
 _KEY_PATTERN = get_args(Key)[1].pattern
@@ -132,11 +134,15 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
         close = difflib.get_close_matches(name, here, n=1, cutoff=0.6)
         if isinstance(finding_kind, str) and "kind" in here and not close:  # a structured finding: its kind's fields
             return f"a {finding_kind} finding has no field '{name}'; it has: {', '.join(here)}"
+        listed = "fields are listed by 'authoring schema'"
+        if issubclass(model, Campaign):
+            listed = f"every field of a campaign file is described in {REFERENCE_PAGE}"
         if name in _field_names(model) and name not in here:  # a field of the file, but not at this place
-            return "unknown field at this place; check its indentation (fields are listed by 'authoring schema')"
+            return f"unknown field at this place; check its indentation ({listed})"
         if close:
-            return f"unknown field; did you mean '{close[0]}'?"
-        return "unknown field; check its spelling (fields are listed by 'authoring schema')"
+            meant = f"unknown field; did you mean '{close[0]}'?"
+            return f"{meant} (every field is described in {REFERENCE_PAGE})" if issubclass(model, Campaign) else meant
+        return f"unknown field; check its spelling ({listed})"
     if kind == "string_type":
         quote = "; put it in quotes if it is meant as text" if isinstance(value, bool | int | float) else ""
         return f"expected text, found {_describe(value)}{quote}"

@@ -75,7 +75,10 @@ class FieldSpec(_Model):
     description: Text = Field(description="What the field holds, for the press officer (shown by 'authoring new').")
     required: bool = Field(default=True, description="Whether a form must give it (false: it may be left out).")
     min: Annotated[float, Strict()] | None = Field(default=None, description="The smallest value allowed (numbers).")
-    max: Annotated[float, Strict()] | None = Field(default=None, description="The largest value allowed (numbers).")
+    max: Annotated[float, Strict()] | None = Field(
+        default=None,
+        description="The largest value allowed (numbers); unless given, 100 for a percent, £1tn for money.",
+    )
     choices: list[Key] | None = Field(default=None, description="For a choice: the words a form may give.")
 
     @model_validator(mode="after")
