@@ -140,8 +140,8 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
         if name in _field_names(model) and name not in here:  # a field of the file, but not at this place
             return f"unknown field at this place; check its indentation ({listed})"
         if close:
-            meant = f"unknown field; did you mean '{close[0]}'?"
-            return f"{meant} (every field is described in {REFERENCE_PAGE})" if issubclass(model, Campaign) else meant
+            guess = f"unknown field; did you mean '{close[0]}'?"
+            return f"{guess} (every field is described in {REFERENCE_PAGE})" if issubclass(model, Campaign) else guess
         return f"unknown field; check its spelling ({listed})"
     if kind == "string_type":
         quote = "; put it in quotes if it is meant as text" if isinstance(value, bool | int | float) else ""
