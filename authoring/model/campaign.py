@@ -142,7 +142,8 @@ class Campaign(_Model):
     revisit: Text = Field(
         description=(
             "The paragraph after the background that says what this round of inspection did, e.g. "
-            "'In 2012 HMIC revisited all forces to track progress against these recommendations.'; "
+            "'In this round the inspectors revisited every force to track progress against these "
+            "recommendations.'; "
             "every release prints it, before the findings."
         )
     )
