@@ -10,7 +10,9 @@ what is built and hashed.
 
 from __future__ import annotations
 
+import logging
 import os
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,6 +37,8 @@ from authoring.model.form import ReleaseForm
 from authoring.model.release import Release, SentenceError, build_release
 from authoring.model.types import Status
 from authoring.registry import forces
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -259,6 +263,13 @@ def check_form(
         except SentenceError as error:
             problem = sentence_problem(error, document, campaign_document)
             return FormCheck(path, used, form, (problem,), named, at, source=document.raw)
+        except Exception as error:  # a bug: this form fails alone, with a line to report, never a traceback
+            log.debug("phrasing %s failed", path, exc_info=True)
+            detail = traceback.format_exception_only(error)[-1].strip()
+            message = f"unexpected error while making its sentences (a bug; please report it): {detail}"
+            return FormCheck(
+                path, used, form, (Problem(path, None, None, "", message),), named, at, source=document.raw
+            )
     gaps = tuple(draft_gaps(document)) if form.status is Status.DRAFT else ()
     if final and form.status is Status.DRAFT:
         line, column = document.key_position(("status",)) or (None, None)

@@ -321,14 +321,12 @@ def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple
     hashes_match = entry is not None and outcome.input_hash is not None and entry.input_hash == outcome.input_hash
     if release is None or not hashes_match or record is None or not {".pdf", ".html", ".md"} <= set(paths):
         return Problem(form, None, None, "", "changed while it was being built; run again")
-    pdf = paths[".pdf"].read_bytes()
+    try:
+        pdf = paths[".pdf"].read_bytes()
+        text, html = (paths[suffix].read_text(encoding="utf-8") for suffix in (".md", ".html"))
+    except (OSError, UnicodeDecodeError) as error:  # removed or damaged since the batch wrote it
+        return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
-    contents = Contents(
-        release=release,
-        text=paths[".md"].read_text(encoding="utf-8"),
-        html=paths[".html"].read_text(encoding="utf-8"),
-        pdf=pdf,
-        pdf_name=paths[".pdf"].name,
-    )
+    contents = Contents(release=release, text=text, html=html, pdf=pdf, pdf_name=paths[".pdf"].name)
     return release, contents, paths[".pdf"]
