@@ -22,7 +22,7 @@ from pathlib import Path
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, UsageError
 from authoring.files.lock import output_lock
 from authoring.files.write import write_release
-from authoring.inputs.load import CAMPAIGN_FILE
+from authoring.inputs.load import CAMPAIGN_FILE, DISTRIBUTION_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
 from authoring.model.release import Release
 from authoring.render import Format, render, renderer
@@ -118,6 +118,8 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
                 f"{path} is a campaign file, not a form; build the forms that use it, "
                 f"e.g. 'authoring build {path.parent}'"
             )
+        if path.name == DISTRIBUTION_FILE and not path.is_dir():
+            raise UsageError(f"{path} is the distribution list, not a form; 'authoring validate {path}' checks it")
     report, loaded = load(forms, campaign=campaign)
     if not report.forms:
         raise UsageError(f"no form files found in {', '.join(str(path) for path in forms)}")
