@@ -23,7 +23,8 @@ STAGES: dict[str, set[str]] = {
     "build": {"base", "model", "inputs", "render"},
     "mail": {"base", "model", "inputs", "render", "build"},
     "preview": {"base", "model", "inputs", "render", "build"},
-    "cli": {"base", "model", "inputs", "render", "build", "mail", "preview"},
+    "site": {"base", "model", "inputs", "render", "build"},
+    "cli": {"base", "model", "inputs", "render", "build", "mail", "preview", "site"},
 }
 BASE = {"exceptions", "registry", "fonts", "files", ""}
 

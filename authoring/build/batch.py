@@ -30,9 +30,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from authoring import __version__
+from authoring.build.facts import release_facts
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, load, output_paths
@@ -85,6 +86,8 @@ class Job:
     stale: tuple[Format, ...]
     reason: str
     inputs: dict[str, str]
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the newsroom shows of the release (:func:`authoring.build.facts.release_facts`)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +99,8 @@ class Ready:
     release: Release
     input_hash: str
     inputs: dict[str, str]
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the newsroom shows of the release (:func:`authoring.build.facts.release_facts`)."""
 
 
 @dataclass(frozen=True)
@@ -252,7 +257,7 @@ def make_plan(
             "toolkit": toolkit,
         }
         hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
-        ready.append(Ready(form, key, release, hash_, inputs))
+        ready.append(Ready(form, key, release, hash_, inputs, release_facts(release, check.form)))
     claims: dict[Path, list[Path]] = {}  # output file stem → the forms that would write it
     for one in ready:
         claims.setdefault(_stem(one.release, out_dir), []).append(one.form)
@@ -279,7 +284,7 @@ def make_plan(
         stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
         if entry is None or stale:
             reason = _reason(known, one.inputs, stale, force=force)
-            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, one.inputs))
+            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, one.inputs, one.facts))
             continue
         entries[key] = replace(
             entry,
@@ -288,6 +293,7 @@ def make_plan(
             input_hash=hash_,
             problems=[],
             inputs=one.inputs,
+            release=one.facts,
         )
         outcome = Outcome(form, BuildStatus.UNCHANGED, release.force.slug, tuple(paths.values()), release=release)
         unchanged.append(replace(outcome, input_hash=hash_))
@@ -419,6 +425,7 @@ def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -
         toolkit_version=__version__,
         files=records,
         inputs=job.inputs,
+        release=job.facts,
     )
     return Outcome(
         job.form,

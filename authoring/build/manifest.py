@@ -18,7 +18,8 @@ to the output folder's parent (``forces/thames-valley.yaml`` for the default lay
           },
           "inputs": {"form": "<sha256>", "campaign": "<sha256>",
                      "templates": "<sha256>", "toolkit": "<sha256>"},
-          "problems": []
+          "problems": [],
+          "release": {"draft": false, "headline": "…", "round": {"embargo": "2012-12-11T00:01", …}, …}
         }
       },
       "removed": ["thames-valley/2012-11-30-….pdf"],
@@ -31,6 +32,9 @@ Each file carries the input hash it was built from; a file is current when that 
 the release's input hash now and the file on disk still has the recorded size and SHA-256.
 ``inputs`` are the digests the input hash was made from, so that the next batch can say
 *why* a release is rebuilt (its form, its campaign, the templates or the toolkit changed).
+``release`` holds what ``authoring site`` shows of the release as built (its headline,
+verdict, embargo, corrections …; :mod:`authoring.build.facts`); a failed entry keeps those
+of its older good files.
 ``removed`` lists the files the last batch deleted because no release produces them any
 more (a new release date, a removed form), and ``kept`` those it would have deleted but
 left because they were changed after the toolkit wrote them. The manifest holds no times,
@@ -112,6 +116,8 @@ class Entry:
     files: dict[Format, FileRecord] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     inputs: dict[str, str] = field(default_factory=dict)
+    release: dict[str, Any] = field(default_factory=dict)
+    """What the newsroom shows of the release as built (:mod:`authoring.build.facts`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +128,7 @@ class Entry:
             "files": {fmt.value: vars(self.files[fmt]) for fmt in sorted(self.files, key=_build_order)},
             "inputs": self.inputs,
             "problems": self.problems,
+            "release": self.release,
         }
 
     @classmethod
@@ -134,6 +141,7 @@ class Entry:
             files={format_named(name): FileRecord(**record) for name, record in data.get("files", {}).items()},
             problems=[str(problem) for problem in data.get("problems", [])],
             inputs={str(name): str(digest) for name, digest in data.get("inputs", {}).items()},
+            release=dict(data.get("release") or {}),
         )
 
 

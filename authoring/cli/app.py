@@ -30,8 +30,20 @@ from rich.console import Console
 from authoring import __version__
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build
+from authoring.cli.options import (
+    ALL_FORMATS,
+    CampaignOption,
+    FoldersArgument,
+    FormatsOption,
+    JobsOption,
+    OutOption,
+    TemplatesOption,
+    cannot_write,
+    fail,
+    parse_formats,
+)
 from authoring.cli.progress import batch_observer, batch_problems, batch_summary
-from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
+from authoring.exceptions import AuthoringError, UsageError
 from authoring.files.write import write_files
 from authoring.inputs.project import (
     campaigns,
@@ -45,8 +57,6 @@ from authoring.inputs.scaffold import new_form, new_forms, schema_text
 from authoring.inputs.validate import ValidationReport, validate
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
-from authoring.render import Format
-from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
 if TYPE_CHECKING:  # the e-mail and preview modules load only for the commands that use them
@@ -60,78 +70,6 @@ app = typer.Typer(
     rich_markup_mode=None,  # plain help: flags show as flags (--final), not as '--final <bool>'
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-#: Environment variable naming a templates folder to use instead of the shipped one (read only here).
-TEMPLATES_ENV = "AUTHORING_TEMPLATES"
-
-#: The ``--templates`` option of every command that renders.
-TemplatesOption = Annotated[
-    Path | None,
-    typer.Option(
-        envvar=TEMPLATES_ENV,
-        file_okay=False,
-        exists=True,
-        help="Templates folder to use instead of the shipped one (a modified copy).",
-        show_default=False,
-    ),
-]
-
-#: Where builds go; the commands that build or send share it.
-OutOption = Annotated[
-    Path | None, typer.Option("--out", "-o", help="Folder to write into (default: the project's output/).")
-]
-#: How many processes render; the commands that build many releases share it.
-JobsOption = Annotated[
-    int | None,
-    typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes that render (default: one per CPU core).", show_default=False
-    ),
-]
-
-#: Every registered format, comma-separated: what ``--format`` means when it is not given.
-ALL_FORMATS = ",".join(registered_formats())
-#: Which formats to make; the commands that render share it.
-FormatsOption = Annotated[
-    str, typer.Option("--format", "-f", help=f"Comma-separated formats: {ALL_FORMATS}.", show_default=False)
-]
-#: A campaign file other than the one beside the forms; the commands that read forms share it.
-CampaignOption = Annotated[
-    Path | None,
-    typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
-]
-#: The round folders a command covers; the commands that work on whole rounds share it.
-FoldersArgument = Annotated[
-    list[Path] | None,
-    typer.Argument(
-        help="Campaign folders: form files with their campaign.yaml (default: every one in forces/).",
-        show_default=False,
-        exists=True,
-        file_okay=False,
-    ),
-]
-
-
-def _formats(value: str) -> list[Format]:
-    names = [part.strip().lower() for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in registered_formats()]
-    if unknown or not names:
-        raise typer.BadParameter(f"choose from {', '.join(registered_formats())} (comma-separated); got {value!r}")
-    return [fmt for fmt in registered_formats() if fmt in names]
-
-
-def _fail(error: AuthoringError) -> typer.Exit:
-    if isinstance(error, UsageError):
-        typer.echo(f"Error: {one_line(str(error))}", err=True)
-        return typer.Exit(2)
-    if isinstance(error, InvalidInputError):
-        for problem in error.problems:
-            typer.echo(str(problem), err=True)
-        count = len(error.problems)
-        typer.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-    else:
-        typer.echo(f"Error: {one_line(str(error))}", err=True)
-    return typer.Exit(1)
 
 
 @app.command("build")
@@ -155,13 +93,13 @@ def build_command(
     problem is listed as path:line:col: field: message and nothing is written.
     Output goes to OUT/<force>/<date>-<force-name>-<campaign>.<ext>.
     """
-    chosen = _formats(formats)
+    chosen = parse_formats(formats)
     try:
         check_paths(forms)
         out = out or out_dir()
         built = build(forms, out_dir=out, formats=chosen, campaign=campaign, templates=Templates.at(templates))
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     for item in built:
         for path in item.files:
             typer.echo(str(path))
@@ -189,7 +127,7 @@ def batch_command(
     Exit code 1 if a form failed or another batch is writing to OUT;
     130 if interrupted (Ctrl-C), 143 if terminated (SIGTERM).
     """
-    chosen = _formats(formats)
+    chosen = parse_formats(formats)
     stdout = Console(highlight=False)
     stderr = Console(stderr=True, highlight=False)
     interrupted = signal.SIGINT
@@ -214,7 +152,7 @@ def batch_command(
                 observer=observer,
             )
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except KeyboardInterrupt:
         typer.echo("Interrupted: the releases written so far are complete and kept; run again to finish.", err=True)
         raise typer.Exit(128 + interrupted) from None
@@ -272,7 +210,7 @@ def validate_command(
             check_paths(paths)
         report = validate(expand_campaigns(paths or campaigns()), campaign=campaign, final=final)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     for problem in report.problems:
         typer.echo(str(problem), err=True)
     if not report.ok:
@@ -338,9 +276,9 @@ def new_command(
             forms = out.parent if out is not None else one_campaign(None)
         result = new_forms(forms) if all_forces else new_form(slug or "", out=out, forms_dir=forms)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except OSError as error:
-        raise _cannot_write(error) from None
+        raise cannot_write(error) from None
     for path in result.written:
         typer.echo(str(path))
     if result.schema:
@@ -368,20 +306,15 @@ def schema_command(
     try:
         text = schema_text(load_campaign_folder(one_campaign(folder, how="after the command: authoring schema FOLDER")))
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     if out is None:
         typer.echo(text, nl=False)
         return
     try:
         write_files({out: text.encode()})
     except OSError as error:
-        raise _cannot_write(error) from None
+        raise cannot_write(error) from None
     typer.echo(str(out))
-
-
-def _cannot_write(error: OSError) -> typer.Exit:
-    typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
-    return typer.Exit(1)
 
 
 def _version(value: bool) -> None:
@@ -430,7 +363,7 @@ def preview_command(
             except KeyboardInterrupt:
                 typer.echo("\nPreview stopped.")
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
 
 
 #: The only place the SMTP password is read from.
@@ -476,9 +409,9 @@ def pack_command(
         prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout)
         written = pack(prepared)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except OSError as error:
-        raise _cannot_write(error) from None
+        raise cannot_write(error) from None
     for path in written:
         typer.echo(str(path))
     if not prepared.batch.ok or prepared.drafts or prepared.problems:
@@ -533,7 +466,7 @@ def send_command(
                 with connection:
                     report = deliver(prepared, out_dir=out, connection=connection, resend=resend, observer=observer)
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     except KeyboardInterrupt:
         typer.echo(f"Interrupted: what was sent is recorded in {out / 'sent.jsonl'}; run again to finish.", err=True)
         raise typer.Exit(130) from None
@@ -576,3 +509,8 @@ def run() -> None:
         with contextlib.suppress(Exception):  # a closed pipe: nothing left to flush to
             stream.flush()
     os._exit(code or 0)
+
+
+from authoring.cli.site import site_command  # noqa: E402 - registered below, after the shared options it uses
+
+app.command("site")(site_command)

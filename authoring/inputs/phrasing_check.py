@@ -24,7 +24,16 @@ from authoring.model.campaign import Campaign
 from authoring.model.findings import FindingKindSpec, finding_model
 from authoring.model.gaps import Todo
 from authoring.model.phrasing import PhrasingError, names_used, phrase
-from authoring.model.sentences import COMMON_NAMES, EXTRA_NAMES, FINDING_NAMES, common, finding_context, inspector_names
+from authoring.model.sentences import (
+    COMMON_NAMES,
+    EXTRA_NAMES,
+    FINDING_NAMES,
+    SITE_NAMES,
+    SITE_WORDS,
+    common,
+    finding_context,
+    inspector_names,
+)
 from authoring.model.types import PROPERTY_LIMIT
 from authoring.registry import forces
 
@@ -46,6 +55,11 @@ def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple
     for index, note in enumerate(words.press_office_notes):
         loc = ("sentences", "press_office_notes", index) if own.press_office_notes is not None else None
         yield loc, "press_office_notes", note, COMMON_NAMES
+    for name in SITE_WORDS:
+        value = getattr(words, name)
+        for index, text in enumerate([value] if isinstance(value, str) else value):
+            at = ("sentences", name) if isinstance(value, str) else ("sentences", name, index)
+            yield (at if getattr(own, name) is not None else None), name, text, SITE_NAMES
 
 
 def check_phrasing(document: SourceDocument, campaign: Campaign) -> list[Problem]:

@@ -97,6 +97,9 @@ class HouseWords(_Model):
     watermark: Text = Field(description="Across every printed page of a draft.")
     category: Text = Field(description="The Word document's category.")
     press_office_notes: list[Text] = Field(description="The last notes to editors: how to reach the press office.")
+    site_title: Text = Field(description="The newsroom's name ('authoring site'), on every page and feed.")
+    accessibility_statement: list[Text] = Field(description="The newsroom's accessibility statement, by paragraph.")
+    another_format: list[Text] = Field(description="The newsroom's page on asking for a release in another format.")
 
 
 class Sentences(_Model):
@@ -116,6 +119,13 @@ class Sentences(_Model):
     category: Text | None = Field(default=None, description="The Word document's category, if not the default.")
     press_office_notes: list[Text] | None = Field(
         default=None, description="The press office notes, if not the default."
+    )
+    site_title: Text | None = Field(default=None, description="The newsroom's name, if not the default.")
+    accessibility_statement: list[Text] | None = Field(
+        default=None, description="The newsroom's accessibility statement, if not the default."
+    )
+    another_format: list[Text] | None = Field(
+        default=None, description="The newsroom's 'another format' page, if not the default."
     )
 
 

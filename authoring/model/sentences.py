@@ -29,6 +29,10 @@ COMMON_NAMES = (
     "website",
     "press_office",
 )
+#: The names the newsroom's words may use (``authoring site``): the press office's, never a round's.
+SITE_NAMES = ("organisation", "organisation_short", "website", "press_office")
+#: The newsroom's words in the house file (a campaign may change them under ``sentences``).
+SITE_WORDS = ("site_title", "accessibility_statement", "another_format")
 #: The names one sentence has besides the common ones.
 EXTRA_NAMES: dict[str, tuple[str, ...]] = {"headline": ("verdict",), "attribution": ("inspector",)}
 #: The names a finding's sentence has besides its fields.
