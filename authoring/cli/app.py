@@ -511,6 +511,6 @@ def run() -> None:
     os._exit(code or 0)
 
 
-from authoring.cli.site import site_command  # noqa: E402 - registered below, after the shared options it uses
+from authoring.cli.site import site_command  # noqa: E402 - the app exists before its commands register
 
 app.command("site")(site_command)

@@ -1,7 +1,7 @@
 """``authoring site``: the newsroom (pages, feeds, sitemap) from what ``batch`` built.
 
-Registered in :mod:`authoring.cli.app`, which imports this module: so this one does not
-import it back (no import cycle), and spells out the two things it would have taken from it.
+Registered in :mod:`authoring.cli.app`; the options it shares with other commands come from
+:mod:`authoring.cli.options`.
 """
 
 from __future__ import annotations
@@ -11,29 +11,11 @@ from typing import Annotated
 
 import typer
 
-from authoring.exceptions import AuthoringError, UsageError, one_line
+from authoring.cli.options import TemplatesOption, fail
+from authoring.exceptions import AuthoringError
 
 #: Environment variable with the address the site is served at (read only here).
 SITE_URL_ENV = "AUTHORING_SITE_URL"
-#: The same as :data:`authoring.cli.app.TEMPLATES_ENV` (a test checks it).
-TEMPLATES_ENV = "AUTHORING_TEMPLATES"
-
-TemplatesOption = Annotated[
-    Path | None,
-    typer.Option(
-        envvar=TEMPLATES_ENV,
-        file_okay=False,
-        exists=True,
-        help="Templates folder to use instead of the shipped one (a modified copy).",
-        show_default=False,
-    ),
-]
-
-
-def _fail(error: AuthoringError) -> typer.Exit:
-    """An error as every command prints it: a usage mistake exits with 2, anything else with 1."""
-    typer.echo(f"Error: {one_line(str(error))}", err=True)
-    return typer.Exit(2 if isinstance(error, UsageError) else 1)
 
 
 def site_command(
@@ -99,7 +81,7 @@ def site_command(
             templates=Templates.at(templates),
         )
     except AuthoringError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     for path in report.written:
         typer.echo(str(path))
     shown = report.catalogue
