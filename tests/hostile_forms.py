@@ -103,6 +103,8 @@ def reading_order(release: Release) -> list[Inline | str]:
         *([release.embargo] if release.embargo else []),
         f"{release.organisation} · Press release, {release.release_date}",
         release.headline,
+        *([release.corrections_heading] if release.corrections else []),
+        *(f"{date}: {note}" for _, date, note in release.correction_notes),
         *release.background,
         release.revisit,
         release.findings_intro,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import mailbox
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from authoring.exceptions import InvalidInputError
 from authoring.inputs.distribution import DistributionList, check_distribution, load_distribution
 from authoring.inputs.load import form_files
 from authoring.mail.journal import JOURNAL_FILE, Delivery, Journal
@@ -40,7 +40,7 @@ def test_a_valid_list_gives_everyone_then_the_forces_own_addresses() -> None:
     assert listed.recipients("bedfordshire") == (
         "newsdesk@national.example",
         "desk@regional.example",
-        "news@luton.example",  # normalised by email-validator
+        "News@LUTON.Example",  # kept as written: a mail server may tell capitals apart before the @
         "editor@beds.example",
     )
     assert listed.recipients("kent") == ("newsdesk@national.example", "desk@regional.example")
@@ -96,7 +96,8 @@ cc: [x@y.example]
         ("", "distribution.yaml:2:1: from: required field is missing"),
         (
             'from: "Press\\nOffice <press.office@inspectorate.example>"',
-            "distribution.yaml:1:7: from: the name must be on one line",
+            "distribution.yaml:1:7: from: the sender must be on one line, with no line or paragraph separator "
+            "or control character",
         ),
         (
             "from: Press <Office> <press.office@inspectorate.example>",
@@ -163,11 +164,18 @@ def test_pack_writes_a_message_beside_each_release_that_a_mail_client_opens(site
         assert message["Subject"].startswith("EMBARGOED UNTIL 00:01 TUESDAY 11 DECEMBER 2012: ")
         text, html, attached = parts(message)
         assert attached == pdf(slug)
-        assert text == (OUT / slug / f"{STEMS[slug]}.md").read_text(encoding="utf-8")
+        markdown = (OUT / slug / f"{STEMS[slug]}.md").read_text(encoding="utf-8")
+        assert markdown.startswith("**EMBARGOED")  # the .md file stays Markdown; the mail's text is for people
+        assert text.startswith("EMBARGOED UNTIL 00:01 TUESDAY 11 DECEMBER 2012\n\n")
+        assert "**" not in text
+        assert "\\" not in text
         assert html == (OUT / slug / f"{STEMS[slug]}.html").read_text(encoding="utf-8")
         assert not message.defects
         assert all(line.endswith(b"\r\n") for line in raw.splitlines(keepends=True))  # RFC 5322 line ends
-        assert max(len(line) for line in raw.splitlines()) <= 78  # folded as mail clients expect
+        assert max(len(line) for line in raw.splitlines()) <= 998  # no line a server refuses
+        name = f"{STEMS[slug]}.pdf".encode()
+        assert b'Content-Disposition: attachment; filename="' + name + b'"\r\n' in raw
+        assert b'Content-Type: application/pdf; name="' + name + b'"\r\n' in raw
         # A mail client's mbox/MIME reader takes it as it is:
         assert mailbox.mboxMessage(BytesParser(policy=policy.compat32).parsebytes(raw)).get_content_type() == (
             "multipart/mixed"
@@ -180,7 +188,7 @@ def test_pack_writes_nothing_for_a_draft(site: Path) -> None:
     result = run("pack")
 
     assert result.exit_code == 1
-    assert "not sent, still a draft: forces/thames-valley.yaml" in result.stderr
+    assert "not packed, still a draft: forces/thames-valley.yaml" in result.stderr
     assert not (OUT / "thames-valley" / f"{STEMS['thames-valley']}.eml").exists()
     assert (OUT / "bedfordshire" / f"{STEMS['bedfordshire']}.eml").exists()
 
@@ -197,21 +205,30 @@ def delivery(recipient: str, sha256: str = "a" * 64) -> Delivery:
     )
 
 
-def test_the_journal_survives_a_torn_last_line(tmp_path: Path) -> None:
+def test_a_torn_last_line_stops_the_journal_with_its_line_number(tmp_path: Path) -> None:
     journal = Journal.read(tmp_path)
     journal.record(delivery("one@news.example"))
     with (tmp_path / JOURNAL_FILE).open("ab") as stream:
         stream.write(b'{"release": "forces/kent.yaml", "recip')  # a crash mid-write
 
-    reread = Journal.read(tmp_path)
-    reread.record(delivery("two@news.example", sha256="b" * 64))
+    with pytest.raises(InvalidInputError) as raised:
+        Journal.read(tmp_path)
 
-    lines = (tmp_path / JOURNAL_FILE).read_bytes().splitlines()
-    assert len(lines) == 3
-    assert json.loads(lines[2])["recipient"] == "two@news.example"
+    [problem] = raised.value.problems
+    assert (problem.path, problem.line) == (tmp_path / JOURNAL_FILE, 2)
+    assert problem.message.startswith("the last line is incomplete: an earlier send was stopped while recording")
+
+
+def test_the_latest_and_the_first_delivery_of_a_release_to_a_recipient(tmp_path: Path) -> None:
+    journal = Journal.read(tmp_path)
+    journal.record(delivery("one@news.example"))
+    journal.record(delivery("two@news.example"))
+    journal.record(delivery("two@news.example", sha256="b" * 64))
+
     final = Journal.read(tmp_path)
-    assert [item.recipient for item in final.deliveries] == ["one@news.example", "two@news.example"]
+    assert [item.recipient for item in final.deliveries] == ["one@news.example", "two@news.example", "two@news.example"]
     assert final.latest("forces/kent.yaml", "TWO@news.example") == delivery("two@news.example", sha256="b" * 64)
+    assert final.first("forces/kent.yaml", "TWO@news.example") == delivery("two@news.example")
     assert final.latest("forces/kent.yaml", "three@news.example") is None
 
 
@@ -230,5 +247,7 @@ def test_a_release_that_no_one_would_get_is_reported_and_the_others_still_go(sit
         "'forces.british-transport-police'",
     ]
     assert [line for line in result.stdout.splitlines() if line.startswith("would send")] == [
-        f"would send: {STEMS['thames-valley']}.pdf to crime@oxford.example"
+        f"would send: {STEMS['thames-valley']}.pdf to crime@oxford.example, subject: EMBARGOED UNTIL 00:01 "
+        "TUESDAY 11 DECEMBER 2012: Thames Valley Police has made good progress in the way it identifies, monitors "
+        "and manages integrity issues"
     ]

@@ -163,6 +163,12 @@ class BatchReport:
         return not self.of(BuildStatus.FAILED)
 
 
+#: The message for hand-sending that ``pack`` writes beside a release's files: it is part of the
+#: release, so a rebuilt release drops it (in the same swap) until ``pack`` writes it anew, and
+#: a release removed takes it along.
+MESSAGE_SUFFIX = ".eml"
+
+
 def run_batch(
     folders: Sequence[Path] = (DEFAULT_FORMS_DIR,),
     *,
@@ -342,6 +348,11 @@ def remove_obsolete(
             kept.append(path)
             continue
         removed.append(path)
+        message = path.with_suffix(MESSAGE_SUFFIX)  # the release's message for hand-sending goes with it
+        if message != path and message.is_file() and not message.is_symlink():
+            with contextlib.suppress(OSError):
+                message.unlink()
+                removed.append(message)
         with contextlib.suppress(OSError):
             path.parent.rmdir()  # only if nothing else is left in it
     manifest.removed = [path.relative_to(out_dir).as_posix() for path in removed]
@@ -408,8 +419,9 @@ def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -
         problems = [Problem(job.form, None, None, "", rendered.error)]
         return _fail(manifest, manifest.releases, job.key, job.form, problems, job.input_hash)
     folder = job.paths[job.stale[0]].parent
+    messages = {path.with_suffix(MESSAGE_SUFFIX).name for path in job.paths.values()}  # 'pack' writes it anew
     try:
-        write_release(folder, {job.paths[fmt].name: data for fmt, data in rendered.outputs.items()})
+        write_release(folder, {job.paths[fmt].name: data for fmt, data in rendered.outputs.items()}, remove=messages)
     except OSError as exc:
         message = f"cannot write to {folder}: {exc.strerror or exc}; its previous files are unchanged"
         problems = [Problem(job.form, None, None, "", message)]

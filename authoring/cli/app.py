@@ -45,6 +45,7 @@ from authoring.cli.options import (
 from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 from authoring.exceptions import AuthoringError, UsageError
 from authoring.files.write import write_files
+from authoring.inputs.distribution import check_lists
 from authoring.inputs.project import (
     campaigns,
     check_paths,
@@ -211,10 +212,16 @@ def validate_command(
         report = validate(expand_campaigns(paths or campaigns()), campaign=campaign, final=final)
     except AuthoringError as error:
         raise fail(error) from None
-    for problem in report.problems:
+    lists = check_lists(check.path for check in report.campaigns)  # distribution.yaml, as 'send' reads it
+    for problem in report.problems + lists:
         typer.echo(str(problem), err=True)
     if not report.ok:
         typer.echo(_summary(report), err=True)
+        raise typer.Exit(1)
+    if lists:
+        found = "1 problem" if len(lists) == 1 else f"{len(lists)} problems"
+        checked = _summary(report).removeprefix("All valid: ")
+        typer.echo(f"{found} in the distribution lists; the forms and campaigns are valid ({checked[:-1]}).", err=True)
         raise typer.Exit(1)
     for gap in report.gaps:
         typer.echo(str(gap))
@@ -371,19 +378,39 @@ PASSWORD_ENV = "AUTHORING_SMTP_PASSWORD"
 
 
 def _prepare(
-    folders: list[Path] | None, out: Path, jobs: int | None, templates: Path | None, stdout: Console
+    folders: list[Path] | None,
+    out: Path,
+    jobs: int | None,
+    templates: Path | None,
+    stdout: Console,
+    *,
+    verb: str = "sent",
 ) -> Prepared:
-    """Build what is stale, as 'batch' does, and print what the build found wrong."""
-    from authoring.cli.send_progress import held_back
-    from authoring.mail.send import prepare
+    """Build what is stale, as 'batch' does, and print what the build found wrong.
 
-    folders = expand_campaigns(folders or campaigns())
+    Without folders, every open round: a closed round, or an example, is passed by, saying so.
+    """
+    from authoring.cli.send_progress import held_back
+    from authoring.mail.send import open_rounds, prepare
+
+    if folders:
+        chosen_folders = expand_campaigns(folders)
+    else:
+        chosen_folders, passed = open_rounds(expand_campaigns(campaigns()))
+        for folder, state in passed:
+            kind = "an example round" if state == "example" else "a closed round"
+            typer.echo(
+                f"passed by: {folder} is {kind} (campaign.yaml says 'round: {state}'); name its folder to include it",
+                err=True,
+            )
+        if not chosen_folders:
+            raise UsageError("every round is closed or an example: nothing to do; name a folder to include one")
     chosen = Templates.at(templates)
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
-        prepared = prepare(folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen)
+        prepared = prepare(chosen_folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen)
     for problem in batch_problems(prepared.batch):
         typer.echo(str(problem), err=True)
-    for line in held_back(prepared):
+    for line in held_back(prepared, verb=verb):
         typer.echo(line, err=True)
     return prepared
 
@@ -399,15 +426,17 @@ def pack_command(
 
     Builds what is stale first, exactly as 'batch' does. Each message carries the
     embargoed subject, the release as text and HTML, and the PDF; its recipients (from
-    distribution.yaml) are blind copies. Drafts get no message.
+    distribution.yaml) are blind copies. Drafts get no message. Without folders, closed
+    and example rounds are passed by.
     Exit code 1 if a form failed, a release is a draft, or a list is invalid.
     """
     from authoring.mail.send import pack
 
     stdout = Console(highlight=False)
     try:
-        prepared = _prepare(folders, out or out_dir(), jobs, templates, stdout)
-        written = pack(prepared)
+        out = out or out_dir()
+        prepared = _prepare(folders, out, jobs, templates, stdout, verb="packed")
+        written = pack(prepared, out_dir=out)
     except AuthoringError as error:
         raise fail(error) from None
     except OSError as error:
@@ -430,9 +459,18 @@ def send_command(
         ),
     ] = None,
     out: OutOption = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show who would get what; send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show who would get what, with each subject; send nothing.")
+    ] = False,
     resend: Annotated[
         bool, typer.Option("--resend", help="Send releases changed since they were sent again, marked as corrections.")
+    ] = False,
+    retry_uncertain: Annotated[
+        bool,
+        typer.Option(
+            "--retry-uncertain",
+            help="Send again the messages a server may have taken before the connection ended (they may arrive twice).",
+        ),
     ] = False,
     jobs: JobsOption = None,
     templates: TemplatesOption = None,
@@ -440,40 +478,52 @@ def send_command(
     """E-mail each final release, with its PDF, to its distribution list: exactly once.
 
     Builds what is stale first, exactly as 'batch' does. Each recipient gets the release
-    in an envelope of their own (no one sees another's address). OUT/sent.jsonl records
-    every delivery; a re-run sends only what has not been delivered. A release changed
-    since it was sent goes again only with --resend. Drafts are never sent.
-    A refused recipient or a dropped connection is tried again a few times.
+    in an envelope of their own (no one sees another's address). Each round's journal,
+    forces/<round>/sent.jsonl (commit it with the round), records every delivery; a re-run
+    sends only what has not been delivered. A release changed since it was sent goes again
+    only with --resend. Drafts are never sent. Without folders, closed and example rounds
+    are passed by. What may pass later (a 4xx reply, a dropped connection) is tried again
+    a few times; a refusal (5xx) is final. A message the server may have taken before the
+    connection ended is reported as such and goes again only with --retry-uncertain.
     Exit code 1 if anything was not sent: a draft, a failed form, a refused recipient.
     """
     if smtp is None and not dry_run:
         typer.echo("Error: give --smtp smtp://host:port (or --dry-run to see who would get what)", err=True)
         raise typer.Exit(2)
-    from authoring.cli.send_progress import dispatch_line, send_observer, send_summary
+    from authoring.cli.send_progress import dispatch_line, failure_lines, send_observer, send_summary
     from authoring.mail.send import Result, deliver
-    from authoring.mail.smtp import Connection, SmtpSettings
+    from authoring.mail.smtp import Connection, Secret, SmtpSettings
 
     stdout = Console(highlight=False)
     out = out or out_dir()
     try:
         settings = SmtpSettings.parse(smtp) if smtp else None
-        connection = Connection(settings, password=os.environ.get(PASSWORD_ENV)) if settings and not dry_run else None
+        secret = Secret(os.environ[PASSWORD_ENV]) if os.environ.get(PASSWORD_ENV) else None
+        connection = Connection(settings, password=secret) if settings and not dry_run else None
+        del secret
         prepared = _prepare(folders, out, jobs, templates, stdout)
         with send_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             if connection is None:
-                report = deliver(prepared, out_dir=out, connection=None, resend=resend)
+                report = deliver(prepared, out_dir=out, connection=None, resend=resend, retry_uncertain=retry_uncertain)
             else:
                 with connection:
-                    report = deliver(prepared, out_dir=out, connection=connection, resend=resend, observer=observer)
+                    report = deliver(
+                        prepared,
+                        out_dir=out,
+                        connection=connection,
+                        resend=resend,
+                        retry_uncertain=retry_uncertain,
+                        observer=observer,
+                    )
     except AuthoringError as error:
         raise fail(error) from None
     except KeyboardInterrupt:
-        typer.echo(f"Interrupted: what was sent is recorded in {out / 'sent.jsonl'}; run again to finish.", err=True)
+        typer.echo("Interrupted: what was sent is recorded in each round's sent.jsonl; run again to finish.", err=True)
         raise typer.Exit(130) from None
     for dispatch in report.of(Result.WOULD_SEND):
         typer.echo(dispatch_line(dispatch))
-    for dispatch in report.of(Result.CHANGED, Result.FAILED):
-        typer.echo(dispatch_line(dispatch), err=True)
+    for line in failure_lines(report):
+        typer.echo(line, err=True)
     send_summary(report, stdout, dry_run=dry_run)
     if not report.ok:
         raise typer.Exit(1)

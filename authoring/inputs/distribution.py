@@ -13,6 +13,13 @@ model, and every problem is reported at its line: an address that is not one (ch
 ``email-validator``, without looking the domain up), a force key the registry does not
 know (with "did you mean"), the same address twice in a list, or a force's address that
 ``everyone`` already has.
+
+Every value that goes into a header is checked as a header: no line or paragraph
+separator or other control character, nothing that reads as an encoded word (``=?…?=``),
+no name longer than :data:`NAME_LIMIT`. Addresses are kept exactly as written (a
+``xn--`` domain stays so; ``send`` writes a domain beyond ASCII in IDNA on the envelope);
+letters beyond ASCII before the ``@`` are allowed for recipients (such a message needs a
+server that offers SMTPUTF8), not for the sender, whose address is in every header.
 """
 
 from __future__ import annotations
@@ -33,25 +40,47 @@ from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
 
 _MAILBOX = re.compile(r"\s*(?:(?P<name>[^<>]*?)\s*<(?P<address>[^<>]*)>|(?P<bare>[^<>]*?))\s*")
+#: The longest sender name: it must fit on a header line with its address (RFC 5322: 998 characters).
+NAME_LIMIT = 200
+_ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?", re.ASCII)
 
 
-def _address(value: str) -> str:
-    """One address, normalised (the domain in lower case); a press officer's message if it is not one."""
+def _header_safe(value: str, what: str) -> None:
+    """A press officer's message if ``value`` cannot go into a header as it is."""
+    if any(not char.isprintable() and char != " " for char in value):
+        raise ValueError(f"{what} must be on one line, with no line or paragraph separator or control character")
+    if _ENCODED_WORD.search(value):
+        raise ValueError(f"{what} holds '=?…?', which mail readers take as encoded text; write the words themselves")
+
+
+def _address(value: str, *, smtputf8: bool = True) -> str:
+    """One address, checked (syntax only) and kept as written; a press officer's message if it is not one."""
+    _header_safe(value, "an address")
+    written = value.strip()
     try:
-        return validate_email(value, check_deliverability=False, allow_smtputf8=False).normalized
+        validate_email(written, check_deliverability=False, allow_smtputf8=smtputf8)
     except EmailNotValidError as error:
         raise ValueError(f"'{value}' is not an e-mail address: {error}") from None
+    return written
 
 
 def _mailbox(value: str) -> str:
-    """``Name <address>`` or a bare address, with the address checked; returned in standard form."""
+    """``Name <address>`` or a bare address, with the name and address checked; returned in standard form."""
+    _header_safe(value, "the sender")
     match = _MAILBOX.fullmatch(value)
     if match is None:
         raise ValueError(f"write it as 'Name <address>' or just the address; found '{value}'")
-    if match["name"] and re.search(r"[\r\n]", match["name"]):
-        raise ValueError("the name must be on one line")
-    address = _address(match["address"] if match["address"] is not None else match["bare"])
-    return formataddr(((match["name"] or "").strip('"'), address))
+    name = (match["name"] or "").strip('"')
+    if len(name) > NAME_LIMIT:
+        raise ValueError(f"the name is {len(name)} characters long; a sender's name may have at most {NAME_LIMIT}")
+    written = match["address"] if match["address"] is not None else match["bare"]
+    try:
+        address = _address(written, smtputf8=False)
+    except ValueError as error:
+        if not written.partition("@")[0].isascii():
+            raise ValueError(f"the sender's address must be plain ASCII before the @; found '{written}'") from None
+        raise error from None
+    return formataddr((name, address))
 
 
 def _force_key(value: str) -> str:
@@ -118,6 +147,15 @@ def check_distribution(path: Path) -> list[Problem]:
     except InvalidInputError as error:
         return list(error.problems)
     return []
+
+
+def check_lists(campaign_files: Iterable[Path]) -> list[Problem]:
+    """Every problem of the distribution list beside each of these campaign files (where there is one)."""
+    problems: list[Problem] = []
+    for path in dict.fromkeys(distribution_for(campaign.parent) for campaign in campaign_files):
+        if path.exists() or path.is_symlink():
+            problems.extend(check_distribution(path))
+    return problems
 
 
 def _duplicates(document: SourceDocument) -> list[Problem]:

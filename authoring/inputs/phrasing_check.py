@@ -49,7 +49,8 @@ def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple
     own = campaign.sentences
     for name in ("headline", "findings_lead_in", "attribution", "full_report"):
         yield ("sentences", name), name, getattr(own, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
-    for name in ("dateline", "footer", "subject", "embargo", "notes_heading", "draft_mark", "watermark", "category"):
+    names = ("dateline", "footer", "subject", "embargo", "notes_heading", "corrections_heading", "draft_mark")
+    for name in (*names, "watermark", "category"):
         loc: Loc | None = ("sentences", name) if getattr(own, name) is not None else None
         yield loc, name, getattr(words, name), COMMON_NAMES
     for index, note in enumerate(words.press_office_notes):

@@ -6,12 +6,18 @@ It reads top to bottom, as ``authoring send`` runs it:
    before anything is built or sent), builds what is stale with :func:`run_batch`, and
    turns each built release into a :class:`Package`: its phrased :class:`Release`, its
    PDF, HTML and Markdown as written, its recipients. Drafts are set aside, never sent.
-2. :func:`deliver` holds the output folder's lock, reads the journal
-   (:mod:`authoring.mail.journal`) and sends each package to each recipient that has not had
-   this very PDF, one envelope per recipient, over one reused connection
-   (:mod:`authoring.mail.smtp`), journaling each acceptance as it happens. A recipient who
-   had an older PDF gets the new one only with ``resend``, marked as a correction.
-3. :func:`pack` instead writes each message as ``<stem>.eml`` beside the release's files.
+2. :func:`deliver` holds the output folder's lock and each round's journal
+   (:mod:`authoring.mail.journal`, ``forces/<round>/sent.jsonl``), and sends each package to
+   each recipient that has not had this very PDF, one envelope per recipient, over one
+   reused connection (:mod:`authoring.mail.smtp`), journaling each acceptance as it happens.
+   A recipient who had an older PDF gets the new one only with ``resend``, marked as a
+   correction and answering the first message they got. A message the server may have
+   taken (the connection ended after it went) is journaled as such and goes again only
+   with ``retry_uncertain``. A message the server refuses as such (its size) is tried once.
+3. :func:`pack` instead writes each message as ``<stem>.eml`` beside the release's files,
+   swapped into the release's folder with them.
+
+:func:`open_rounds` sorts out the rounds a bare ``send`` or ``pack`` passes by (closed, or examples).
 """
 
 from __future__ import annotations
@@ -19,25 +25,28 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
 from authoring import __version__
-from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
+from authoring.build.batch import MESSAGE_SUFFIX, BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.files.lock import output_lock
-from authoring.files.write import write_files
+from authoring.files.read import safe_resolve
+from authoring.files.write import write_release
 from authoring.inputs.distribution import DistributionList, distribution_for, load_distribution
-from authoring.inputs.load import DEFAULT_FORMS_DIR
-from authoring.mail.journal import Delivery, Journal
+from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, load_campaign
+from authoring.mail.journal import Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
-from authoring.mail.smtp import Connection, DeliveryFailed
+from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
 from authoring.model.release import Release
+from authoring.model.types import RoundState
 from authoring.render import Format
 from authoring.render.environment import Templates
 
@@ -49,6 +58,7 @@ class Result(StrEnum):
     WOULD_SEND = "would send"
     ALREADY_SENT = "already sent"
     CHANGED = "changed since sent"
+    UNCERTAIN = "may have been delivered"
     FAILED = "failed"
 
 
@@ -57,7 +67,10 @@ class Package:
     """One final release, ready to go: what it says, what it carries, who gets it."""
 
     key: str
+    """The form's file name in its round: what the round's journal records."""
     form: Path
+    round: Path
+    """The round's folder (beside campaign.yaml): where its journal is."""
     force: str
     pdf_path: Path
     pdf_file: str
@@ -78,6 +91,8 @@ class Dispatch:
     message_id: str | None = None
     reason: str | None = None
     attempts: int = 0
+    whole_message: bool = False
+    """The server refused the message itself (its size), so none of its recipients got it."""
 
 
 @dataclass(frozen=True)
@@ -107,7 +122,7 @@ class SendReport:
         """Whether everything due went (or would go): no failed build, draft, problem, failure or unsent change."""
         prepared = self.prepared
         held = prepared.drafts or prepared.problems or not prepared.batch.ok
-        return not held and not self.of(Result.FAILED, Result.CHANGED)
+        return not held and not self.of(Result.FAILED, Result.CHANGED, Result.UNCERTAIN)
 
 
 class SendObserver(Protocol):
@@ -146,26 +161,40 @@ def deliver(
     out_dir: Path = DEFAULT_OUT_DIR,
     connection: Connection | None,
     resend: bool = False,
+    retry_uncertain: bool = False,
     observer: SendObserver | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> SendReport:
     """Send every package to every recipient that has not had it; with no ``connection``, a dry run.
 
-    Holds the output folder's lock throughout, so no batch rebuilds and no other send
-    runs meanwhile. Raises :class:`authoring.mail.smtp.SmtpError` if the server cannot be used
-    at all; what was accepted until then is in the journal.
+    Holds the output folder's lock and every round's journal throughout, so no batch
+    rebuilds and no other send of these rounds runs meanwhile. Every journal is read first,
+    strictly: a damaged one stops everything before anything is sent
+    (:class:`InvalidInputError`, :class:`authoring.mail.journal.JournalError`). Raises
+    :class:`authoring.mail.smtp.SmtpError` if the server cannot be used at all, and
+    :class:`~authoring.mail.journal.JournalError` if a delivery cannot be recorded; what
+    was accepted until then is in the journals.
     """
     started = time.perf_counter()
-    with output_lock(out_dir):
-        journal = Journal.read(out_dir)
-        due, skipped = _due(prepared.packages, journal, resend=resend)
+    rounds = list(dict.fromkeys(package.round for package in prepared.packages))
+    with output_lock(out_dir), ExitStack() as stack:
+        journals = _journals(rounds, stack, locked=connection is not None)
+        _absorb_legacy(journals, out_dir)
+        due, skipped = _due(prepared.packages, journals, resend=resend, retry_uncertain=retry_uncertain)
         if observer:
             observer.planned(len(due))
         dispatches = list(skipped)
         messages: dict[tuple[str, bool], Serialized] = {}  # one per release (and kind), its PDF encoded once
+        refused: dict[tuple[Path, bool], MessageRefused] = {}  # a message the server will not take from anyone
         for package, recipient, correction in due:
+            journal = journals[package.round]
             if connection is None:
                 dispatch = Dispatch(package, recipient, Result.WOULD_SEND, correction)
+            elif (package.form, correction) in refused:
+                failure = refused[package.form, correction]
+                dispatch = Dispatch(
+                    package, recipient, Result.FAILED, correction, reason=failure.reason, whole_message=True
+                )
             else:
                 if (package.key, correction) not in messages:
                     messages.clear()  # the previous release is done: keep one in memory
@@ -175,36 +204,111 @@ def deliver(
                     )
                     messages[package.key, correction] = Serialized(composed, domain=distribution.sender_domain)
                 message = messages[package.key, correction]
-                dispatch = _send_one(package, recipient, correction, message, connection, journal, clock)
+                first = journal.first(package.key, recipient) if correction else None
+                try:
+                    dispatch = _send_one(package, recipient, correction, message, connection, journal, clock, first)
+                except MessageRefused as failure:
+                    refused[package.form, correction] = failure
+                    dispatch = Dispatch(
+                        package, recipient, Result.FAILED, correction, reason=failure.reason, whole_message=True
+                    )
             dispatches.append(dispatch)
             if observer:
                 observer.done(dispatch)
-    order = {package.key: index for index, package in enumerate(prepared.packages)}
-    dispatches.sort(key=lambda item: order[item.package.key])
+    order = {package.form: index for index, package in enumerate(prepared.packages)}
+    dispatches.sort(key=lambda item: order[item.package.form])
     return SendReport(prepared, tuple(dispatches), time.perf_counter() - started)
 
 
-def pack(prepared: Prepared, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> list[Path]:
-    """Write each package's message as ``<stem>.eml`` beside its PDF, recipients as blind copies; return the paths."""
-    files = {}
-    for package in prepared.packages:
-        message = compose(package.contents, sender=package.distribution.sender, date=clock())
-        stamp(message, domain=package.distribution.sender_domain)
-        files[package.pdf_path.with_suffix(".eml")] = draft_for_hand(message, package.recipients).as_bytes()
-    return write_files(files)
+def pack(
+    prepared: Prepared,
+    *,
+    out_dir: Path = DEFAULT_OUT_DIR,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> list[Path]:
+    """Write each package's message as ``<stem>.eml`` beside its PDF, recipients as blind copies; return the paths.
+
+    Holds the output folder's lock, so no batch swaps a release's files meanwhile; each
+    file is swapped into its release's folder as :func:`write_release` does, so a reader
+    finds the old message or the new one, never half of one.
+    """
+    written: list[Path] = []
+    with output_lock(out_dir):
+        for package in prepared.packages:
+            message = compose(package.contents, sender=package.distribution.sender, date=clock())
+            stamp(message, domain=package.distribution.sender_domain)
+            data = draft_for_hand(message, package.recipients).as_bytes()
+            eml = package.pdf_path.with_suffix(MESSAGE_SUFFIX)
+            written += write_release(eml.parent, {eml.name: data})
+    return written
+
+
+def open_rounds(folders: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, RoundState]]]:
+    """The folders whose rounds are open, and the others (closed, or examples) with their state.
+
+    A round whose campaign cannot be read counts as open: building it reports why.
+    """
+    chosen: list[Path] = []
+    passed: list[tuple[Path, RoundState]] = []
+    for folder in folders:
+        try:
+            state = load_campaign(campaign_for(folder / "form.yaml")).round
+        except (InvalidInputError, OSError):
+            state = RoundState.OPEN
+        if state is RoundState.OPEN:
+            chosen.append(folder)
+        else:
+            passed.append((folder, state))
+    return chosen, passed
+
+
+def _journals(rounds: Sequence[Path], stack: ExitStack, *, locked: bool) -> dict[Path, Journal]:
+    """Each round's journal (held locked for a real send); every damaged line of every journal at once."""
+    journals: dict[Path, Journal] = {}
+    problems: list[Problem] = []
+    for folder in rounds:
+        try:
+            journals[folder] = stack.enter_context(Journal.locked(folder)) if locked else Journal.read(folder)
+        except InvalidInputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InvalidInputError(problems)
+    return journals
+
+
+def _absorb_legacy(journals: dict[Path, Journal], out_dir: Path) -> None:
+    """Count what an earlier version recorded in ``OUT/sent.jsonl`` for the rounds being sent."""
+    by_folder = {safe_resolve(folder): journal for folder, journal in journals.items()}
+    base = safe_resolve(out_dir).parent
+    for delivery in read_legacy(out_dir):
+        form = safe_resolve(base / delivery.release)
+        journal = by_folder.get(form.parent)
+        if journal is not None:
+            journal.absorb([replace(delivery, release=form.name)])
 
 
 def _due(
-    packages: Sequence[Package], journal: Journal, *, resend: bool
+    packages: Sequence[Package], journals: dict[Path, Journal], *, resend: bool, retry_uncertain: bool
 ) -> tuple[list[tuple[Package, str, bool]], list[Dispatch]]:
-    """What to send (package, recipient, as a correction?) and what to skip, from the journal."""
+    """What to send (package, recipient, as a correction?) and what to skip, from the journals."""
     due: list[tuple[Package, str, bool]] = []
     skipped: list[Dispatch] = []
     for package in packages:
+        journal = journals[package.round]
         for recipient in package.recipients:
             last = journal.latest(package.key, recipient)
-            if last is None:
+            first = journal.first(package.key, recipient)
+            if last is None or first is None:
                 due.append((package, recipient, False))
+            elif last.sha256 == package.sha256 and last.status is Status.UNCERTAIN:
+                if retry_uncertain:
+                    due.append((package, recipient, last.correction))
+                else:
+                    reason = (
+                        f"may have been delivered on {last.sent_at} (the connection ended before the server "
+                        "said); ask the recipient, and send it again only with --retry-uncertain"
+                    )
+                    skipped.append(Dispatch(package, recipient, Result.UNCERTAIN, reason=reason))
             elif last.sha256 == package.sha256:
                 skipped.append(Dispatch(package, recipient, Result.ALREADY_SENT, message_id=last.message_id))
             elif resend:
@@ -223,11 +327,21 @@ def _send_one(
     connection: Connection,
     journal: Journal,
     clock: Callable[[], datetime],
+    first: Delivery | None,
 ) -> Dispatch:
-    """Send one message in its own envelope, with its own Message-ID; journal it once the server has accepted it."""
-    message_id, data = message.stamped()
+    """Send one message in its own envelope, with its own Message-ID; journal it once the server has (or may have) it.
+
+    A correction answers the first message of this release the recipient got. Raises
+    :class:`MessageRefused` if the server will not take this message from anyone.
+    """
+    message_id, data = message.stamped(replying_to=first.message_id if first else None)
+    status, result, attempts, reason = Status.DELIVERED, Result.SENT, 0, None
     try:
         attempts = connection.deliver(package.distribution.sender_address, recipient, data)
+    except MessageRefused:
+        raise
+    except MaybeDelivered as failure:
+        status, result, attempts, reason = Status.UNCERTAIN, Result.UNCERTAIN, failure.attempts, failure.reason
     except DeliveryFailed as failure:
         return Dispatch(package, recipient, Result.FAILED, correction, reason=failure.reason, attempts=failure.attempts)
     journal.record(
@@ -240,9 +354,10 @@ def _send_one(
             message_id=message_id,
             sent_at=clock().isoformat(timespec="seconds"),
             correction=correction,
+            status=status,
         )
     )
-    return Dispatch(package, recipient, Result.SENT, correction, message_id=message_id, attempts=attempts)
+    return Dispatch(package, recipient, result, correction, message_id=message_id, reason=reason, attempts=attempts)
 
 
 def _distribution_lists(folders: Sequence[Path]) -> dict[Path, DistributionList]:
@@ -291,8 +406,9 @@ def _packages(
                 continue
             packages.append(
                 Package(
-                    key=form_key(outcome.form, out_dir),
+                    key=outcome.form.name,
                     form=outcome.form,
+                    round=outcome.form.parent,
                     force=release.force.slug,
                     pdf_path=pdf_path,
                     pdf_file=pdf_path.relative_to(out_dir).as_posix(),

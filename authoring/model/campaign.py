@@ -39,6 +39,7 @@ from authoring.model.types import (
     PROPERTY_LIMIT,
     Key,
     QuoteMarks,
+    RoundState,
     Text,
     _all_at_once,
     _Model,
@@ -93,6 +94,7 @@ class HouseWords(_Model):
     subject: Text = Field(description="The document's subject (DOCX and PDF properties, HTML description).")
     embargo: Text = Field(description="The embargo line, if the campaign has an embargo.")
     notes_heading: Text = Field(description="The heading of the notes to editors.")
+    corrections_heading: Text = Field(description="The heading of a corrected release's correction notes.")
     draft_mark: Text = Field(description="Above a draft, and at the top of its every page.")
     watermark: Text = Field(description="Across every printed page of a draft.")
     category: Text = Field(description="The Word document's category.")
@@ -114,6 +116,7 @@ class Sentences(_Model):
     subject: Text | None = Field(default=None, description="The document subject, if not the default.")
     embargo: Text | None = Field(default=None, description="The embargo line, if not the default.")
     notes_heading: Text | None = Field(default=None, description="The notes heading, if not the default.")
+    corrections_heading: Text | None = Field(default=None, description="The corrections heading, if not the default.")
     draft_mark: Text | None = Field(default=None, description="The draft mark, if not the default.")
     watermark: Text | None = Field(default=None, description="A draft's watermark, if not the default.")
     category: Text | None = Field(default=None, description="The Word document's category, if not the default.")
@@ -166,6 +169,11 @@ class Campaign(_Model):
         min_length=1, description="Default closing paragraphs of every inspector's quote."
     )
     quote_marks: QuoteMarks = Field(default=QuoteMarks.FIRST_AND_LAST, description="Quotation-mark convention.")
+    round: RoundState = Field(
+        default=RoundState.OPEN,
+        description="'open' (its releases go out), 'closed' (all sent) or 'example' (invented, never sent): "
+        "'send' and 'pack' without folders skip a closed or example round.",
+    )
     periods: dict[Key, Text] = Field(
         default_factory=dict,
         description="Named periods that structured findings cover, e.g. since-sept-2011: 'Since September 2011'.",

@@ -76,10 +76,23 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    corrections_heading: str = ""
+    """The heading of the correction notes (a house word)."""
     gaps: tuple[Problem, ...] = ()
     """Where the form still says TODO, one line each, as the check found them (a draft's only)."""
     input_digest: str = ""
     """SHA-256 of the bytes of the form and the campaign it was phrased from (set by the loader)."""
+
+    @property
+    def correction_notes(self) -> tuple[tuple[str, str, str], ...]:
+        """Each correction as (its date as YYYY-MM-DD, in words, what changed), oldest first, as GOV.UK's."""
+        return tuple((item.date.isoformat(), long_date(item.date), item.note) for item in self.corrections)
+
+    @property
+    def last_modified(self) -> str:
+        """The date of the last correction, or of publication (YYYY-MM-DD)."""
+        dates = [self.campaign.release_date, *(item.date for item in self.corrections)]
+        return max(dates).isoformat()
 
     @property
     def file_stem(self) -> str:
@@ -171,6 +184,7 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
         watermark=made("watermark"),
         category=made("category"),
         corrections=tuple(form.corrections),
+        corrections_heading=made("corrections_heading"),
     )
 
 

@@ -79,6 +79,17 @@ class Status(StrEnum):
     FINAL = "final"
 
 
+class RoundState(StrEnum):
+    """Whether a round's releases are still to go out (``send`` and ``pack`` without folders skip the others)."""
+
+    OPEN = "open"
+    """Its releases go out: the default."""
+    CLOSED = "closed"
+    """Done: everything went; a bare ``send`` or ``pack`` passes it by (name its folder to send to it again)."""
+    EXAMPLE = "example"
+    """Invented, to show how a round is set up: never sent or packed unless its folder is named."""
+
+
 class QuoteMarks(StrEnum):
     """Where opening quotation marks go in a quote of several paragraphs."""
 

@@ -77,6 +77,12 @@ def build(path: Path) -> None:
     para("{{ release.organisation }}", "Lead In")
     para("{{ release.dateline }}")
     para("{{ release.headline }}", "Heading 1")
+    para("{%p if release.corrections %}")
+    para("{{ release.corrections_heading }}", "Heading 2")
+    para("{%p for iso, date, note in release.correction_notes %}")
+    para("{{ date }}: {{ note }}", "List Bullet")
+    para("{%p endfor %}")
+    para("{%p endif %}")
 
     para("{%p for paragraph in release.background %}")
     para("{{r paragraph|inline }}")

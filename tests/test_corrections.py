@@ -1,0 +1,109 @@
+"""A corrected release says so in every format: its correction notes (when, what changed), read back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+from authoring.build.pipeline import load_releases, render
+from authoring.mail.text import plain_text
+from authoring.render import ALL_FORMATS, Format
+from tests.conftest import FORCES
+from tests.hostile_forms import HOSTILE as HOSTILE_VALUES
+from tests.hostile_forms import to_yaml
+from tests.outputs import form_copy
+from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_text
+from tests.test_accessibility_html import needs_axe, run_axe
+
+HOSTILE = "Corrected the savings figure <script>alert(1)</script> **not bold** {{ 7*7 }} [a](http://x.example)"
+CORRECTIONS = f"""
+corrections:
+  - date: 2012-12-12
+    note: "{HOSTILE}"
+  - date: 2012-12-14
+    note: Added the force's response.
+"""
+
+
+def corrected(tmp_path: Path) -> dict[Format, bytes]:
+    form = form_copy("thames-valley", "final", tmp_path)
+    form.write_text(form.read_text(encoding="utf-8") + CORRECTIONS, encoding="utf-8")
+    [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    assert len(release.corrections) == 2
+    return render(release, ALL_FORMATS)
+
+
+def test_every_format_shows_the_correction_notes_with_their_dates(tmp_path: Path) -> None:
+    outputs = {str(fmt): data for fmt, data in corrected(tmp_path).items()}
+    first = normalise(f"12 December 2012: {HOSTILE}")
+    second = normalise("14 December 2012: Added the force's response.")
+
+    html = html_document(outputs["html"])
+    assert f"Corrections {first} {second}" in html.text
+    assert "<script>alert(1)</script>" not in outputs["html"].decode()  # escaped: text, not markup
+    assert '<time datetime="2012-12-12">12 December 2012</time>' in outputs["html"].decode()
+    assert '<meta name="dcterms.modified" content="2012-12-14">' in outputs["html"].decode()
+
+    assert f"Corrections {first} {second}" in markdown_text(outputs["md"])  # Markdown, escaped, reads literally
+
+    paragraphs = docx_paragraphs(outputs["docx"])
+    heading = paragraphs.index(("Heading 2", "Corrections"))
+    assert [normalise(text) for _, text in paragraphs[heading + 1 : heading + 3]] == [first, second]
+    assert paragraphs[heading + 1][0] == "List Bullet"
+
+    pdf = pdf_text(outputs["pdf"])
+    assert "Corrections" in pdf
+    assert "12 December 2012: Corrected the savings figure" in pdf
+    assert "14 December 2012: Added the force" in pdf
+
+
+def test_a_release_without_corrections_has_no_correction_section(tmp_path: Path) -> None:
+    form = form_copy("thames-valley", "final", tmp_path)
+    [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    outputs = {str(fmt): data for fmt, data in render(release, ALL_FORMATS).items()}
+
+    assert "Corrections" not in html_document(outputs["html"]).text
+    assert "Corrections" not in markdown_text(outputs["md"])
+    assert ("Heading 2", "Corrections") not in docx_paragraphs(outputs["docx"])
+    assert "corrections" not in plain_text(release).lower()
+
+
+def test_the_mail_text_lists_the_corrections_under_the_headline(tmp_path: Path) -> None:
+    form = form_copy("thames-valley", "final", tmp_path)
+    form.write_text(form.read_text(encoding="utf-8") + CORRECTIONS, encoding="utf-8")
+    [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+
+    text = plain_text(release)
+
+    section = text.split("\nCorrections\n-----------\n\n", 1)[1]
+    assert normalise(section).startswith(normalise(f"- 12 December 2012: {HOSTILE} - 14 December 2012: Added"))
+    assert text.index("Corrections") > text.index("Thames Valley Police has made good progress")
+
+
+@needs_axe
+def test_a_corrected_page_is_clean_under_axe_core(tmp_path: Path) -> None:
+    html = corrected(tmp_path)[Format.HTML]
+
+    results = run_axe(html, tmp_path / "page", stylesheet=True)
+
+    assert results["violations"] == []
+    assert {"heading-order", "list", "region", "color-contrast"} <= set(results["passes"])
+
+
+def test_hostile_correction_notes_add_no_block_no_markup_and_read_as_written(tmp_path: Path) -> None:
+    notes = [value.replace("\n", " ") for value in HOSTILE_VALUES.values()]  # a note is one line of text
+    form = form_copy("thames-valley", "final", tmp_path)
+    entries = [{"date": f"2012-12-{12 + index:02d}", "note": note} for index, note in enumerate(notes)]
+    form.write_text(form.read_text(encoding="utf-8") + to_yaml({"corrections": entries}), encoding="utf-8")
+    [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
+    outputs = render(release, (Format.MD, Format.HTML))
+
+    tokens = MarkdownIt("commonmark").parse(outputs[Format.MD].decode())
+    kinds = {token.type for token in tokens} | {child.type for token in tokens for child in token.children or ()}
+    assert not kinds & {"image", "fence", "code_block", "html_block", "html_inline", "code_inline", "hr"}
+    assert [token.type for token in tokens].count("bullet_list_open") == 2  # the findings, and the corrections
+    page = html_document(outputs[Format.HTML]).text
+    for _, date, note in release.correction_notes:
+        assert normalise(f"{date}: {note}") in page
+        assert normalise(f"{date}: {note}") in markdown_text(outputs[Format.MD])
