@@ -276,7 +276,7 @@ def test_validate_checks_the_distribution_list_it_is_given(forces_copy: Path) ->
         "forces/distribution.yaml:1:1: from: required field is missing",
         "forces/distribution.yaml:1:1: recipients: unknown field; check its spelling "
         "(fields are listed by 'authoring schema')",
-        "2 problems in 1 file; 0 forms and 0 campaigns checked.",
+        "2 problems in the distribution lists; the forms and campaigns are valid (0 forms and 0 campaigns checked).",
     ]
     assert not OUT.exists()
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from authoring.exceptions import InvalidInputError, Problem, UsageError
 from authoring.files.read import safe_resolve
-from authoring.inputs.distribution import check_distribution
+from authoring.inputs.distribution import check_distribution, distribution_for
 from authoring.inputs.load import (
     CAMPAIGN_FILE,
     DEFAULT_FORMS_DIR,
@@ -159,7 +159,8 @@ def validate(
 
     A folder stands for its forms, its ``campaign.yaml`` and its ``distribution.yaml``; a
     file named ``campaign.yaml`` is checked as a campaign, one named ``distribution.yaml`` as
-    a distribution list. Each form uses the campaign beside it, or ``campaign`` if given,
+    a distribution list, and the list beside every campaign checked is checked too (as
+    ``send`` reads it). Each form uses the campaign beside it, or ``campaign`` if given,
     and every sentence of its release is made, as ``build`` makes it: a template that fails
     for the form's values is the form's problem. With ``final``, a draft is a problem too
     (before publication). Raises :class:`UsageError` only if a path does not exist or
@@ -179,6 +180,8 @@ def validate(
         )
         for form_path, used in uses.items()
     ]
+    beside = [distribution_for(path.parent) for path in _unique([*campaign_paths, *uses.values()])]
+    list_paths = _unique([*list_paths, *(path for path in beside if os.path.lexists(path))])
     lists = tuple(ListCheck(path, tuple(check_distribution(path))) for path in list_paths)
     return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)), lists=lists)
 
