@@ -5,18 +5,24 @@ Library code raises these; only the CLI prints them and turns them into exit cod
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: Bidirectional embeddings, overrides and isolates (as :data:`authoring.model.types.DIRECTION_CONTROL`).
+_DIRECTION = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 def one_line(text: str) -> str:
-    r"""``text`` with every control character and line or paragraph separator escaped.
+    r"""``text`` with every control character, line or paragraph separator and direction control escaped.
 
-    A line break becomes ``\n``, U+2028 ``\u2028``: whatever a value holds, a report line stays one line.
+    A line break becomes ``\n``, U+2028 ``\u2028``, U+202E ``\u202e``: whatever a value holds, a
+    report line stays one line, in the order it is written. A byte of a file name that is not
+    UTF-8 (which Python keeps as a lone surrogate) is shown as the byte, ``\xff``; the result
+    can always be written out, whatever the terminal's encoding.
     """
     if text.isprintable():
         return text
@@ -24,11 +30,14 @@ def one_line(text: str) -> str:
 
 
 def _escaped(character: str) -> str:
-    if unicodedata.category(character) not in ("Cc", "Zl", "Zp"):
+    category = unicodedata.category(character)
+    if category not in ("Cc", "Zl", "Zp", "Cs") and not _DIRECTION.fullmatch(character):
         return character
     if character in _ESCAPES:
         return _ESCAPES[character]
     code = ord(character)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, as os.fsdecode keeps it
+        return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 

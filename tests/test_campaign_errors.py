@@ -85,7 +85,7 @@ def validate_with_edits(*edits: tuple[str, str]) -> tuple[int, list[str]]:
             '{{ "This has" if cases == 1 else "These have" }}',
             '{{ "This has" if cases == 1 else "These have" | shout }}',
             "146:7: findings.social-media.phrase: there is no helper called 'shout'; the helpers are listed in "
-            "docs/campaigns.md (with the values of example 3)",
+            "docs/campaigns.md",
             id="unknown-helper",
         ),
         pytest.param(

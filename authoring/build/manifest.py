@@ -175,7 +175,9 @@ class Manifest:
             "removed": sorted(self.removed),
             "kept": sorted(self.kept),
         }
-        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+        # A file name that is not UTF-8 keeps its bytes as lone surrogates: written as JSON's own
+        # escapes (\udcff), they read back as the same name, and the file stays valid UTF-8.
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")
 
     def write(self, out_dir: Path) -> Path:
         """Write the manifest atomically (temporary file, then :func:`os.replace`)."""

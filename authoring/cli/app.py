@@ -44,7 +44,7 @@ from authoring.cli.options import (
     parse_formats,
 )
 from authoring.cli.progress import batch_observer, batch_problems, batch_summary
-from authoring.exceptions import AuthoringError, UsageError
+from authoring.exceptions import AuthoringError, UsageError, one_line
 from authoring.files.write import write_files
 from authoring.inputs.project import (
     campaigns,
@@ -103,7 +103,7 @@ def build_command(
         raise fail(error) from None
     for item in built:
         for path in item.files:
-            typer.echo(str(path))
+            typer.echo(one_line(str(path)))
 
 
 @app.command("batch")
@@ -287,7 +287,7 @@ def new_command(
     except OSError as error:
         raise cannot_write(error) from None
     for path in result.written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     if result.schema:
         typer.echo(f"{result.schema} (schema for editors)", err=True)
     if all_forces:
@@ -321,7 +321,7 @@ def schema_command(
         write_files({out: text.encode()})
     except OSError as error:
         raise cannot_write(error) from None
-    typer.echo(str(out))
+    typer.echo(one_line(str(out)))
 
 
 def _version(value: bool) -> None:
@@ -362,7 +362,7 @@ def preview_command(
         from authoring.preview.server import preview_server
 
         with preview_server(form, port=port, campaign=campaign, templates=Templates.at(templates)) as server:
-            typer.echo(f"Previewing {form} at {server.url} (press Ctrl-C to stop)")
+            typer.echo(f"Previewing {one_line(str(form))} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
                 threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
             try:
@@ -442,7 +442,7 @@ def pack_command(
     except OSError as error:
         raise cannot_write(error) from None
     for path in written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     if not prepared.batch.ok or prepared.drafts or prepared.problems:
         raise typer.Exit(1)
 

@@ -91,5 +91,5 @@ def fail(error: AuthoringError) -> typer.Exit:
 
 def cannot_write(error: OSError) -> typer.Exit:
     """Print why a file could not be written, and exit 1."""
-    typer.echo(f"Error: cannot write {error.filename or ''}: {error.strerror or error}", err=True)
+    typer.echo(one_line(f"Error: cannot write {error.filename or ''}: {error.strerror or error}"), err=True)
     return typer.Exit(1)

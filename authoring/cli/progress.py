@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, Plan
-from authoring.exceptions import Problem
+from authoring.exceptions import Problem, one_line
 
 
 def progress_bar(console: Console, description: str, *, auto_refresh: bool = True) -> tuple[Progress, TaskID]:
@@ -97,7 +97,9 @@ class ProgressBar:
             self.progress.console.print(_outcome_line(outcome), markup=False, soft_wrap=True)
         else:
             self.built.append(_outcome_line(outcome))
-        self.progress.update(self.task, advance=1, description=outcome.force or outcome.form.name, refresh=True)
+        self.progress.update(
+            self.task, advance=1, description=one_line(outcome.force or outcome.form.name), refresh=True
+        )
 
 
 def batch_problems(report: BatchReport) -> list[Problem]:
@@ -122,12 +124,18 @@ def batch_summary(report: BatchReport, console: Console, errors: Console) -> Non
     )
     console.print(table)
     for path in report.removed:
-        console.print(f"Removed (no release produces it any more): {path}", markup=False, soft_wrap=True)
+        console.print(f"Removed (no release produces it any more): {one_line(str(path))}", markup=False, soft_wrap=True)
     for path in report.kept:
-        console.print(f"Kept (changed since it was written, so not removed): {path}", markup=False, soft_wrap=True)
-    console.print(f"Files are in {report.out_dir}/; {report.manifest} lists them.", markup=False, soft_wrap=True)
+        console.print(
+            f"Kept (changed since it was written, so not removed): {one_line(str(path))}", markup=False, soft_wrap=True
+        )
+    console.print(
+        f"Files are in {one_line(str(report.out_dir))}/; {one_line(str(report.manifest))} lists them.",
+        markup=False,
+        soft_wrap=True,
+    )
     if not report.ok:
-        failed = ", ".join(str(outcome.form) for outcome in report.of(BuildStatus.FAILED))
+        failed = ", ".join(one_line(str(outcome.form)) for outcome in report.of(BuildStatus.FAILED))
         errors.print(f"Failed (their older files, if any, are kept): {failed}", markup=False, soft_wrap=True)
 
 
@@ -142,6 +150,7 @@ def _plan_line(plan: Plan, workers: int) -> str:
 
 def _outcome_line(outcome: Outcome) -> str:
     if outcome.status is BuildStatus.FAILED:
-        return f"failed {outcome.form}: {outcome.problems[0].message if outcome.problems else 'see above'}"
+        message = outcome.problems[0].message if outcome.problems else "see above"
+        return one_line(f"failed {outcome.form}: {message}")
     reason = f": {outcome.reason}" if outcome.reason else ""
-    return f"{outcome.status.value} {outcome.force} ({outcome.form}){reason}"
+    return one_line(f"{outcome.status.value} {outcome.force} ({outcome.form}){reason}")

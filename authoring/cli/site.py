@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from authoring.cli.options import TemplatesOption, fail
-from authoring.exceptions import AuthoringError
+from authoring.exceptions import AuthoringError, one_line
 
 #: Environment variable with the address the site is served at (read only here).
 SITE_URL_ENV = "AUTHORING_SITE_URL"
@@ -83,12 +83,12 @@ def site_command(
     except AuthoringError as error:
         raise fail(error) from None
     for path in report.written:
-        typer.echo(str(path))
+        typer.echo(one_line(str(path)))
     shown = report.catalogue
     for slug, lifts in sorted(shown.embargoed.items()):
         typer.echo(f"{slug}: embargoed until {lifts:%Y-%m-%d %H:%M} ({lifts.tzname()}); run again then", err=True)
     for problem in shown.problems:
-        typer.echo(problem, err=True)
+        typer.echo(one_line(str(problem)), err=True)
     releases = len(shown.releases)
     drafts = f"; {shown.drafts} draft{'s' if shown.drafts != 1 else ''} left out" if shown.drafts else ""
     typer.echo(

@@ -45,7 +45,9 @@ def write_release(folder: Path, files: Mapping[str, bytes], *, remove: Iterable[
     """Replace ``files`` (name → bytes) in ``folder`` and drop the names in ``remove``, as one.
 
     Every other file in the folder stays as it is. On any failure (raised as
-    :class:`OSError`), the folder is exactly as it was. Returns the paths written.
+    :class:`OSError`), the folder is exactly as it was. A folder where one of ``files`` must
+    go is refused (:class:`IsADirectoryError`), never deleted; a folder named in ``remove`` is kept.
+    Returns the paths written.
     """
     parent = folder.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -58,6 +60,9 @@ def write_release(folder: Path, files: Mapping[str, bytes], *, remove: Iterable[
         raise OSError(errno.ELOOP, "it is a symbolic link, and the toolkit never writes through a link", str(folder))
     if info is not None and not stat.S_ISDIR(info.st_mode):
         raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    if info is not None:
+        _refuse_folders_in_the_way(folder, files)
+        remove = [name for name in remove if not _is_folder(folder / name)]  # a user's folder is never removed
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=parent))
     try:
         staging.chmod(stat.S_IMODE(info.st_mode) if info is not None else 0o777 & ~_umask())
@@ -76,6 +81,29 @@ def write_release(folder: Path, files: Mapping[str, bytes], *, remove: Iterable[
     shutil.rmtree(staging, ignore_errors=True)  # now the old folder; if this fails, recover() removes it later
     _fsync_dir(parent)
     return [folder / name for name in files]
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.lstat().st_mode)
+    except OSError:
+        return False
+
+
+def _refuse_folders_in_the_way(folder: Path, names: Iterable[str]) -> None:
+    """Raise :class:`IsADirectoryError` if a folder stands where one of the release's files must go.
+
+    Such a folder (with whatever the user keeps in it) is never replaced nor deleted: it is
+    reported, and nothing is written.
+    """
+    for name in names:
+        if _is_folder(folder / name):
+            raise IsADirectoryError(
+                errno.EISDIR,
+                f"{folder / name} is a folder, where the release's {Path(name).suffix or ''} file must go; "
+                "move or rename that folder (it was left as it is)",
+                str(folder / name),
+            )
 
 
 def recover(parent: Path, name: str | None = None) -> None:

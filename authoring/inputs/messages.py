@@ -367,6 +367,8 @@ def _fields_at(model: type[BaseModel], data: Any, loc: Loc) -> list[str]:
     ]
     kinds = {kind_of(properties) for properties in here} - {None}
     kind = mapping.get("kind") if isinstance(mapping, dict) else None
+    if not isinstance(kind, str):  # a list or mapping where the kind's name should be: any kind's fields
+        kind = None
     names: set[str] = set()
     for properties in here:
         if kind not in kinds or kind_of(properties) in (None, kind):

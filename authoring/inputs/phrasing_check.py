@@ -23,7 +23,7 @@ from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
 from authoring.model.campaign import Campaign
 from authoring.model.findings import FindingKindSpec, finding_model
 from authoring.model.gaps import Todo
-from authoring.model.phrasing import PhrasingError, names_used, phrase
+from authoring.model.phrasing import PhrasingError, names_used, phrase, template_mistakes
 from authoring.model.sentences import (
     COMMON_NAMES,
     EXTRA_NAMES,
@@ -114,6 +114,12 @@ def _check_sentence(
 
 
 def _names_ok(source: str, allowed: tuple[str, ...], loc: Loc | None, problem: Report) -> bool:
+    """Whether ``source`` reads, uses known helpers and only the names ``allowed``; each mistake reported."""
+    mistakes = template_mistakes(source)
+    for mistake in mistakes:
+        problem(loc, mistake.message, mistake.line)
+    if mistakes:
+        return False
     try:
         unknown = sorted(names_used(source) - set(allowed))
     except PhrasingError as error:
@@ -156,7 +162,16 @@ def _check_kind(key: str, spec: FindingKindSpec, campaign: Campaign, problem: Re
             problem(where, f"{error.message} (with the values of example {index + 1})", error.line)
             return
         if text != example.says:
-            problem((*at, "says"), f"the template gives: {text}", None)
+            problem((*at, "says"), f"the template gives: {_shortened(text)}", None)
+
+
+#: How much of a sentence a problem quotes.
+_QUOTED = 500
+
+
+def _shortened(text: str) -> str:
+    """``text``, cut at :data:`_QUOTED` characters (a problem is one line, not a page)."""
+    return text if len(text) <= _QUOTED else f"{text[:_QUOTED]}… ({len(text):,} characters)"
 
 
 def _line_naming(source: str, name: str) -> int | None:

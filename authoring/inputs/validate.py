@@ -190,13 +190,15 @@ def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[Path
     """The form files, campaign files and distribution lists that ``paths`` name, each once, in order.
 
     A path that is there but is no plain file (a named pipe, a link) counts as a file: it
-    is then reported as a problem of that file, never read.
+    is then reported as a problem of that file, never read. A folder named ``*.yaml`` is such a
+    path too (as :func:`form_files` lists it), so that ``validate`` and ``batch``, which names
+    each form it found, agree on what is a form.
     """
     forms: list[Path] = []
     campaigns: list[Path] = []
     lists: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and path.suffix != ".yaml":
             forms.extend(form_files(path))
             if os.path.lexists(path / CAMPAIGN_FILE):
                 campaigns.append(path / CAMPAIGN_FILE)

@@ -24,6 +24,7 @@ import yaml
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.inputs.yamlerrors import explain
+from authoring.model.types import DIRECTION_CONTROL, NOT_TEXT
 
 try:  # the C loader is several times faster; fall back to the pure-Python one
     from yaml import CSafeLoader as _Loader
@@ -39,14 +40,6 @@ Loc = tuple[str | int, ...]
 MAX_DEPTH = 16
 _TOO_DEEP = f"values nested more than {MAX_DEPTH} levels deep"
 
-# C0 controls other than tab, newline and carriage return; DEL; C1 controls; and code
-# points that are not characters (surrogates, U+FFFE, U+FFFF). Word cannot open a
-# document that contains them. Checked in the file, and again in values, where YAML
-# escapes such as "\x0b" can put them.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-# Bidirectional embeddings, overrides and isolates: invisible, they make text show in another
-# order than it is written and read (U+202E turns "evil" into "live"). Marks (U+200E, U+200F) are kept.
-_DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 # Line breaks as YAML counts them for its marks (U+0085 is refused above).
 _LINE_BREAK = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 
@@ -229,7 +222,7 @@ def parse_yaml(text: str, path: Path, *, keep_going: bool = False) -> SourceDocu
     """Parse YAML ``text`` (read from ``path``) into a :class:`SourceDocument` (``keep_going``: :func:`load_yaml`)."""
     problems = []
     for number, source_line in enumerate(_LINE_BREAK.split(text), start=1):
-        for match in _NOT_TEXT.finditer(source_line):
+        for match in NOT_TEXT.finditer(source_line):
             problems.append(_problem(path, number, match.start() + 1, _character_message(match.group())))
     if problems:
         raise InvalidInputError(problems)
@@ -297,11 +290,11 @@ class _Builder:
             self.fatal = True
             return None
         if isinstance(value, str):
-            bad = _NOT_TEXT.search(value)
+            bad = NOT_TEXT.search(value)
             if bad:
                 self.problems.append(Problem(self.path, line, column, where, _character_message(bad.group())))
                 return None if loc is None else value
-            turned = _DIRECTION_CONTROL.search(value)
+            turned = DIRECTION_CONTROL.search(value)
             if turned:
                 self.problems.append(Problem(self.path, line, column, where, _direction_message(turned.group())))
             if not getattr(node, "style", None):  # plain (the C parser says '', the Python one None)

@@ -23,7 +23,21 @@ from typing import Any
 
 from jinja2 import StrictUndefined, Template, TemplateError, TemplateSyntaxError, Undefined, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from authoring.exceptions import AuthoringError
+from authoring.model.sandbox import (
+    MAX_NUMBER,
+    MAX_TEXT,
+    BoundedEnvironment,
+    BoundExceeded,
+    check_printed,
+    plain_error,
+    release_budget,
+    template_run,
+)
+from authoring.model.types import TEXT_LIMIT
+
+__all__ = ["PhrasingError", "compiled", "names_used", "phrase", "release_budget", "template_mistakes"]
 
 _WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
@@ -185,23 +199,37 @@ FILTERS: dict[str, Callable[..., Any]] = {
 _SPACE = re.compile(r"\s+")
 
 
-class PhrasingError(Exception):
-    """A campaign template that cannot be compiled or run: ``line`` is within the template's text."""
+#: The longest message about a template: what Python says may quote a whole value.
+_MESSAGE_LIMIT = 300
+
+
+class PhrasingError(AuthoringError):
+    """A campaign template that cannot be compiled or run: ``line`` is within the template's text.
+
+    The message is one line of at most a few hundred characters, whatever the template made.
+    """
 
     def __init__(self, message: str, line: int | None = None) -> None:
+        message = _SPACE.sub(" ", message).strip()
+        if len(message) > _MESSAGE_LIMIT:
+            message = message[: _MESSAGE_LIMIT - 1] + "…"
         super().__init__(message)
         self.message = message
         self.line = line
 
 
-def _environment() -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(autoescape=False, undefined=StrictUndefined)
+def _environment() -> BoundedEnvironment:
+    env = BoundedEnvironment(autoescape=False, undefined=StrictUndefined)
     env.globals.update(GLOBALS)
     env.filters.update(FILTERS)
+    env.bound_filters()
     return env
 
 
 _ENV = _environment()
+
+
+_LONG_NUMBER = re.compile(r"[0-9]{19,}")
 
 
 @lru_cache(maxsize=512)
@@ -210,6 +238,14 @@ def _parsed(source: str) -> nodes.Template:
         return _ENV.parse(source)
     except TemplateSyntaxError as error:
         raise PhrasingError(_syntax_message(error), error.lineno) from None
+    except ValueError:  # a number too long for Python to read (thousands of digits)
+        raise PhrasingError(_HUGE_NUMBER, _line_matching(source, _LONG_NUMBER)) from None
+    except (RecursionError, MemoryError):
+        raise PhrasingError(_TOO_DEEP, None) from None
+
+
+_HUGE_NUMBER = f"a number in the template is larger than {MAX_NUMBER:,}; no sentence needs one"
+_TOO_DEEP = "the template nests brackets or blocks too deeply to be read; write it more simply"
 
 
 @lru_cache(maxsize=512)
@@ -219,6 +255,84 @@ def compiled(source: str) -> Template:
         return _ENV.from_string(_parsed(source))
     except TemplateSyntaxError as error:
         raise PhrasingError(_syntax_message(error), error.lineno) from None
+    except (RecursionError, MemoryError, SyntaxError, ValueError, OverflowError):
+        raise PhrasingError(_TOO_DEEP, None) from None
+
+
+def template_mistakes(source: str) -> list[PhrasingError]:
+    """What is wrong with ``source`` before it runs, each at its line: every mistake, not just the first.
+
+    A template that cannot be read; a filter or test no helper provides (anywhere, even in a
+    branch that rarely runs); a number or text written into it beyond what a template may
+    make; a macro that calls itself, directly or through another.
+    """
+    if _is_plain(source):
+        return []
+    try:
+        tree = _parsed(source)
+    except PhrasingError as error:
+        return [error]
+    found: list[PhrasingError] = []
+    for node in tree.find_all((nodes.Filter, nodes.Test)):
+        known = _ENV.filters if isinstance(node, nodes.Filter) else _ENV.tests
+        if node.name not in known:
+            found.append(PhrasingError(_runtime_message(f"No filter named '{node.name}'."), node.lineno))
+    for block in tree.find_all(nodes.FilterBlock):
+        if block.filter.name not in _ENV.filters:
+            found.append(PhrasingError(_runtime_message(f"No filter named '{block.filter.name}'."), block.lineno))
+    for constant in tree.find_all(nodes.Const):
+        value = constant.value
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+            found.append(PhrasingError(_HUGE_NUMBER, constant.lineno))
+        elif isinstance(value, str) and len(value) > MAX_TEXT:
+            found.append(
+                PhrasingError(f"a text in the template is longer than {MAX_TEXT:,} characters", constant.lineno)
+            )
+    found.extend(_recursive_macros(tree))
+    if not found:
+        try:
+            compiled(source)
+        except PhrasingError as error:
+            found.append(error)
+    return sorted(found, key=lambda error: error.line or 0)
+
+
+def _recursive_macros(tree: nodes.Template) -> list[PhrasingError]:
+    """A macro that calls itself, directly or through others: at the line of the call that closes the circle."""
+    macros = {macro.name: macro for macro in tree.find_all(nodes.Macro)}
+    calls: dict[str, list[nodes.Call]] = {
+        name: [
+            call
+            for call in macro.find_all(nodes.Call)
+            if isinstance(call.node, nodes.Name) and call.node.name in macros
+        ]
+        for name, macro in macros.items()
+    }
+    found = []
+    for name in macros:
+        seen: set[str] = set()
+        todo = [callee.node.name for callee in calls[name]]  # type: ignore[attr-defined]
+        while todo:
+            callee = todo.pop()
+            if callee == name:
+                line = next((call.lineno for call in calls[name]), macros[name].lineno)
+                found.append(
+                    PhrasingError(
+                        f"the macro '{name}' calls itself; a sentence cannot repeat without end, "
+                        "so write it without the call",
+                        line,
+                    )
+                )
+                break
+            if callee not in seen:
+                seen.add(callee)
+                todo.extend(call.node.name for call in calls[callee])  # type: ignore[attr-defined]
+    return found
+
+
+def _line_matching(source: str, pattern: re.Pattern[str]) -> int | None:
+    match = pattern.search(source)
+    return source.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _is_plain(source: str) -> bool:
@@ -240,7 +354,13 @@ def names_used(source: str) -> frozenset[str]:
         return frozenset()
     tree = _parsed(source)
     assigned = {name.name for name in tree.find_all(nodes.Name) if name.ctx in ("store", "param")}
-    return frozenset(meta.find_undeclared_variables(tree) - set(GLOBALS) - assigned)
+    try:
+        undeclared = meta.find_undeclared_variables(tree)
+    except TemplateSyntaxError as error:  # an unknown filter, found while Jinja looks at the names
+        raise PhrasingError(_syntax_message(error), error.lineno) from None
+    except (RecursionError, MemoryError, ValueError, OverflowError):
+        raise PhrasingError(_TOO_DEEP, None) from None
+    return frozenset(undeclared - set(_ENV.globals) - assigned)
 
 
 #: Filters a plain substitution may use: functions of their value alone.
@@ -302,30 +422,59 @@ def _substituted(parts: tuple[nodes.Node, ...], context: Mapping[str, Any]) -> s
             text.append(part.data)
             continue
         try:
-            text.append(str(_value(part, context)))
+            text.append(_ENV.finalize(_value(part, context)))  # type: ignore[misc]
+        except BoundExceeded as error:
+            raise PhrasingError(error.message, part.lineno) from None
         except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as error:
             raise PhrasingError(f"the template failed: {error}", part.lineno) from None
     return "".join(text)
 
 
 def phrase(source: str, context: Mapping[str, Any]) -> str:
-    """Run the template ``source`` on ``context``: plain text, white space made single spaces."""
+    """Run the template ``source`` on ``context``: plain text, white space made single spaces.
+
+    The run is bounded (:mod:`authoring.model.sandbox`): in time (per template, and per
+    release inside :func:`release_budget`), in the size of everything it makes, and in
+    what it prints, which is checked as a form's text is. Whatever goes wrong is a
+    :class:`PhrasingError` of one line, naming the template's line where it can.
+    """
     if _is_plain(source):
         return _SPACE.sub(" ", source).strip()
     parts = _substitution(source)
-    if parts is not None:
-        return _SPACE.sub(" ", _substituted(parts, context)).strip()
+    template = None if parts is not None else compiled(source)
+    with template_run():
+        text = _rendered(template, context) if template is not None else _substituted(parts or (), context)
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) > TEXT_LIMIT:
+        raise PhrasingError(
+            f"the template makes a sentence of {len(text):,} characters; a sentence is at most {TEXT_LIMIT:,}",
+            None,
+        )
     try:
-        text = compiled(source).render(context)
+        check_printed(text)
+    except BoundExceeded as error:
+        raise PhrasingError(error.message, None) from None
+    return text
+
+
+def _rendered(template: Template, context: Mapping[str, Any]) -> str:
+    """``template`` run on ``context``; any failure a :class:`PhrasingError` at the template's line."""
+    try:
+        return template.render(context)
+    except BoundExceeded as error:
+        raise PhrasingError(error.message, _line_of(error)) from None
     except UndefinedError as error:
         raise PhrasingError(_undefined_message(error.message), _line_of(error)) from None
     except SecurityError as error:
         raise PhrasingError(f"not allowed in a template: {error}", _line_of(error)) from None
     except TemplateError as error:
         raise PhrasingError(_runtime_message(error.message), _line_of(error)) from None
-    except (TypeError, ValueError, ArithmeticError, LookupError) as error:
-        raise PhrasingError(f"the template failed: {error}", _line_of(error)) from None
-    return _SPACE.sub(" ", text).strip()
+    except RecursionError as error:
+        raise PhrasingError("the template calls itself without end", _line_of(error)) from None
+    except MemoryError as error:  # every size is bounded beforehand; this is the last guard
+        raise PhrasingError("the template needs more memory than a sentence may", _line_of(error)) from None
+    except Exception as error:  # a filter given the wrong type (AttributeError), and any other
+        raise PhrasingError(f"the template failed: {plain_error(error)}", _line_of(error)) from None
 
 
 def _undefined_message(message: str | None) -> str:

@@ -19,7 +19,7 @@ from authoring.model.findings import StructuredFinding
 from authoring.model.form import Correction, ReleaseForm
 from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
-from authoring.model.phrasing import PhrasingError, long_date, phrase
+from authoring.model.phrasing import PhrasingError, long_date, phrase, release_budget
 from authoring.model.sentences import common, finding_context, inspector_names
 from authoring.model.types import QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
@@ -118,7 +118,14 @@ def build_release(form: ReleaseForm, campaign: Campaign) -> Release:
     """Phrase one validated form, with its campaign, into a :class:`Release`.
 
     A draft's gaps (``TODO``) are printed as ``[TODO: field]`` where their value would be.
+    The campaign's templates run within one time budget for the whole release
+    (:func:`authoring.model.phrasing.release_budget`).
     """
+    with release_budget():
+        return _built(form, campaign)
+
+
+def _built(form: ReleaseForm, campaign: Campaign) -> Release:
     force = get_force(form.force)
     names = common(campaign, force)
     words = campaign.words

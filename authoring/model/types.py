@@ -61,8 +61,18 @@ MAX_EMBARGO_LEAD_DAYS = 7
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}")
 
+#: The longest paragraph or sentence of text, typed into a form or made by a campaign's template.
+TEXT_LIMIT = 5000
 #: One paragraph or sentence of text: stripped, never empty.
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT)]
+
+# C0 controls other than tab, newline and carriage return; DEL; C1 controls; and code
+# points that are not characters (surrogates, U+FFFE, U+FFFF). Word cannot open a
+# document that contains them. Refused in a file, in its values, and in what a template makes.
+NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates: invisible, they make text show in another
+# order than it is written and read (U+202E turns "evil" into "live"). Marks (U+200E, U+200F) are kept.
+DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
 #: A count: a whole number, 0 or more (not 2.5, not "3", not true).
 Count = Annotated[int, Strict(), Field(ge=0)]

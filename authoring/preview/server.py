@@ -14,6 +14,12 @@ library's HTTP server. It answers GET of four paths and nothing else:
 
 A request whose ``Host`` is not 127.0.0.1 or localhost is refused, so that a web page
 elsewhere cannot reach the preview through a DNS name of its own (DNS rebinding).
+
+The server is bounded: a connection that sends nothing for :data:`IDLE_TIMEOUT` seconds is
+closed, at most :data:`MAX_THREADS` requests are answered at once, and up to :data:`BACKLOG`
+more wait to be accepted, so that every tab's long poll is answered. A save that makes a
+template hang cannot freeze it: the campaign's templates run with their time and size bounds
+(:mod:`authoring.model.sandbox`), so the page shows the problem, and the next save the release.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from authoring.exceptions import AuthoringError, UsageError
@@ -47,6 +54,12 @@ HOST = "127.0.0.1"
 INTERVAL = 0.2
 #: How long ``/events`` holds a request when nothing changes, in seconds.
 HOLD = 20.0
+#: How long a connection may send nothing before it is closed, in seconds (a browser reconnects).
+IDLE_TIMEOUT = 30.0
+#: How many connections may wait to be accepted: a browser with many tabs of the preview open.
+BACKLOG = 1024
+#: How many requests are answered at once (one thread each); more wait their turn in the backlog.
+MAX_THREADS = 128
 
 Stamp = tuple[tuple[str, int, int, int] | tuple[str, None, None, None], ...]
 
@@ -163,6 +176,10 @@ class _Handler(BaseHTTPRequestHandler):
     server: PreviewServer
     server_version = "authoring-preview"
 
+    def setup(self) -> None:
+        self.request.settimeout(self.server.idle_timeout)  # an idle connection is closed
+        super().setup()
+
     def version_string(self) -> str:
         return self.server_version
 
@@ -229,15 +246,47 @@ class PreviewServer(ThreadingHTTPServer):
     """The preview's HTTP server, on 127.0.0.1 only."""
 
     daemon_threads = True
+    request_queue_size = BACKLOG
 
-    def __init__(self, preview: Preview, *, port: int = 0) -> None:
+    def __init__(
+        self, preview: Preview, *, port: int = 0, idle_timeout: float = IDLE_TIMEOUT, max_threads: int = MAX_THREADS
+    ) -> None:
         self.preview = preview
+        self.idle_timeout = idle_timeout
+        self._slots = threading.BoundedSemaphore(max_threads)
+        self._closing = threading.Event()
         try:
             super().__init__((HOST, port), _Handler)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
                 raise UsageError(f"port {port} is in use; choose another with --port, or leave it out") from exc
             raise UsageError(f"cannot listen on port {port}: {exc.strerror or exc}") from exc
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Answer in a thread of its own once one of the :data:`MAX_THREADS` is free (until then it waits)."""
+        while not self._slots.acquire(timeout=0.25):
+            if self._closing.is_set():
+                self.shutdown_request(request)
+                return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def shutdown(self) -> None:
+        self._closing.set()  # a request waiting for a free thread is let go
+        super().shutdown()
+
+    def server_close(self) -> None:
+        self._closing.set()
+        super().server_close()
 
     def server_bind(self) -> None:
         # Skip HTTPServer's reverse DNS look-up of the host name: the address is all it needs.
