@@ -1,4 +1,4 @@
-"""Benchmark our PDFs against a peer's: ``authoring batch -f pdf`` and LibreOffice, side by side.
+"""Benchmark our PDFs against a peer's: ``authoring batch -f pdf`` by each engine and LibreOffice, side by side.
 
 Usage (from the checkout, with the package installed and ``scripts/install-libreoffice`` run)::
 
@@ -10,7 +10,8 @@ turn the DOCX into PDF. So the peer converts *our own* DOCX of the same syntheti
 (benchmarks/synthetic.py) in one headless LibreOffice process for all of them
 (``soffice --headless --convert-to pdf``), start-up included, with a fresh user profile
 each run; we build the same releases' PDFs with a cold ``authoring batch -f pdf`` (fresh
-output folder), as a user would run it. Both run as child processes of this script:
+output folder), as a user would run it, once with each PDF engine (WeasyPrint, the default,
+and Typst: ``--pdf-engine typst``). All run as child processes of this script:
 
 - **CPU seconds**: user + system time of every process of the run (``getrusage`` of the
   children this script waited for, before and after) — the primary figure, since the
@@ -19,10 +20,11 @@ output folder), as a user would run it. Both run as child processes of this scri
 - **peak memory**: the high-water mark (VmHWM) of the largest process of the run, and the
   sum over its processes, read from /proc while it runs (Linux).
 
-The two peers alternate within each pair (which goes first alternates too), so that a
-slow spell of a shared machine hits both; the report gives each pair's ratio and the
-medians. Then it times ``authoring batch`` cold in all four formats (the wall-clock target),
-and each stage of one release in a warm process (where the time goes).
+The three runs of a round follow each other (which goes first rotates from round to round),
+so that a slow spell of a shared machine hits all; the report gives each round's ratios and
+the medians. Then it times ``authoring batch`` cold in all four formats (the wall-clock
+target), a cold ``authoring build -f pdf --pdf-engine typst`` of one release (the CPU target
+of the Typst engine), and each stage of one release in a warm process (where the time goes).
 
 At 440 releases LibreOffice runs as four processes of 110 files each (one process stops
 after about 250 files). The PDFs differ in what they carry: ours are tagged PDF/UA-1 with the house font embedded
@@ -33,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import resource
 import shutil
@@ -42,7 +45,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,10 +55,16 @@ from batch_benchmark import cpu_check, where_the_time_goes
 MiB = 1024 * 1024
 #: The most files one LibreOffice process is given (see :func:`libreoffice`).
 LIBREOFFICE_CHUNK = 110
+#: Our PDF engines, as ``--pdf-engine`` names them.
+ENGINES = ("weasyprint", "typst")
+PEER = "LibreOffice"
 TARGETS = {
     "CPU ours / LibreOffice at 44 (x)": 1.0,
     "CPU ours / LibreOffice at 440 (x)": 1.0,
+    "CPU typst / LibreOffice at 44 (x)": 0.25,
+    "CPU typst / LibreOffice at 440 (x)": 0.25,
     "44 × 4 formats wall (s)": 4.0,
+    "cold build -f pdf, typst (CPU-s)": 0.4,
 }
 
 
@@ -125,9 +134,10 @@ def _vm_hwm(pid: int) -> int:
     return 0
 
 
-def ours(folders: Sequence[Path], *, out: Path, cwd: Path) -> Run:
-    """A cold ``authoring batch -f pdf`` of the forms in ``folders``, as a user runs it."""
-    run = measured([sys.executable, "-m", "authoring", "batch", *folders, "--out", out, "--format", "pdf"], cwd=cwd)
+def ours(folders: Sequence[Path], *, out: Path, cwd: Path, engine: str = "weasyprint") -> Run:
+    """A cold ``authoring batch -f pdf --pdf-engine ENGINE`` of the forms in ``folders``, as a user runs it."""
+    command = [sys.executable, "-m", "authoring", "batch", *folders, "--out", out, "--format", "pdf"]
+    run = measured([*command, "--pdf-engine", engine], cwd=cwd)
     _expect(out, "pdf", sum(len(list(folder.glob("*.yaml"))) - 1 for folder in folders))  # less each campaign
     return run
 
@@ -160,49 +170,67 @@ def _expect(out: Path, ext: str, count: int) -> None:
         raise SystemExit(f"{out}: {made} .{ext} files, expected {count}")
 
 
-def pairs(label: str, count: int, folders: Sequence[Path], docx: Sequence[Path], work: Path) -> list[tuple[Run, Run]]:
-    """``count`` pairs of (ours, LibreOffice), the order alternating from pair to pair."""
+def rounds(label: str, count: int, folders: Sequence[Path], docx: Sequence[Path], work: Path) -> list[dict[str, Run]]:
+    """``count`` rounds of each engine's batch and LibreOffice, the order rotating from round to round."""
     results = []
     for index in range(count):
         fresh = _fresh(work / "runs")
-
-        def run_ours(fresh: Path = fresh) -> Run:
-            return ours(folders, out=fresh / "ours", cwd=work)
-
-        def run_peer(fresh: Path = fresh) -> Run:
-            return libreoffice(docx, out=fresh / "peer", profile=fresh / "lo-profile", cwd=work)
-
-        if index % 2 == 0:
-            mine, peer = run_ours(), run_peer()
-        else:
-            peer, mine = run_peer(), run_ours()
-        results.append((mine, peer))
+        runners: dict[str, Callable[[], Run]] = {
+            engine: functools.partial(ours, folders, out=fresh / engine, cwd=work, engine=engine) for engine in ENGINES
+        }
+        runners[PEER] = functools.partial(libreoffice, docx, out=fresh / "peer", profile=fresh / "lo-profile", cwd=work)
+        names = list(runners)
+        order = names[index % len(names) :] + names[: index % len(names)]
+        made = {name: runners[name]() for name in order}
+        results.append(made)
+        peer = made[PEER]
         print(
-            f"  {label} pair {index + 1}/{count}: ours {mine.cpu:6.2f} CPU-s {mine.wall:6.2f} s wall | "
-            f"LibreOffice {peer.cpu:6.2f} CPU-s {peer.wall:6.2f} s wall | ratio {mine.cpu / peer.cpu:5.2f}",
+            f"  {label} round {index + 1}/{count}: "
+            + " | ".join(f"{name} {run.cpu:6.2f} CPU-s {run.wall:6.2f} s wall" for name, run in made.items())
+            + " | ratios to LibreOffice "
+            + ", ".join(f"{engine} {made[engine].cpu / peer.cpu:5.2f}" for engine in ENGINES),
             flush=True,
         )
     return results
 
 
-def report(label: str, results: list[tuple[Run, Run]]) -> float:
-    ratios = [mine.cpu / peer.cpu for mine, peer in results]
-    mine_runs = [mine for mine, _ in results]
-    peer_runs = [peer for _, peer in results]
-    print(f"\n{label}: median of {len(results)} pairs")
+def report(label: str, results: list[dict[str, Run]]) -> dict[str, float]:
+    """Print the medians of every run and the ratios; return the median CPU ratio of each engine to LibreOffice."""
+    print(f"\n{label}: median of {len(results)} rounds")
     print("                    CPU-s     wall s   largest process MiB   all processes MiB")
-    for name, runs in (("ours", mine_runs), ("LibreOffice", peer_runs)):
+    for name in (*ENGINES, PEER):
+        runs = [made[name] for made in results]
         cpu, wall = statistics.median(r.cpu for r in runs), statistics.median(r.wall for r in runs)
         largest, total = max(r.largest for r in runs), max(r.total for r in runs)
         print(f"  {name:<14} {cpu:8.2f} {wall:10.2f} {largest:21.0f} {total:19.0f}")
-    print(f"  CPU ratio ours / LibreOffice per pair: {', '.join(f'{r:.2f}' for r in ratios)}")
-    print(f"  median ratio: {statistics.median(ratios):.2f}")
-    return statistics.median(ratios)
+    ratios = {}
+    for engine in ENGINES:
+        each = [made[engine].cpu / made[PEER].cpu for made in results]
+        ratios[engine] = statistics.median(each)
+        print(f"  CPU ratio {engine} / LibreOffice per round: {', '.join(f'{r:.2f}' for r in each)}")
+        print(f"  median ratio {engine} / LibreOffice: {ratios[engine]:.3f}")
+    each = [made["typst"].cpu / made["weasyprint"].cpu for made in results]
+    print(f"  median ratio typst / weasyprint: {statistics.median(each):.3f}")
+    return ratios
+
+
+def cold_build(form: Path, work: Path, count: int) -> float:
+    """The median CPU seconds of ``count`` cold ``authoring build -f pdf --pdf-engine typst`` of one form."""
+    cpus = []
+    for index in range(count):
+        out = _fresh(work / "cold-build")
+        command = [sys.executable, "-m", "authoring", "build", form, "-f", "pdf", "--pdf-engine", "typst", "-o", out]
+        run = measured(command, cwd=work)
+        _expect(out, "pdf", 1)
+        cpus.append(run.cpu)
+        print(f"  cold build -f pdf --pdf-engine typst {index + 1}/{count}: {run.cpu:.3f} CPU-s, {run.wall:.3f} s wall")
+    return statistics.median(cpus)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pairs", type=int, default=3, help="pairs of runs per size (medians reported)")
+    parser.add_argument("--pairs", type=int, default=3, help="rounds of runs per size (medians reported)")
+    parser.add_argument("--cold-builds", type=int, default=5, help="runs of the cold one-release Typst build")
     parser.add_argument("--runs-4", type=int, default=3, help="runs of the 44 × 4 formats cold batch")
     parser.add_argument("--skip-440", action="store_true", help="leave out the 440-release pairs")
     args = parser.parse_args(argv)
@@ -225,11 +253,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"synthetic releases: {len(docx_44)} and {len(docx_440)}, in {work} (deleted at the end)\n")
 
         figures: dict[str, float] = {}
-        results = pairs("44", args.pairs, round_44, docx_44, work)
-        figures["CPU ours / LibreOffice at 44 (x)"] = report("44 releases", results)
+        ratios = report("44 releases", rounds("44", args.pairs, round_44, docx_44, work))
+        figures["CPU ours / LibreOffice at 44 (x)"] = ratios["weasyprint"]
+        figures["CPU typst / LibreOffice at 44 (x)"] = ratios["typst"]
         if not args.skip_440:
-            results = pairs("440", args.pairs, rounds_440, docx_440, work)
-            figures["CPU ours / LibreOffice at 440 (x)"] = report("440 releases", results)
+            ratios = report("440 releases", rounds("440", args.pairs, rounds_440, docx_440, work))
+            figures["CPU ours / LibreOffice at 440 (x)"] = ratios["weasyprint"]
+            figures["CPU typst / LibreOffice at 440 (x)"] = ratios["typst"]
 
         print()
         walls = []
@@ -240,6 +270,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             walls.append(run.wall)
             print(f"  44 × 4 formats cold run {index + 1}/{args.runs_4}: {run.wall:6.2f} s wall, {run.cpu:6.2f} CPU-s")
         figures["44 × 4 formats wall (s)"] = statistics.median(walls)
+        print()
+        figures["cold build -f pdf, typst (CPU-s)"] = cold_build(
+            sorted(round_44[0].glob("*.yaml"))[0], work, args.cold_builds
+        )
 
         print("\nFigure                                 value   target")
         for name, value in figures.items():

@@ -8,6 +8,7 @@ temporary folder with ``status: draft``; nothing is ever written into ``forces/`
 from __future__ import annotations
 
 import atexit
+import dataclasses
 import shutil
 import tempfile
 from functools import cache
@@ -15,10 +16,13 @@ from pathlib import Path
 
 from authoring.build.pipeline import load_releases, render
 from authoring.model.release import Release
+from authoring.model.types import PdfEngine
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES
 
 STATUSES = ("final", "draft")
+#: Every PDF engine: each PDF check runs on both.
+ENGINES = tuple(PdfEngine)
 
 
 @cache
@@ -51,3 +55,16 @@ def release(force: str, status: str) -> Release:
 def rendered(force: str, status: str) -> dict[Format, bytes]:
     """Every format of the release of a reference force, final or draft."""
     return render(release(force, status), ALL_FORMATS)
+
+
+@cache
+def pdf(force: str, status: str, engine: PdfEngine = PdfEngine.WEASYPRINT) -> bytes:
+    """The PDF of the release of a reference force, final or draft, by ``engine``."""
+    if engine is PdfEngine.WEASYPRINT:
+        return rendered(force, status)[Format.PDF]
+    return render(with_engine(release(force, status), engine), [Format.PDF])[Format.PDF]
+
+
+def with_engine(the_release: Release, engine: PdfEngine) -> Release:
+    """The same release, its PDF by ``engine``."""
+    return dataclasses.replace(the_release, pdf_engine=engine)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from markdown_it import MarkdownIt
 
 from authoring.build.pipeline import load_releases, render
 from authoring.mail.text import plain_text
+from authoring.model.types import PdfEngine
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES
 from tests.hostile_forms import HOSTILE as HOSTILE_VALUES
 from tests.hostile_forms import to_yaml
-from tests.outputs import form_copy
+from tests.outputs import ENGINES, form_copy, with_engine
 from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
 
@@ -26,12 +28,22 @@ corrections:
 """
 
 
-def corrected(tmp_path: Path) -> dict[Format, bytes]:
+def corrected(tmp_path: Path, engine: PdfEngine = PdfEngine.WEASYPRINT) -> dict[Format, bytes]:
     form = form_copy("thames-valley", "final", tmp_path)
     form.write_text(form.read_text(encoding="utf-8") + CORRECTIONS, encoding="utf-8")
     [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
     assert len(release.corrections) == 2
-    return render(release, ALL_FORMATS)
+    return render(with_engine(release, engine), ALL_FORMATS)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_pdf_of_either_engine_shows_the_correction_notes(tmp_path: Path, engine: PdfEngine) -> None:
+    pdf = pdf_text(corrected(tmp_path, engine)[Format.PDF])
+
+    assert "Corrections" in pdf
+    assert normalise("12 December 2012: Corrected the savings figure <script>alert(1)</script>") in normalise(pdf)
+    assert "14 December 2012: Added the force" in pdf
+    assert pdf.index("Corrections") < pdf.index("Added the force") < pdf.index("Notes to editors")
 
 
 def test_every_format_shows_the_correction_notes_with_their_dates(tmp_path: Path) -> None:

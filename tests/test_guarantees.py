@@ -16,10 +16,12 @@ import yaml
 from authoring.build.pipeline import build
 from authoring.inputs.load import load_campaign, load_form
 from authoring.model.release import build_release
+from authoring.model.types import PdfEngine
 from authoring.registry import forces
 from authoring.render import Format
 from tests.conftest import FORCES
-from tests.readback import docx_paragraphs, html_document, markdown_text, normalise
+from tests.outputs import ENGINES
+from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_pages
 
 CAMPAIGN = load_campaign(FORCES / "campaign.yaml")
 NOTES = [
@@ -86,3 +88,25 @@ def test_every_force_gets_the_notes_and_the_quote_format(tmp_path: Path, quote_m
         numbered = re.findall(r"^(\d+)\. ", markdown.split("## Notes to editors")[1], re.MULTILINE)
         assert numbered == [str(n) for n in range(1, len(NOTES) + 1)]
         assert all(note in markdown_text(files[Format.MD]) for note in NOTES)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_force_gets_the_notes_and_the_quote_in_the_pdf_of_each_engine(tmp_path: Path, engine: PdfEngine) -> None:
+    paths = synthetic_forms(tmp_path / "forms", "every-paragraph")
+    built = build(paths, out_dir=tmp_path / "out", formats=[Format.PDF], pdf_engine=engine)
+    assert len(built) == 44
+    closing = [normalise(p) for p in CAMPAIGN.quote_closing]
+    for item in built:
+        name = item.release.force.name
+        [path] = item.files
+        text = normalise(" ".join(pdf_pages(path.read_bytes())))
+        assert text.count("Notes to editors") == 1
+        notes = text[text.index("Notes to editors") :]
+        position = 0
+        for number, note in enumerate(NOTES, start=1):  # numbered, in order, after the one heading
+            found = notes.find(f"{number}. {note[:40]}", position)
+            assert found >= position, f"{name}: note {number}"
+            position = found
+        quote = text[text.index("Zoë Billingham, said:") :]
+        for paragraph in [f"{name} first paragraph.", "Second paragraph.", *closing]:
+            assert f'"{paragraph[:40]}' in quote, f"{name}: {paragraph[:40]}"  # an opening mark on every paragraph

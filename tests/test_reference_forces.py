@@ -15,6 +15,7 @@ import docx
 import pytest
 
 from authoring.build.pipeline import build
+from authoring.model.types import PdfEngine
 from authoring.render import ALL_FORMATS, Format
 from tests.conftest import FORCES, REFERENCE_FORCES
 from tests.readback import (
@@ -29,22 +30,41 @@ from tests.readback import (
 )
 from tests.seeds import Seed, load_seed
 
-READERS = {Format.DOCX: docx_text, Format.HTML: html_text, Format.PDF: pdf_text, Format.MD: markdown_text}
+#: The PDF printed by Typst, beside the four formats (WeasyPrint's PDF is Format.PDF): both are read the same way.
+TYPST_PDF = "pdf-typst"
+READERS = {
+    Format.DOCX: docx_text,
+    Format.HTML: html_text,
+    Format.PDF: pdf_text,
+    Format.MD: markdown_text,
+    TYPST_PDF: pdf_text,
+}
+KINDS = [*ALL_FORMATS, TYPST_PDF]
 
 
 @pytest.fixture(scope="module")
-def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[Format, bytes]]:
+def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, bytes]]:
     """Build the three reference forms once, in all four formats."""
     out = tmp_path_factory.mktemp("output")
     built = build([FORCES / f"{slug}.yaml" for slug in REFERENCE_FORCES], out_dir=out)
-    return {
+    typst = build(
+        [FORCES / f"{slug}.yaml" for slug in REFERENCE_FORCES],
+        out_dir=out / "typst",
+        formats=[Format.PDF],
+        pdf_engine=PdfEngine.TYPST,
+    )
+    made: dict[str, dict[str, bytes]] = {
         item.release.force.slug: {Format(path.suffix[1:]): path.read_bytes() for path in item.files} for item in built
     }
+    for item in typst:
+        [path] = item.files
+        made[item.release.force.slug][TYPST_PDF] = path.read_bytes()
+    return made
 
 
-@pytest.mark.parametrize("fmt", ALL_FORMATS)
+@pytest.mark.parametrize("fmt", KINDS)
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_every_sentence_of_the_seed_in_order(outputs: dict[str, dict[Format, bytes]], slug: str, fmt: Format) -> None:
+def test_every_sentence_of_the_seed_in_order(outputs: dict[str, dict[str, bytes]], slug: str, fmt: str) -> None:
     text = READERS[fmt](outputs[slug][fmt])
     seed = load_seed(slug)
     position = 0
@@ -54,9 +74,9 @@ def test_every_sentence_of_the_seed_in_order(outputs: dict[str, dict[Format, byt
         position = found + len(piece)
 
 
-@pytest.mark.parametrize("fmt", ALL_FORMATS)
+@pytest.mark.parametrize("fmt", KINDS)
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_house_numbers_and_generated_sentences(outputs: dict[str, dict[Format, bytes]], slug: str, fmt: Format) -> None:
+def test_house_numbers_and_generated_sentences(outputs: dict[str, dict[str, bytes]], slug: str, fmt: str) -> None:
     text = READERS[fmt](outputs[slug][fmt])
     expected = {
         "british-transport-police": [
@@ -92,7 +112,7 @@ def _quote_paragraphs_docx(data: bytes) -> list[docx.text.paragraph.Paragraph]:
 
 
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_docx_uses_word_styles_for_structure(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
+def test_docx_uses_word_styles_for_structure(outputs: dict[str, dict[str, bytes]], slug: str) -> None:
     seed = load_seed(slug)
     paragraphs = docx_paragraphs(outputs[slug][Format.DOCX])
     styles = {style for style, _ in paragraphs}
@@ -107,7 +127,7 @@ def test_docx_uses_word_styles_for_structure(outputs: dict[str, dict[Format, byt
 
 
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_docx_quote_is_italic_with_marks_on_first_and_last(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
+def test_docx_quote_is_italic_with_marks_on_first_and_last(outputs: dict[str, dict[str, bytes]], slug: str) -> None:
     quote = _quote_paragraphs_docx(outputs[slug][Format.DOCX])
     seed = load_seed(slug)
     assert [normalise(p.text) for p in quote] == seed.quote
@@ -121,7 +141,7 @@ def test_docx_quote_is_italic_with_marks_on_first_and_last(outputs: dict[str, di
 
 
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_html_structure(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
+def test_html_structure(outputs: dict[str, dict[str, bytes]], slug: str) -> None:
     page = html_document(outputs[slug][Format.HTML])
     seed = load_seed(slug)
     assert page.by_tag["h1"] == [seed.headline]
@@ -144,7 +164,7 @@ def test_html_structure(outputs: dict[str, dict[Format, bytes]], slug: str) -> N
 
 
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_markdown_structure(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
+def test_markdown_structure(outputs: dict[str, dict[str, bytes]], slug: str) -> None:
     lines = outputs[slug][Format.MD].decode().splitlines()
     seed = load_seed(slug)
     assert f"# {seed.headline}" in lines
@@ -158,9 +178,10 @@ def test_markdown_structure(outputs: dict[str, dict[Format, bytes]], slug: str) 
     assert all(line.startswith("> *") and line.endswith("*") for line in quote)
 
 
+@pytest.mark.parametrize("kind", [Format.PDF, TYPST_PDF])
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_pdf_numbers_the_notes_under_one_heading(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
-    text = normalise(" ".join(pdf_pages(outputs[slug][Format.PDF])))
+def test_pdf_numbers_the_notes_under_one_heading(outputs: dict[str, dict[str, bytes]], slug: str, kind: str) -> None:
+    text = normalise(" ".join(pdf_pages(outputs[slug][kind])))
     seed: Seed = load_seed(slug)
     assert text.count("Notes to editors") == 1
     notes = text[text.index("Notes to editors") :]
@@ -171,7 +192,7 @@ def test_pdf_numbers_the_notes_under_one_heading(outputs: dict[str, dict[Format,
         position = found
 
 
-def test_outputs_are_named_to_sort_by_date(outputs: dict[str, dict[Format, bytes]], tmp_path: Path) -> None:
+def test_outputs_are_named_to_sort_by_date(outputs: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
     built = build([FORCES / "thames-valley.yaml"], out_dir=tmp_path, formats=[Format.MD])
     assert [p.relative_to(tmp_path).as_posix() for p in built[0].files] == [
         "thames-valley/2012-12-11-thames-valley-police-revisiting-police-relationships.md"
@@ -179,7 +200,7 @@ def test_outputs_are_named_to_sort_by_date(outputs: dict[str, dict[Format, bytes
 
 
 @pytest.mark.parametrize("slug", REFERENCE_FORCES)
-def test_docx_links_resolve_in_their_own_document(outputs: dict[str, dict[Format, bytes]], slug: str) -> None:
+def test_docx_links_resolve_in_their_own_document(outputs: dict[str, dict[str, bytes]], slug: str) -> None:
     """Every hyperlink run points at a relationship of the same document (the Word template is reused)."""
     document = docx.Document(io.BytesIO(outputs[slug][Format.DOCX]))
     rels = document.part.rels

@@ -31,13 +31,14 @@ from authoring.build.pipeline import build, load_releases, render
 from authoring.cli.app import app
 from authoring.exceptions import ForbiddenResourceError, InvalidInputError
 from authoring.fonts import FACES, font_dir
+from authoring.model.types import PdfEngine
 from authoring.render import ALL_FORMATS, Format
 from authoring.render.assets import allowed_roots, asset_root, assets_fetcher
 from authoring.render.html import render_html
 from authoring.render.pdf import render_pdf
 from tests.conftest import FORCES, ROOT
 from tests.hostile_forms import QUOTE_VALUE, VALUE, build_form, folded, link_targets, reading_order
-from tests.outputs import form_copy, release
+from tests.outputs import ENGINES, form_copy, release
 from tests.readback import docx_text, html_document, html_text, normalise, pdf_text
 
 ROOTS = " and ".join(str(root.resolve()) for root in allowed_roots())
@@ -102,6 +103,36 @@ def hostile_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[Format, by
     form = hostile_form(tmp_path_factory.mktemp("hostile"))
     [(_, the_release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
     return render(the_release, ALL_FORMATS)
+
+
+@pytest.fixture(scope="module")
+def hostile_pdfs(tmp_path_factory: pytest.TempPathFactory, hostile_outputs: dict[Format, bytes]) -> dict[str, bytes]:
+    """The hostile release's PDF by each engine."""
+    form = hostile_form(tmp_path_factory.mktemp("hostile-typst"))
+    [(_, the_release)] = load_releases([form], campaign=FORCES / "campaign.yaml", pdf_engine=PdfEngine.TYPST)
+    return {
+        PdfEngine.WEASYPRINT: hostile_outputs[Format.PDF],
+        PdfEngine.TYPST: render(the_release, [Format.PDF])[Format.PDF],
+    }
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_form_text_is_printed_literally_by_each_pdf_engine(
+    name: str, engine: PdfEngine, hostile_pdfs: dict[str, bytes]
+) -> None:
+    assert re.sub(r"\s", "", _expected(HOSTILE[name])) in _pdf_reading(hostile_pdfs[engine])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_jinja_in_form_text_is_never_evaluated_by_either_pdf_engine(
+    engine: PdfEngine, hostile_pdfs: dict[str, bytes]
+) -> None:
+    text = pdf_text(hostile_pdfs[engine])
+    assert text.count("{{ 7*7 }}") == 2  # a finding and the quote
+    assert "49" not in text
+    assert "<class" not in text
+    assert "{# hidden #}" in text
 
 
 @pytest.mark.parametrize("name", HOSTILE)

@@ -568,7 +568,7 @@ def test_a_welsh_version_gets_its_own_page_linked_both_ways_with_hreflang(projec
 def test_a_national_release_in_the_manifest_is_on_its_round_page(project: Path) -> None:
     """Issue 23 lists each round's national release under the manifest's "national" (docs/national.md there)."""
     national = project / "output" / "national" / ROUND_2012
-    national.mkdir(parents=True)
+    national.mkdir(parents=True, exist_ok=True)  # the batch builds the round's own national release (issue 23)
     source = next((project / "output" / "thames-valley").glob("*.pdf"))
     written = {
         "html": ("2012-12-11-national.html", b"<html><body><h1>National</h1><p>All forces.</p></body></html>"),

@@ -17,7 +17,9 @@
 6. write the manifest.
 
 A release whose inputs have not changed is not rendered at all, and a batch with nothing
-to render starts no worker and never imports WeasyPrint.
+to render starts no worker and never imports WeasyPrint. A format's settings
+(:meth:`~authoring.render.Renderer.settings`: the PDF's engine) are inputs of that format
+alone: a run with another PDF engine (``--pdf-engine``) rebuilds the PDFs, and only them.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from authoring import __version__
 from authoring.build.facts import release_facts
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
+from authoring.build.national import NationalBuilds, NationalOutcome
 from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, load, output_paths
 from authoring.build.workers import Rendered, render_all
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
@@ -44,7 +47,8 @@ from authoring.files.read import safe_resolve
 from authoring.files.write import recover, write_release
 from authoring.inputs.load import DEFAULT_FORMS_DIR, form_files
 from authoring.model.release import Release
-from authoring.render import Format
+from authoring.model.types import PdfEngine
+from authoring.render import Format, renderer
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
@@ -152,6 +156,8 @@ class BatchReport:
     """Files earlier batches wrote that no release produces any more, deleted by this one."""
     kept: tuple[Path, ...] = ()
     """Files that would have been deleted, kept because they changed after they were written."""
+    national: tuple[NationalOutcome, ...] = ()
+    """Each round's national release (rounds whose campaign declares a summary; docs/national.md)."""
 
     def of(self, status: BuildStatus) -> list[Outcome]:
         """The outcomes with this status."""
@@ -178,12 +184,13 @@ def run_batch(
     force: bool = False,
     templates: Templates | None = None,
     observer: BatchObserver | None = None,
+    pdf_engine: PdfEngine | None = None,
 ) -> BatchReport:
     """Build every form in ``folders`` into ``out_dir``; see the module docstring for the steps.
 
     ``formats`` defaults to every registered format; ``jobs`` worker processes render
     (default: one per CPU core); ``force`` rebuilds releases whose inputs have not changed;
-    ``templates`` defaults to the shipped ones.
+    ``templates`` defaults to the shipped ones; ``pdf_engine`` overrides the campaigns' choice.
     Raises :class:`InvalidInputError` if a folder has no forms, :class:`OutputLockedError`
     if another batch holds the output folder, :class:`OutputWriteError` if the manifest
     cannot be written.
@@ -197,9 +204,18 @@ def run_batch(
         recover(out_dir)
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
         manifest.removed, manifest.kept = [], []
-        _, loaded = load(forms) if forms else (None, [])
+        _, loaded = load(forms, pdf_engine=pdf_engine) if forms else (None, [])
         plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
         manifest.releases.update(plan.entries)
+        national = NationalBuilds.plan(  # docs/national.md
+            loaded,
+            out_dir=out_dir,
+            formats=formats,
+            manifest=manifest,
+            templates=templates,
+            force=force,
+            close_fds=[lock_fd],
+        )
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:
             observer.planned(plan, workers)
@@ -208,10 +224,12 @@ def run_batch(
             if plan.jobs:
                 tasks = [(job, job.release, job.stale) for job in plan.jobs]
                 for job, rendered in render_all(tasks, workers=workers, templates=templates, close_fds=[lock_fd]):
+                    national.start()  # in a thread, now that the workers are forked
                     outcome = _store(job, rendered, out_dir=out_dir, manifest=manifest)
                     outcomes.append(outcome)
                     if observer:
                         observer.finished(outcome)
+            national_outcomes = national.finish(o.form for o in outcomes if o.status is BuildStatus.FAILED)
         finally:  # also when interrupted: what was built so far is tidied and recorded
             try:
                 removed, kept = remove_obsolete(manifest, plan, outcomes, out_dir=out_dir, folders=folders)
@@ -225,6 +243,7 @@ def run_batch(
         out_dir=out_dir,
         removed=removed,
         kept=kept,
+        national=national_outcomes,
     )
 
 
@@ -261,6 +280,7 @@ def make_plan(
             "campaign": _sha256(campaign.source),
             "templates": templates_digest,
             "toolkit": toolkit,
+            **_settings(release, registered_formats()),
         }
         hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
         ready.append(Ready(form, key, release, hash_, inputs, release_facts(release, check.form)))
@@ -287,7 +307,11 @@ def make_plan(
         obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key][fmt])
         paths = output_paths(release, out_dir, formats)
         entry = None if force else known
-        stale = tuple(fmt for fmt in formats if not _current(entry, fmt, paths[fmt], out_dir, hash_))
+        stale = tuple(
+            fmt
+            for fmt in formats
+            if not _current(entry, fmt, paths[fmt], out_dir, hash_) or _resettled(entry, release, fmt)
+        )
         if entry is None or stale:
             reason = _reason(known, one.inputs, stale, force=force)
             jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, one.inputs, one.facts))
@@ -366,12 +390,31 @@ def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ..
         return "rebuild forced"
     if entry is None or not entry.files:
         return "new release"
-    changed = [name for name in ("form", "campaign", "templates", "toolkit") if entry.inputs.get(name) != inputs[name]]
+    changed = [name for name in _HASHED if entry.inputs.get(name) != inputs[name]]
     if changed:
         return f"{' and '.join(changed)} changed" if entry.inputs else "inputs changed"
     if any(fmt not in entry.files for fmt in stale):
         return "format added"
+    resettled = [name for name, value in inputs.items() if name not in _HASHED and entry.inputs.get(name) != value]
+    if resettled:
+        return f"{' and '.join(name.replace('_', ' ') for name in resettled)} changed"
     return "file missing or edited"
+
+
+#: The inputs the input hash is made of; the manifest's other ``inputs`` are formats' settings.
+_HASHED = ("form", "campaign", "templates", "toolkit")
+
+
+def _settings(release: Release, formats: Iterable[Format]) -> dict[str, str]:
+    """The run's choices the release's files depend on (:meth:`~authoring.render.Renderer.settings`)."""
+    return {name: value for fmt in formats for name, value in renderer(fmt).settings(release).items()}
+
+
+def _resettled(entry: Entry | None, release: Release, fmt: Format) -> bool:
+    """Whether the file on record of this format was made with other settings (another PDF engine)."""
+    return entry is not None and any(
+        entry.inputs.get(name) != value for name, value in _settings(release, [fmt]).items()
+    )
 
 
 def _stem(release: Release, out_dir: Path) -> Path:

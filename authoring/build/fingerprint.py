@@ -19,7 +19,17 @@ from authoring import __version__
 SCHEME = "authoring-inputs/1"
 
 #: Libraries whose version can change the rendered bytes.
-RENDERING_LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "fonttools", "docxtpl", "python-docx", "jinja2", "lxml")
+RENDERING_LIBRARIES = (
+    "weasyprint",
+    "pydyf",
+    "tinycss2",
+    "fonttools",
+    "docxtpl",
+    "python-docx",
+    "jinja2",
+    "lxml",
+    "typst",
+)
 
 _PACKAGE = Path(__file__).resolve().parent
 

@@ -26,6 +26,10 @@ to the output folder's parent (``forces/thames-valley.yaml`` for the default lay
       "kept": []
     }
 
+A round whose campaign declares a summary also has an entry under ``national``, keyed by
+its campaign folder: its national release's files and what they were built from (see
+docs/national.md).
+
 ``status`` is what the last batch did with the form: ``built``, ``unchanged`` or
 ``failed``. A failed entry keeps listing the older good files, which are still in place.
 Each file carries the input hash it was built from; a file is current when that hash is
@@ -153,6 +157,8 @@ class Manifest:
     releases: dict[str, Entry] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    national: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each round's national release, by its campaign folder's key (see docs/national.md)."""
 
     @classmethod
     def read(cls, out_dir: Path, *, toolkit_version: str) -> Manifest:
@@ -163,9 +169,10 @@ class Manifest:
             if data.get("manifest_version") != MANIFEST_VERSION:
                 raise ValueError("other manifest version")
             releases = {key: Entry.from_json(value) for key, value in data["releases"].items()}
+            national = {str(key): dict(value) for key, value in data.get("national", {}).items()}
         except (UnreadableFileError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             return cls(toolkit_version=toolkit_version)
-        return cls(toolkit_version=toolkit_version, releases=releases)
+        return cls(toolkit_version=toolkit_version, releases=releases, national=national)
 
     def to_bytes(self) -> bytes:
         data = {
@@ -175,6 +182,8 @@ class Manifest:
             "removed": sorted(self.removed),
             "kept": sorted(self.kept),
         }
+        if self.national:
+            data["national"] = {key: self.national[key] for key in sorted(self.national)}
         # A file name that is not UTF-8 keeps its bytes as lone surrogates: written as JSON's own
         # escapes (\udcff), they read back as the same name, and the file stays valid UTF-8.
         return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "backslashreplace")

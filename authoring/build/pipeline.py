@@ -25,6 +25,7 @@ from authoring.files.write import write_release
 from authoring.inputs.load import CAMPAIGN_FILE, DISTRIBUTION_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
 from authoring.model.release import Release
+from authoring.model.types import PdfEngine
 from authoring.render import Format, render, renderer
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
@@ -71,7 +72,11 @@ class Loaded:
 
 
 def load(
-    forms: Sequence[Path], *, campaign: Path | None = None, final: bool = False
+    forms: Sequence[Path],
+    *,
+    campaign: Path | None = None,
+    final: bool = False,
+    pdf_engine: PdfEngine | None = None,
 ) -> tuple[ValidationReport, list[Loaded]]:
     """Read and validate every form and campaign once; each valid form comes with its :class:`Release`.
 
@@ -80,6 +85,7 @@ def load(
     made from its values). The checks keep the bytes that were read, so what is phrased is
     exactly what was validated; the release carries the form's gaps and
     :func:`input_digest` of those bytes. ``final``: as for ``validate --final``.
+    ``pdf_engine`` (the run's ``--pdf-engine``) overrides the engine the campaign or the house words choose.
     Raises :class:`UsageError` only if a path does not exist or nothing is found.
     """
     report = validate(forms, campaign=campaign, final=final)
@@ -92,6 +98,8 @@ def load(
         if check.ok and used.ok and check.release is not None:
             digest = input_digest(form=check.source, campaign=used.source)
             release = replace(check.release, gaps=check.gaps, input_digest=digest)
+            if pdf_engine is not None:
+                release = replace(release, pdf_engine=pdf_engine)
         loaded.append(Loaded(check, used, release))
     return report, loaded
 
@@ -105,7 +113,9 @@ def input_digest(*, form: bytes, campaign: bytes) -> str:
     return digest.hexdigest()
 
 
-def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> list[tuple[Path, Release]]:
+def load_releases(
+    forms: Sequence[Path], *, campaign: Path | None = None, pdf_engine: PdfEngine | None = None
+) -> list[tuple[Path, Release]]:
     """Validate every form (and its campaign); phrase each into a :class:`Release`.
 
     Raises :class:`InvalidInputError` with the problems of *all* files at once, and
@@ -120,7 +130,7 @@ def load_releases(forms: Sequence[Path], *, campaign: Path | None = None) -> lis
             )
         if path.name == DISTRIBUTION_FILE and not path.is_dir():
             raise UsageError(f"{path} is the distribution list, not a form; 'authoring validate {path}' checks it")
-    report, loaded = load(forms, campaign=campaign)
+    report, loaded = load(forms, campaign=campaign, pdf_engine=pdf_engine)
     if not report.forms:
         raise UsageError(f"no form files found in {', '.join(str(path) for path in forms)}")
     if not report.ok:
@@ -146,10 +156,12 @@ def build(
     formats: Sequence[Format] | None = None,
     campaign: Path | None = None,
     templates: Templates | None = None,
+    pdf_engine: PdfEngine | None = None,
 ) -> list[Built]:
     """Build the release of each form (or of every form in each folder) into ``out_dir``.
 
-    ``formats`` defaults to every registered format, ``templates`` to the shipped ones.
+    ``formats`` defaults to every registered format, ``templates`` to the shipped ones;
+    ``pdf_engine`` overrides the engine the campaign or the house words choose.
     Returns what was written. Nothing is written unless every form is valid and every
     release rendered; each release's files are then swapped in as one set
     (:func:`authoring.files.write.write_release`), under the output folder's lock so that a
@@ -160,7 +172,7 @@ def build(
     """
     templates = templates or Templates.at()
     wanted = registered_formats() if formats is None else tuple(formats)
-    releases = load_releases(forms, campaign=campaign)
+    releases = load_releases(forms, campaign=campaign, pdf_engine=pdf_engine)
     rendered = [(form, release, render(release, wanted, templates=templates)) for form, release in releases]
     built: list[Built] = []
     with output_lock(out_dir):

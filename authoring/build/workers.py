@@ -38,6 +38,7 @@ from typing import TypeVar
 from authoring.exceptions import AuthoringError
 from authoring.model.release import Release
 from authoring.render import Format, making, render, renderer
+from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
 log = logging.getLogger(__name__)
@@ -67,21 +68,30 @@ def render_all(
     (:attr:`~authoring.render.Renderer.warms_up`: the shipped ones all do): otherwise warming
     up is pure cost. Forked workers need not warm up at all: this process loads WeasyPrint
     and its fonts once before forking them, and each worker inherits them (one import
-    instead of one per worker: about half a CPU-second each).
+    instead of one per worker: about half a CPU-second each). Where a renderer says a fork
+    could not render (:meth:`~authoring.render.Renderer.fork_safe`: Typst, once it has laid
+    out a page in this process, as a long-lived program or a test may have), this process
+    renders every release itself, one after the other, rather than start workers that would hang.
     """
-    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     templates = templates or Templates.at()
-    made = making({fmt for _, _, formats in tasks for fmt in formats})
-    warming = tuple(fmt for fmt in made if renderer(fmt).warms_up)
+    made = {fmt for _, release, formats in tasks for fmt in making(formats, release)}
+    if not all(renderer(fmt).fork_safe() for fmt in made):  # a fork would hang: render here, one by one
+        for key, release, formats in tasks:
+            yield key, _rendered(release, formats, templates)
+        return
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if forkable else None
+    warming = tuple(fmt for fmt in registered_formats() if fmt in made and renderer(fmt).warms_up)
     warm = warming if len(tasks) > workers else ()
-    if warm and context is not None:  # forked workers inherit WeasyPrint loaded and warmed once, here
-        _warm_up(templates, warm)
+    releases = tuple(release for _, release, _ in tasks)
+    if warm and forkable:  # forked workers inherit WeasyPrint loaded and warmed once, here
+        _warm_up(templates, warm, releases)
         warm = ()
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(str(templates.root), tuple(close_fds), warm, os.getpid()),
+        initargs=(str(templates.root), tuple(close_fds), warm, os.getpid(), releases if warm else ()),
     )
     try:
         futures: dict[Future[Rendered], K] = {
@@ -101,7 +111,9 @@ def render_all(
 _templates: Templates | None = None
 
 
-def _start_worker(templates: str, close_fds: tuple[int, ...], warm: tuple[Format, ...], parent: int) -> None:
+def _start_worker(
+    templates: str, close_fds: tuple[int, ...], warm: tuple[Format, ...], parent: int, releases: tuple[Release, ...]
+) -> None:
     """Worker initializer: settle the process, then warm up the renderers of ``warm`` once."""
     global _templates
     _die_with(parent)
@@ -111,10 +123,10 @@ def _start_worker(templates: str, close_fds: tuple[int, ...], warm: tuple[Format
         os.close(fd)
     _templates = Templates.at(Path(templates))
     if warm:
-        _warm_up(_templates, warm)
+        _warm_up(_templates, warm, releases)
 
 
-def _warm_up(templates: Templates, formats: tuple[Format, ...]) -> None:
+def _warm_up(templates: Templates, formats: tuple[Format, ...], releases: Sequence[Release]) -> None:
     """Warm up the renderers of ``formats`` (WeasyPrint and its fonts, docxtpl), then freeze all that.
 
     What is loaded stays for the life of the process, yet every full collection would
@@ -123,7 +135,7 @@ def _warm_up(templates: Templates, formats: tuple[Format, ...]) -> None:
     3.8 CPU-seconds a worker saved (``gc.freeze``).
     """
     for fmt in formats:
-        renderer(fmt).warm_up(templates)
+        renderer(fmt).warm_up_for(templates, releases)
     gc.freeze()
 
 
@@ -149,8 +161,13 @@ def _watch(parent: int) -> None:
 
 def _render(release: Release, formats: tuple[Format, ...]) -> Rendered:
     """Render one release in one worker."""
+    return _rendered(release, formats, _templates)
+
+
+def _rendered(release: Release, formats: tuple[Format, ...], templates: Templates | None) -> Rendered:
+    """Render one release; an error is this release's alone."""
     try:
-        outputs = render(release, formats, templates=_templates)
+        outputs = render(release, formats, templates=templates)
     except AuthoringError as exc:
         return Rendered({}, str(exc))
     except Exception as exc:  # a bug: fail this release, keep the batch going, keep the traceback

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from authoring import __version__
 from authoring.build.batch import run_batch
@@ -38,12 +37,12 @@ from authoring.cli.options import (
     FormatsOption,
     JobsOption,
     OutOption,
+    PdfEngineOption,
     TemplatesOption,
     cannot_write,
     fail,
     parse_formats,
 )
-from authoring.cli.progress import batch_observer, batch_problems, batch_summary
 from authoring.exceptions import AuthoringError, UsageError, one_line
 from authoring.files.write import write_files
 from authoring.inputs.project import (
@@ -56,11 +55,14 @@ from authoring.inputs.project import (
 )
 from authoring.inputs.scaffold import new_form, new_forms, schema_text
 from authoring.inputs.validate import ValidationReport, validate
+from authoring.model.types import PdfEngine
 from authoring.registry import forces as registry_forces
 from authoring.registry import unknown_force_message
 from authoring.render.environment import Templates
 
-if TYPE_CHECKING:  # the e-mail and preview modules load only for the commands that use them
+if TYPE_CHECKING:  # the e-mail, preview and progress modules (rich) load only for the commands that use them
+    from rich.console import Console
+
     from authoring.mail.send import Prepared
 
 app = typer.Typer(
@@ -87,6 +89,7 @@ def build_command(
     formats: FormatsOption = ALL_FORMATS,
     campaign: CampaignOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Build the release of each FORM as DOCX, HTML, PDF and Markdown.
 
@@ -98,7 +101,14 @@ def build_command(
     try:
         check_paths(forms)
         out = out or out_dir()
-        built = build(forms, out_dir=out, formats=chosen, campaign=campaign, templates=Templates.at(templates))
+        built = build(
+            forms,
+            out_dir=out,
+            formats=chosen,
+            campaign=campaign,
+            templates=Templates.at(templates),
+            pdf_engine=pdf_engine,
+        )
     except AuthoringError as error:
         raise fail(error) from None
     for item in built:
@@ -114,13 +124,15 @@ def batch_command(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every release, changed or not.")] = False,
     formats: FormatsOption = ALL_FORMATS,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Build every form in FOLDERS, in parallel, rebuilding only what changed.
 
     Every form is validated first; a bad form is reported as
     path:line:col: field: message and the others are still built.
     A release is rebuilt only when its form, its campaign, the templates
-    or the toolkit changed, or one of its files is missing or was edited.
+    or the toolkit changed, or one of its files is missing or was edited
+    (and its PDF alone when the PDF engine changed).
     Each release's files are swapped in as one set; a failed release keeps
     its older files. Files an earlier batch wrote that no release produces
     any more (a new release date, a removed form) are removed and listed.
@@ -129,6 +141,10 @@ def batch_command(
     130 if interrupted (Ctrl-C), 143 if terminated (SIGTERM).
     """
     chosen = parse_formats(formats)
+    from rich.console import Console
+
+    from authoring.cli.progress import batch_observer, batch_problems, batch_summary
+
     stdout = Console(highlight=False)
     stderr = Console(stderr=True, highlight=False)
     interrupted = signal.SIGINT
@@ -151,6 +167,7 @@ def batch_command(
                 force=force,
                 templates=Templates.at(templates),
                 observer=observer,
+                pdf_engine=pdf_engine,
             )
     except AuthoringError as error:
         raise fail(error) from None
@@ -349,6 +366,7 @@ def preview_command(
     no_browser: Annotated[bool, typer.Option("--no-browser", help="Do not open the page in a browser.")] = False,
     campaign: CampaignOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Show the release of FORM in a browser, updated each time the form, its campaign or a template is saved.
 
@@ -361,7 +379,9 @@ def preview_command(
     try:
         from authoring.preview.server import preview_server
 
-        with preview_server(form, port=port, campaign=campaign, templates=Templates.at(templates)) as server:
+        with preview_server(
+            form, port=port, campaign=campaign, templates=Templates.at(templates), pdf_engine=pdf_engine
+        ) as server:
             typer.echo(f"Previewing {one_line(str(form))} at {server.url} (press Ctrl-C to stop)")
             if not no_browser:
                 threading.Thread(target=webbrowser.open, args=(server.url,), daemon=True).start()
@@ -385,11 +405,15 @@ def _prepare(
     stdout: Console,
     *,
     verb: str = "sent",
+    pdf_engine: PdfEngine | None = None,
 ) -> Prepared:
     """Build what is stale, as 'batch' does, and print what the build found wrong.
 
     Without folders, every open round: a closed round, or an example, is passed by, saying so.
     """
+    from rich.console import Console
+
+    from authoring.cli.progress import batch_observer, batch_problems
     from authoring.cli.send_progress import held_back
     from authoring.mail.send import open_rounds, prepare
 
@@ -407,7 +431,9 @@ def _prepare(
             raise UsageError("every round is closed or an example: nothing to do; name a folder to include one")
     chosen = Templates.at(templates)
     with batch_observer(stdout, Console(stderr=True, highlight=False)) as observer:
-        prepared = prepare(chosen_folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen)
+        prepared = prepare(
+            chosen_folders, out_dir=out, jobs=jobs, observer=observer, templates=chosen, pdf_engine=pdf_engine
+        )
     for problem in batch_problems(prepared.batch):
         typer.echo(str(problem), err=True)
     for line in held_back(prepared, verb=verb):
@@ -421,6 +447,7 @@ def pack_command(
     out: OutOption = None,
     jobs: JobsOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """Write each final release's e-mail as <stem>.eml beside its files, to open in a mail client and send by hand.
 
@@ -430,12 +457,14 @@ def pack_command(
     and example rounds are passed by.
     Exit code 1 if a form failed, a release is a draft, or a list is invalid.
     """
+    from rich.console import Console
+
     from authoring.mail.send import pack
 
     stdout = Console(highlight=False)
     try:
         out = out or out_dir()
-        prepared = _prepare(folders, out, jobs, templates, stdout, verb="packed")
+        prepared = _prepare(folders, out, jobs, templates, stdout, verb="packed", pdf_engine=pdf_engine)
         written = pack(prepared, out_dir=out)
     except AuthoringError as error:
         raise fail(error) from None
@@ -474,6 +503,7 @@ def send_command(
     ] = False,
     jobs: JobsOption = None,
     templates: TemplatesOption = None,
+    pdf_engine: PdfEngineOption = None,
 ) -> None:
     """E-mail each final release, with its PDF, to its distribution list: exactly once.
 
@@ -490,6 +520,8 @@ def send_command(
     if smtp is None and not dry_run:
         typer.echo("Error: give --smtp smtp://host:port (or --dry-run to see who would get what)", err=True)
         raise typer.Exit(2)
+    from rich.console import Console
+
     from authoring.cli.send_progress import dispatch_line, failure_lines, send_observer, send_summary
     from authoring.mail.send import Result, deliver
     from authoring.mail.smtp import Connection, Secret, SmtpSettings
@@ -501,7 +533,7 @@ def send_command(
         secret = Secret(os.environ[PASSWORD_ENV]) if os.environ.get(PASSWORD_ENV) else None
         connection = Connection(settings, password=secret) if settings and not dry_run else None
         del secret
-        prepared = _prepare(folders, out, jobs, templates, stdout)
+        prepared = _prepare(folders, out, jobs, templates, stdout, pdf_engine=pdf_engine)
         with send_observer(stdout, Console(stderr=True, highlight=False)) as observer:
             if connection is None:
                 report = deliver(prepared, out_dir=out, connection=None, resend=resend, retry_uncertain=retry_uncertain)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from authoring.exceptions import AuthoringError, InvalidInputError, UsageError, one_line
+from authoring.model.types import PdfEngine
 from authoring.render import Format
 from authoring.render import formats as registered_formats
 
@@ -52,6 +53,16 @@ FormatsOption = Annotated[
 CampaignOption = Annotated[
     Path | None,
     typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
+]
+#: Which engine prints the PDFs; every command that makes a PDF shares it.
+PdfEngineOption = Annotated[
+    PdfEngine | None,
+    typer.Option(
+        "--pdf-engine",
+        case_sensitive=False,
+        help="What prints the PDF: weasyprint or typst (default: the campaign's pdf_engine, else weasyprint).",
+        show_default=False,
+    ),
 ]
 #: The round folders a command covers; the commands that work on whole rounds share it.
 FoldersArgument = Annotated[

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from authoring.build.batch import BatchObserver, BatchReport, BuildStatus, Outcome, Plan
+from authoring.build.national import FORMS_FAILED
 from authoring.exceptions import Problem, one_line
 
 
@@ -129,6 +130,18 @@ def batch_summary(report: BatchReport, console: Console, errors: Console) -> Non
         console.print(
             f"Kept (changed since it was written, so not removed): {one_line(str(path))}", markup=False, soft_wrap=True
         )
+    for national in report.national:  # docs/national.md
+        if national.problems and national.reason == FORMS_FAILED:  # the forms' problems are reported already
+            line = f"National release of {one_line(national.round)}: {one_line(national.problems[0].message)}"
+            console.print(line, markup=False, soft_wrap=True)
+        elif national.problems:
+            for problem in national.problems:
+                line = f"National release of {one_line(national.round)} failed: {problem}"
+                errors.print(line, markup=False, soft_wrap=True)
+        else:
+            counted = f"{national.forces} force{'' if national.forces == 1 else 's'} counted"
+            line = f"National release of {one_line(national.round)}: {national.status} ({counted})"
+            console.print(line, markup=False, soft_wrap=True)
     console.print(
         f"Files are in {one_line(str(report.out_dir))}/; {one_line(str(report.manifest))} lists them.",
         markup=False,

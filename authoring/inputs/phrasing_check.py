@@ -19,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from authoring.exceptions import Problem
+from authoring.inputs.summary_check import check_summary
 from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
 from authoring.model.campaign import Campaign
 from authoring.model.findings import FindingKindSpec, finding_model
@@ -84,6 +85,8 @@ def check_phrasing(document: SourceDocument, campaign: Campaign) -> list[Problem
             _check_sentence(loc, name, source, campaign, names, problem)
     for key, spec in campaign.findings.items():
         _check_kind(key, spec, campaign, problem)
+    for loc, message, line_in_template in check_summary(campaign):
+        problem(loc, message, line_in_template)
     return problems
 
 

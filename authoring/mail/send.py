@@ -46,7 +46,7 @@ from authoring.mail.journal import Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
 from authoring.model.release import Release
-from authoring.model.types import RoundState
+from authoring.model.types import PdfEngine, RoundState
 from authoring.render import Format
 from authoring.render.environment import Templates
 
@@ -142,16 +142,20 @@ def prepare(
     jobs: int | None = None,
     observer: BatchObserver | None = None,
     templates: Templates | None = None,
+    pdf_engine: PdfEngine | None = None,
 ) -> Prepared:
     """Read the distribution lists, build what is stale (as ``batch`` does), and package each final release.
 
-    ``templates`` defaults to the shipped ones. Raises :class:`InvalidInputError` with every
+    ``templates`` defaults to the shipped ones; ``pdf_engine`` overrides the campaigns' PDF engine.
+    Raises :class:`InvalidInputError` with every
     problem if a list is missing or invalid (nothing is built then), and whatever
     :func:`run_batch` raises.
     """
     lists = _distribution_lists(folders)
     templates = templates or Templates.at()
-    report = run_batch(folders, out_dir=out_dir, jobs=jobs, observer=observer, templates=templates)
+    report = run_batch(
+        folders, out_dir=out_dir, jobs=jobs, observer=observer, templates=templates, pdf_engine=pdf_engine
+    )
     return _packages(report, out_dir, lists, templates)
 
 

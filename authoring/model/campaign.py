@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from authoring.model.findings import FindingKindSpec
+from authoring.model.summary import Summary
 from authoring.model.types import (
     _DATE,
     _DATE_TIME,
@@ -38,6 +39,7 @@ from authoring.model.types import (
     MAX_EMBARGO_LEAD_DAYS,
     PROPERTY_LIMIT,
     Key,
+    PdfEngine,
     QuoteMarks,
     RoundState,
     Text,
@@ -99,6 +101,10 @@ class HouseWords(_Model):
     watermark: Text = Field(description="Across every printed page of a draft.")
     category: Text = Field(description="The Word document's category.")
     press_office_notes: list[Text] = Field(description="The last notes to editors: how to reach the press office.")
+    pdf_engine: PdfEngine = Field(
+        default=PdfEngine.WEASYPRINT,
+        description="What prints the PDF: weasyprint (from the HTML page) or typst (see docs/pdf-engines.md).",
+    )
     site_title: Text = Field(description="The newsroom's name ('authoring site'), on every page and feed.")
     accessibility_statement: list[Text] = Field(description="The newsroom's accessibility statement, by paragraph.")
     another_format: list[Text] = Field(description="The newsroom's page on asking for a release in another format.")
@@ -122,6 +128,9 @@ class Sentences(_Model):
     category: Text | None = Field(default=None, description="The Word document's category, if not the default.")
     press_office_notes: list[Text] | None = Field(
         default=None, description="The press office notes, if not the default."
+    )
+    pdf_engine: PdfEngine | None = Field(
+        default=None, description="What prints the PDF (weasyprint or typst), if not the house's."
     )
     site_title: Text | None = Field(default=None, description="The newsroom's name, if not the default.")
     accessibility_statement: list[Text] | None = Field(
@@ -190,6 +199,9 @@ class Campaign(_Model):
         default_factory=dict, description="The kinds of structured finding a form may use, by key."
     )
     sentences: Sentences = Field(description="The fixed sentences of every release, as templates.")
+    summary: Summary | None = Field(
+        default=None, description="The round's national release: its words, table and charts (docs/national.md)."
+    )
 
     @property
     def slug(self) -> str:

@@ -21,7 +21,7 @@ from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
 from authoring.model.phrasing import PhrasingError, long_date, phrase, release_budget
 from authoring.model.sentences import common, finding_context, inspector_names
-from authoring.model.types import QuoteMarks, Status, file_name_part
+from authoring.model.types import PdfEngine, QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
@@ -76,6 +76,8 @@ class Release:
     category: str
     corrections: tuple[Correction, ...] = ()
     """Changes made after first publication, oldest first (from the form)."""
+    pdf_engine: PdfEngine = PdfEngine.WEASYPRINT
+    """What prints the PDF: the house's choice, the campaign's, or the run's (``--pdf-engine``)."""
     corrections_heading: str = ""
     """The heading of the correction notes (a house word)."""
     gaps: tuple[Problem, ...] = ()
@@ -191,6 +193,7 @@ def _built(form: ReleaseForm, campaign: Campaign) -> Release:
         watermark=made("watermark"),
         category=made("category"),
         corrections=tuple(form.corrections),
+        pdf_engine=words.pdf_engine,
         corrections_heading=made("corrections_heading"),
     )
 

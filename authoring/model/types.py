@@ -89,6 +89,15 @@ class Status(StrEnum):
     FINAL = "final"
 
 
+class PdfEngine(StrEnum):
+    """What prints the PDF (see docs/pdf-engines.md)."""
+
+    WEASYPRINT = "weasyprint"
+    """WeasyPrint prints the HTML page (templates/html): the default."""
+    TYPST = "typst"
+    """Typst lays the release out from its data (templates/typst/release.typ): about ten times less CPU."""
+
+
 class RoundState(StrEnum):
     """Whether a round's releases are still to go out (``send`` and ``pack`` without folders skip the others)."""
 

@@ -24,6 +24,7 @@ template hang cannot freeze it: the campaign's templates run with their time and
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import logging
@@ -42,6 +43,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from authoring.exceptions import AuthoringError, UsageError
 from authoring.inputs.load import CAMPAIGN_FILE, campaign_for
+from authoring.model.types import PdfEngine
 from authoring.preview.page import EVENTS_PATH, PDF_PATH, SCRIPT_PATH, Page, compose, script
 from authoring.render.environment import Templates
 from authoring.render.pdf import render_pdf
@@ -67,7 +69,14 @@ Stamp = tuple[tuple[str, int, int, int] | tuple[str, None, None, None], ...]
 class Preview:
     """A form's preview page, kept up to date with its files by :meth:`watch`."""
 
-    def __init__(self, form: Path, *, campaign: Path | None = None, templates: Templates | None = None) -> None:
+    def __init__(
+        self,
+        form: Path,
+        *,
+        campaign: Path | None = None,
+        templates: Templates | None = None,
+        pdf_engine: PdfEngine | None = None,
+    ) -> None:
         if form.is_dir():
             raise UsageError(f"{form}: give one form file, not a folder")
         if not form.is_file():
@@ -77,6 +86,7 @@ class Preview:
         self.form = form
         self.campaign = campaign
         self.templates = templates or Templates.at()
+        self.pdf_engine = pdf_engine
         self._boot = secrets.token_hex(4)
         self._count = 0
         self._changed = threading.Condition()
@@ -140,7 +150,10 @@ class Preview:
         with self._pdf_lock:
             if self._pdf is None or self._pdf[0] != page.version:
                 name = f"{page.release.file_stem}.pdf"
-                self._pdf = (page.version, name, render_pdf(page.release, page.release_html, self.templates))
+                release = page.release
+                if self.pdf_engine is not None:  # the run's engine, over the campaign's
+                    release = dataclasses.replace(release, pdf_engine=self.pdf_engine)
+                self._pdf = (page.version, name, render_pdf(release, page.release_html, self.templates))
             return self._pdf[1:]
 
     def _version(self) -> str:
@@ -320,16 +333,21 @@ class PreviewServer(ThreadingHTTPServer):
 
 @contextmanager
 def preview_server(
-    form: Path, *, port: int = 0, campaign: Path | None = None, templates: Templates | None = None
+    form: Path,
+    *,
+    port: int = 0,
+    campaign: Path | None = None,
+    templates: Templates | None = None,
+    pdf_engine: PdfEngine | None = None,
 ) -> Iterator[PreviewServer]:
     """A server for the preview of ``form``, its files watched; call ``serve_forever()`` on it.
 
-    ``templates`` defaults to the shipped ones.
+    ``templates`` defaults to the shipped ones; ``pdf_engine`` (default: the campaign's) prints the PDF.
 
     On leaving, the watching stops and the port is closed. Raises :class:`UsageError` if
     the form is not a file or the port cannot be listened on.
     """
-    preview = Preview(form, campaign=campaign, templates=templates)
+    preview = Preview(form, campaign=campaign, templates=templates, pdf_engine=pdf_engine)
     with PreviewServer(preview, port=port) as server:
         watcher = threading.Thread(target=preview.watch, name="preview-watch", daemon=True)
         watcher.start()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from authoring.model.release import Release
@@ -49,7 +49,7 @@ class Renderer(ABC):
     format: Format
     #: The extension of its files, without the dot.
     extension: str
-    #: The formats it is made from; :func:`render` makes them first and hands their bytes over.
+    #: The formats it may be made from; :func:`render` makes them first and hands their bytes over.
     needs: tuple[Format, ...] = ()
 
     #: Whether :meth:`warm_up` loads something costly enough that a batch's workers do it before the first release.
@@ -58,6 +58,30 @@ class Renderer(ABC):
     def warm_up(self, templates: Templates) -> None:
         """Load, once per process, what every release would otherwise load (default: nothing)."""
         return
+
+    def warm_up_for(self, templates: Templates, releases: Sequence[Release]) -> None:
+        """Warm up for these releases (default: :meth:`warm_up`); a renderer whose work depends on the
+        release (the PDF, on its engine) loads only what they use."""
+        self.warm_up(templates)
+
+    def fork_safe(self) -> bool:
+        """Whether a process forked from this one can still render this format (default: yes).
+
+        Not so once a library that lays out with threads (Typst) has run here: a batch then
+        starts its workers afresh instead of forking them.
+        """
+        return True
+
+    def settings(self, release: Release) -> dict[str, str]:
+        """The run's choices this release's file depends on besides its inputs (the PDF's engine), by name.
+
+        A batch records them in the manifest, and rebuilds a file made with other ones (default: none).
+        """
+        return {}
+
+    def needs_for(self, release: Release) -> tuple[Format, ...]:
+        """The formats this release's file is made from: some of :attr:`needs` (default: all)."""
+        return self.needs
 
     @abstractmethod
     def render(self, release: Release, templates: Templates, needed: Mapping[Format, bytes]) -> bytes:
@@ -116,18 +140,23 @@ def render(
     templates = templates or Templates.at()
     chosen = {format_named(fmt) for fmt in (formats() if wanted is None else wanted)}
     made: dict[Format, bytes] = {}
-    for fmt in making(chosen):
+    for fmt in making(chosen, release):
         step = renderer(fmt)
-        made[fmt] = step.render(release, templates, {need: made[need] for need in step.needs})
+        made[fmt] = step.render(release, templates, {need: made[need] for need in step.needs_for(release)})
     return {fmt: data for fmt, data in made.items() if fmt in chosen}
 
 
-def making(wanted: Iterable[Format]) -> tuple[Format, ...]:
-    """The formats rendered to make ``wanted``: those and every format they need, in build order."""
+def making(wanted: Iterable[Format], release: Release | None = None) -> tuple[Format, ...]:
+    """The formats rendered to make ``wanted``: those and every format they need, in build order.
+
+    For a given ``release``, what its files need (a PDF by Typst needs no HTML page);
+    without one, everything they may need.
+    """
     needed = set(wanted)
     for fmt in reversed(formats()):  # a format comes after the ones it needs, so one pass back finds them all
         if fmt in needed:
-            needed.update(renderer(fmt).needs)
+            step = renderer(fmt)
+            needed.update(step.needs if release is None else step.needs_for(release))
     return tuple(fmt for fmt in formats() if fmt in needed)
 
 

@@ -1,4 +1,10 @@
-"""PDF: WeasyPrint prints the HTML, fetching nothing but the project's own assets.
+"""PDF: WeasyPrint prints the HTML, fetching nothing but the project's own assets; or Typst lays it out.
+
+Each release's PDF is made by its engine (:attr:`~authoring.model.release.Release.pdf_engine`:
+the house words' ``pdf_engine``, a campaign's, or ``--pdf-engine``): WeasyPrint, from the
+HTML page, as described below, or Typst, from the release's data
+(:mod:`authoring.render.typst`). Both make a tagged PDF/UA-1 file in the same fonts and
+layout; ``docs/pdf-engines.md`` compares them.
 
 The result is a tagged PDF/UA-1 file (language, title, structure tree) whose metadata
 comes from the HTML's ``<title>`` and ``<meta>`` elements, set in the house font (and,
@@ -18,15 +24,17 @@ do not make PDFs (validate, forces, a no-op batch) should not pay for it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
-from authoring.exceptions import RenderError, UnprintableCharacterError
-from authoring.fonts import FAMILIES, describe, uncovered
+from authoring.exceptions import RenderError
 from authoring.model.release import Release
+from authoring.model.types import PdfEngine
 from authoring.render import Format, Renderer, register
 from authoring.render.environment import Templates
+from authoring.render.unprintable import refuse_unprintable
 
 if TYPE_CHECKING:
     import weasyprint
@@ -45,8 +53,19 @@ from authoring.render.weasy import fatal_class, render_errors, use_fast_compress
 PDF_VARIANT = "pdf/ua-1"
 
 
-def render_pdf(release: Release, html: str, templates: Templates | None = None) -> bytes:
-    """Print ``html`` (the release's HTML) to PDF bytes, deterministically (default: the shipped templates)."""
+def render_pdf(release: Release, html: str | None, templates: Templates | None = None) -> bytes:
+    """The release as PDF bytes, deterministically, by its engine (default: the shipped templates).
+
+    WeasyPrint prints ``html`` (the release's HTML page); Typst needs none (it may be ``None``).
+    """
+    if release.pdf_engine is PdfEngine.TYPST:
+        from authoring.render.typst import render_typst_pdf
+
+        return render_typst_pdf(release, templates)
+    if html is None:
+        from authoring.render.html import render_html
+
+        html = render_html(release, templates)
     return write(release, lay_out(release, html, templates), html)
 
 
@@ -61,8 +80,32 @@ class PdfRenderer(Renderer):
     def warm_up(self, templates: Templates) -> None:
         warm_up(templates)
 
+    def warm_up_for(self, templates: Templates, releases: Sequence[Release]) -> None:
+        """Warm up the engines these releases use, and only those (WeasyPrint if none is given)."""
+        engines = {release.pdf_engine for release in releases} or {PdfEngine.WEASYPRINT}
+        if PdfEngine.WEASYPRINT in engines:
+            warm_up(templates)
+        if PdfEngine.TYPST in engines:
+            from authoring.render.typst import warm_up as warm_up_typst
+
+            warm_up_typst(templates)
+
+    def fork_safe(self) -> bool:
+        """Not once Typst has laid a page out in this process (:func:`authoring.render.typst.fork_safe`)."""
+        typst = sys.modules.get("authoring.render.typst")
+        return typst is None or bool(typst.fork_safe())
+
+    def settings(self, release: Release) -> dict[str, str]:
+        """The engine that prints the PDF: another engine, another file."""
+        return {"pdf_engine": release.pdf_engine.value}
+
+    def needs_for(self, release: Release) -> tuple[Format, ...]:
+        """WeasyPrint prints the HTML page; Typst needs no other format."""
+        return () if release.pdf_engine is PdfEngine.TYPST else self.needs
+
     def render(self, release: Release, templates: Templates, needed: Mapping[Format, bytes]) -> bytes:
-        return render_pdf(release, needed[Format.HTML].decode(), templates)
+        html = needed.get(Format.HTML)
+        return render_pdf(release, None if html is None else html.decode(), templates)
 
 
 register(PdfRenderer())
@@ -136,23 +179,7 @@ def _check_printable(release: Release, html: str) -> None:
     Form and campaign files are checked when they are read (:mod:`authoring.printable`,
     with the field and line); this catches whatever else reaches the page.
     """
-    text = _printed_text(html)
-    missing = uncovered(text)
-    if not missing:
-        return
-    char = missing[0]
-    index = text.index(char)
-    words = text[max(0, index - 40) : index + 40].split()
-    snippet = " ".join(words[1 if index > 40 else 0 : -1 if index + 40 < len(text) else None])  # whole words
-    others = f" (and {', '.join(describe(c) for c in missing[1:])})" if missing[1:] else ""
-    raise UnprintableCharacterError(
-        f"{release.force.slug}: no font the PDF may use ({_family_names()}) has {describe(char)}{others}, "
-        f"in “{snippet}”; replace it in the form or campaign file"
-    )
-
-
-def _family_names() -> str:
-    return " or ".join(family.name for family in FAMILIES)
+    refuse_unprintable(release, _printed_text(html))
 
 
 class _BodyText(HTMLParser):

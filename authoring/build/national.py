@@ -1,0 +1,399 @@
+"""The national release of each round that declares a summary, built by ``batch``.
+
+A batch hands over what it loaded (:func:`authoring.build.pipeline.load`); here, per
+campaign with a ``summary``:
+
+1. the counted forces are the valid forms of the round (drafts left out or counted, as the
+   summary says); their figures are added up and the summary phrased
+   (:func:`authoring.model.national.build_national`);
+2. the input hash covers the campaign's bytes, each counted form's bytes, the templates
+   and the toolkit: a figure changed in one form rebuilds the national release (and that
+   force's release) and nothing else; unchanged, with its files intact, it is not rendered;
+3. it is rendered in every format asked for, plus the figures as JSON and each chart's
+   CSV and SVG: all but the PDF in a process forked as soon as the batch has planned
+   (:class:`_Drawing`: it runs while the batch warms up), the PDF in a thread of the batch
+   beside the workers (:func:`authoring.render.national.render_national_pdf`);
+4. its files are swapped in as one set into ``OUT/national/<round>/``
+   (:func:`authoring.files.write.write_release`), and recorded in the manifest under
+   ``national`` (docs/national.md). A national release that fails leaves its previous
+   files as they were, and never stops the forces' releases.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import multiprocessing
+import os
+import signal
+import threading
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from authoring import __version__
+from authoring.build.fingerprint import toolkit_digest, tree_digest
+from authoring.build.manifest import Manifest, form_key
+from authoring.build.pipeline import Loaded
+from authoring.build.workers import _die_with
+from authoring.exceptions import AuthoringError, Problem
+from authoring.files.read import UnreadableFileError, read_regular
+from authoring.files.write import write_release
+from authoring.inputs.load import campaign_for
+from authoring.model.campaign import Campaign
+from authoring.model.national import NationalRelease, build_national, counted_rows
+from authoring.model.phrasing import PhrasingError
+from authoring.render import Format
+from authoring.render.environment import Templates
+from authoring.render.national import file_names, render_national, render_national_parts, render_national_pdf
+
+#: The folder of national releases inside the output folder: ``OUT/national/<round>/``.
+NATIONAL_DIR = "national"
+#: The reason of a national release not rebuilt because a form of its round failed (already reported).
+FORMS_FAILED = "a form of the round failed"
+
+
+@dataclass(frozen=True)
+class NationalOutcome:
+    """What a batch did with one round's national release."""
+
+    campaign: Path
+    round: str
+    status: str
+    """``built``, ``unchanged`` or ``failed`` (the values of :class:`authoring.build.batch.BuildStatus`)."""
+    files: tuple[Path, ...] = ()
+    forces: int = 0
+    problems: tuple[Problem, ...] = ()
+    reason: str = ""
+
+
+@dataclass
+class _Job:
+    key: str
+    campaign_path: Path
+    round: str
+    release: NationalRelease
+    input_hash: str
+    folder: Path
+    reason: str
+    rendered: dict[str, bytes] | None = None
+    error: str | None = None
+
+
+@dataclass
+class NationalBuilds:
+    """The national releases of one batch: planned at once, rendered by :meth:`start`, written by :meth:`finish`."""
+
+    out_dir: Path
+    formats: tuple[Format, ...]
+    manifest: Manifest
+    templates: Templates
+    jobs: list[_Job] = field(default_factory=list)
+    done: list[NationalOutcome] = field(default_factory=list)
+    _thread: threading.Thread | None = None
+    _drawing: _Drawing | None = None
+
+    @classmethod
+    def plan(
+        cls,
+        loaded: Iterable[Loaded],
+        *,
+        out_dir: Path,
+        formats: Sequence[Format],
+        manifest: Manifest,
+        templates: Templates,
+        force: bool = False,
+        close_fds: Iterable[int] = (),
+    ) -> NationalBuilds:
+        """Find each round with a summary, phrase its national release, and see whether it is stale.
+
+        The charts of the stale ones start being drawn at once, in a process of their own
+        (:class:`_Drawing`), while the batch warms up and forks its workers; ``close_fds`` are
+        closed in that process (the output lock: only the batch ever holds it).
+        """
+        builds = cls(out_dir, tuple(formats), manifest, templates)
+        rounds: dict[Path, list[Loaded]] = {}
+        for item in loaded:
+            rounds.setdefault(item.campaign.path, []).append(item)
+        folders: dict[str, list[Path]] = {}
+        for path in rounds:
+            folders.setdefault(_round_name(path), []).append(path)
+        digests = {"templates": tree_digest(templates.root), "toolkit": toolkit_digest()}
+        for path, items in rounds.items():
+            campaign = items[0].campaign.campaign
+            if campaign is None or campaign.summary is None:
+                continue
+            builds._plan_one(path, items, campaign, folders, digests, force=force)
+        if builds.jobs:
+            releases = [job.release for job in builds.jobs]
+            builds._drawing = _Drawing(releases, builds.formats, templates, tuple(close_fds))
+        return builds
+
+    def _plan_one(
+        self,
+        path: Path,
+        items: list[Loaded],
+        campaign: Campaign,
+        folders: dict[str, list[Path]],
+        digests: dict[str, str],
+        *,
+        force: bool,
+    ) -> None:
+        name = _round_name(path)
+        key = form_key(path.parent, self.out_dir)
+        if len(folders[name]) > 1:
+            others = " and ".join(str(other) for other in folders[name])
+            self._fail(key, path, name, f"the rounds of {others} would build their national releases into one folder")
+            return
+        failed = [item.check.path for item in items if item.release is None or item.check.form is None]
+        if failed:
+            listed = ", ".join(str(form) for form in failed[:3]) + (
+                f" and {len(failed) - 3} more" if failed[3:] else ""
+            )
+            message = f"not rebuilt while a form of the round fails ({listed}); its last files are kept"
+            self._fail(key, path, name, message, reason=FORMS_FAILED)
+            return
+        valid = items
+        counted = counted_rows([(item.check.form, campaign) for item in valid if item.check.form is not None], campaign)
+        counted_slugs = {row.force.slug for row in counted}
+        digest = hashlib.sha256(
+            f"authoring-national/1\0{digests['toolkit']}\0{digests['templates']}\0{','.join(self.formats)}\0".encode()
+        )
+        digest.update(items[0].campaign.source)
+        sources = sorted(
+            (form_key(item.check.path, self.out_dir), item.check.source)
+            for item in valid
+            if item.check.form is not None and item.check.form.force in counted_slugs
+        )
+        for form, data in sources:
+            digest.update(f"\0{form}\0{len(data)}\0".encode())
+            digest.update(data)
+        input_hash = digest.hexdigest()
+        try:
+            release = build_national(campaign, counted, round_name=name)
+        except PhrasingError as error:
+            self._fail(key, path, name, f"the summary cannot be phrased with this round's figures: {error.message}")
+            return
+        folder = self.out_dir / NATIONAL_DIR / name
+        entry = self.manifest.national.get(key)
+        if not force and entry is not None and entry.get("input_hash") == input_hash and _intact(entry, self.out_dir):
+            entry["status"], entry["problems"] = "unchanged", []
+            files = tuple(self.out_dir / record["path"] for record in entry.get("files", {}).values())
+            self.done.append(NationalOutcome(path, name, "unchanged", files, release.forces))
+            return
+        reason = "rebuild forced" if force else "new national release" if entry is None else "inputs changed"
+        if entry is not None and entry.get("input_hash") == input_hash and not force:
+            reason = "file missing or edited"
+        self.jobs.append(_Job(key, path, name, release, input_hash, folder, reason))
+
+    def _fail(self, key: str, path: Path, name: str, message: str, *, reason: str = "") -> None:
+        problem = Problem(path, None, None, "summary", message)
+        entry = self.manifest.national.setdefault(key, {"round": name, "files": {}})
+        entry.update(status="failed", problems=[str(problem)], toolkit_version=__version__)
+        self.done.append(NationalOutcome(path, name, "failed", problems=(problem,), reason=reason))
+
+    def start(self) -> None:
+        """Render the stale national releases in a thread (once; call it after the batch's workers have started)."""
+        if self._thread is None and self.jobs:
+            self._thread = threading.Thread(target=self._render_all, name="national-release", daemon=True)
+            self._thread.start()
+
+    def _render_all(self) -> None:
+        made = self._drawing.result() if self._drawing is not None else None
+        for index, job in enumerate(self.jobs):
+            parts = made[index] if made is not None else None
+            if isinstance(parts, str):
+                job.error = parts
+                continue
+            try:
+                if parts is None:  # no process made them: everything here
+                    job.rendered = render_national(job.release, self.formats, self.templates)
+                    continue
+                files, html = parts
+                if Format.PDF in self.formats:
+                    pdf = render_national_pdf(job.release, html, self.templates)
+                    files[file_names(job.release, self.formats)["pdf"]] = pdf
+                job.rendered = files
+            except AuthoringError as exc:
+                job.error = str(exc)
+            except Exception as exc:  # a bug: fail this release, keep the batch, say so
+                detail = traceback.format_exception_only(exc)[-1].strip()
+                job.error = f"unexpected error while rendering (a bug; please report it): {detail}"
+
+    def finish(self, failed: Iterable[Path] = ()) -> tuple[NationalOutcome, ...]:
+        """Wait for the rendering, write each national release's files as one set, record them in the manifest.
+
+        ``failed`` are the forms whose releases failed to render in this batch: the national
+        release of their round is not written (its last files stay), as it would count them.
+        """
+        self.start()
+        if self._thread is not None:
+            self._thread.join()
+        failing: dict[Path, list[Path]] = {}
+        for form in failed:
+            failing.setdefault(campaign_for(form), []).append(form)
+        for job in self.jobs:
+            if job.campaign_path in failing:
+                forms = failing[job.campaign_path]
+                listed = ", ".join(str(form) for form in forms[:3]) + (
+                    f" and {len(forms) - 3} more" if forms[3:] else ""
+                )
+                message = f"not rebuilt while a form of the round fails ({listed}); its last files are kept"
+                self._fail(job.key, job.campaign_path, job.round, message, reason=FORMS_FAILED)
+                continue
+            self.done.append(self._store(job))
+        self.jobs = []
+        return tuple(sorted(self.done, key=lambda outcome: str(outcome.campaign)))
+
+    def _store(self, job: _Job) -> NationalOutcome:
+        if job.error is not None or job.rendered is None:
+            self._fail(job.key, job.campaign_path, job.round, job.error or "not rendered")
+            return self.done.pop()
+        old = self.manifest.national.get(job.key, {}).get("files", {})
+        stale = [
+            PurePosixPath(record["path"]).name
+            for record in old.values()
+            if isinstance(record, dict)
+            and str(record.get("path", "")).startswith(f"{NATIONAL_DIR}/{job.round}/")
+            and PurePosixPath(record["path"]).name not in job.rendered
+        ]
+        try:
+            if job.folder.parent.is_symlink():  # write_release refuses a linked folder; its parent is ours to check
+                raise OSError(errno.ELOOP, "it is a symbolic link, and the toolkit never writes through a link")
+            written = write_release(job.folder, job.rendered, remove=stale)
+        except OSError as exc:
+            message = f"cannot write to {job.folder}: {exc.strerror or exc}; its previous files are unchanged"
+            self._fail(job.key, job.campaign_path, job.round, message)
+            return self.done.pop()
+        files = {
+            _file_kind(name, job.release.file_stem): {
+                "path": (job.folder / name).relative_to(self.out_dir).as_posix(),
+                "size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+            for name, data in job.rendered.items()
+        }
+        self.manifest.national[job.key] = {
+            "round": job.round,
+            "national_report": job.release.campaign.national_report,
+            "status": "built",
+            "input_hash": job.input_hash,
+            "toolkit_version": __version__,
+            "forces_counted": job.release.forces,
+            "drafts_counted": job.release.drafts,
+            "files": dict(sorted(files.items())),
+            "problems": [],
+        }
+        return NationalOutcome(
+            job.campaign_path, job.round, "built", tuple(written), job.release.forces, reason=job.reason
+        )
+
+
+def _round_name(campaign: Path) -> str:
+    """A round's name: its campaign folder's name (``value-for-money-2013``)."""
+    return campaign.resolve().parent.name
+
+
+def _file_kind(name: str, stem: str) -> str:
+    """A file's key in the manifest: its format (``pdf``), ``json``, or ``<chart>.csv`` / ``<chart>.svg``."""
+    rest = name.removeprefix(stem)
+    return rest.lstrip("-.")
+
+
+def _intact(entry: dict[str, Any], out_dir: Path) -> bool:
+    """Whether every file the entry lists is still in place, a regular file with the recorded size and SHA-256."""
+    files = entry.get("files")
+    if not isinstance(files, dict) or not files:
+        return False
+    for record in files.values():
+        try:
+            path = str(record["path"])
+            parts = path.split("/")
+            if len(parts) != 3 or parts[0] != NATIONAL_DIR or any(not p or p.startswith(".") for p in parts):
+                return False
+            if (out_dir / parts[0] / parts[1]).is_symlink() or (out_dir / parts[0]).is_symlink():
+                return False
+            data = read_regular(out_dir / path, limit=int(record["size"]))
+        except (UnreadableFileError, KeyError, TypeError, ValueError):
+            return False
+        if len(data) != record["size"] or hashlib.sha256(data).hexdigest() != record["sha256"]:
+            return False
+    return True
+
+
+class _Drawing:
+    """All but the PDF of the national releases, made in a forked process while the batch gets its workers going.
+
+    vl-convert's first chart in a process costs about half a CPU-second (it starts its
+    JavaScript engine), and a round of 44 forces has tables and charts of 44 rows. Made
+    here, from the moment the batch has planned, that work runs while the batch warms
+    WeasyPrint up (a single-threaded spell that leaves a core free) rather than beside the
+    workers; only the PDF, which needs WeasyPrint, is printed in the batch itself. Where
+    processes cannot be forked, everything is made in the batch. The process never
+    outlives the batch.
+    """
+
+    def __init__(
+        self,
+        releases: list[NationalRelease],
+        formats: tuple[Format, ...],
+        templates: Templates,
+        close_fds: tuple[int, ...],
+    ) -> None:
+        self._receive: Any = None
+        self._process: Any = None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_make_in_child,
+            args=(releases, formats, templates, send, close_fds, os.getpid()),
+            name="national-release",
+            daemon=True,
+        )
+        self._process.start()
+        send.close()
+        self._receive = receive
+
+    def result(self) -> list[tuple[dict[str, bytes], str] | str] | None:
+        """Each release's files but the PDF, and its HTML (or why they could not be made); ``None``: make them here."""
+        if self._receive is None:
+            return None
+        try:
+            result: list[tuple[dict[str, bytes], str] | str] | None = self._receive.recv()
+        except (EOFError, OSError):  # the process died (killed, out of memory): make them here instead
+            result = None
+        finally:
+            self._receive.close()
+            self._process.join()
+        return result
+
+
+def _make_in_child(
+    releases: list[NationalRelease],
+    formats: tuple[Format, ...],
+    templates: Templates,
+    send: Any,
+    close_fds: tuple[int, ...],
+    parent: int,
+) -> None:
+    """In the forked process: settle it as a batch worker is settled, make every release's files but the PDF."""
+    _die_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for fd in close_fds:
+        os.close(fd)
+    made: list[tuple[dict[str, bytes], str] | str] = []
+    for release in releases:
+        try:
+            made.append(render_national_parts(release, formats, templates))
+        except AuthoringError as exc:
+            made.append(str(exc))
+        except Exception as exc:  # a bug: that release fails, saying so
+            detail = traceback.format_exception_only(exc)[-1].strip()
+            made.append(f"unexpected error while rendering (a bug; please report it): {detail}")
+    send.send(made)
+    send.close()

@@ -1,0 +1,258 @@
+"""PDF by Typst: the release handed to one Typst template as data, laid out and written as PDF/UA-1.
+
+The second PDF engine (``pdf_engine: typst`` in the house words or a campaign, or
+``--pdf-engine typst``); :mod:`authoring.render.pdf` chooses between it and WeasyPrint
+for each release. About ten times less CPU than printing the HTML page (figures:
+``docs/pdf-engines.md``).
+
+- **Data, never markup.** The release reaches Typst as one JSON string in
+  ``sys.inputs.release`` (:func:`release_data`); the template (``templates/typst/release.typ``)
+  places every text as a string, which Typst prints literally. No form value is ever part
+  of Typst source, so nothing a form says (``#``, ``$``, ``[``, ``<label>``, a raw block)
+  can run as Typst.
+- **The house fonts only.** Typst reads the two font packages' folders
+  (:func:`authoring.fonts.font_dirs`), neither the machine's fonts nor the fonts Typst
+  embeds; a character neither family prints stops the build, as with WeasyPrint.
+- **Nothing else.** The template's root is its own folder: it can read no file outside it.
+- **The same bytes.** The creation date is the release date, never the time of the build.
+
+Typst is imported lazily (with its fonts, once per process: :func:`warm_up`), so commands
+that make no PDF, or make it with WeasyPrint, never load it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from authoring.exceptions import RenderError, TemplateProblemError
+from authoring.fonts import HOUSE, _family_covered, font_dirs
+from authoring.model.inline import Inline
+from authoring.model.release import Release
+from authoring.render.environment import Templates
+from authoring.render.unprintable import refuse_unprintable
+
+if TYPE_CHECKING:
+    import typst
+
+#: The Typst template of the release, in the templates folder.
+TYPST_TEMPLATE = "typst/release.typ"
+#: The PDF standard Typst checks and declares: tagged, accessible PDF.
+PDF_STANDARD: Final = "ua-1"
+#: The name under which the release's JSON reaches the template (``sys.inputs.release``).
+INPUT = "release"
+
+
+def render_typst_pdf(release: Release, templates: Templates | None = None) -> bytes:
+    """The release as a tagged PDF/UA-1 file laid out by Typst (default: the shipped templates).
+
+    Raises :class:`UnprintableCharacterError` for a character no house font prints,
+    :class:`TemplateProblemError` if the template is missing or has a mistake.
+    """
+    templates = templates or Templates.at()
+    data = release_data(release)
+    _check_printable(release, data)
+    global _laid_out_in
+    compiler = _compiler(_template(templates))
+    _laid_out_in = os.getpid()
+    try:
+        pdf = compiler.compile(
+            format="pdf",
+            sys_inputs={INPUT: json.dumps(data, ensure_ascii=False)},
+            pdf_standards=PDF_STANDARD,
+            timestamp=_timestamp(release),
+        )
+    except _typst().TypstError as exc:
+        raise TemplateProblemError(f"template {TYPST_TEMPLATE}: {_message(exc)}") from None
+    if not isinstance(pdf, bytes):  # pragma: no cover - compile() without an output returns the bytes
+        raise RenderError(f"{release.force.slug}: Typst returned no PDF")
+    return pdf
+
+
+def release_data(release: Release) -> dict[str, Any]:
+    """What the template reads: every text of the release, inline text as spans, nothing phrased here.
+
+    A span is ``{"t": text, "i": italic, "u": link target or None}``; the link target is the
+    one every format writes (:attr:`authoring.model.inline.Span.target`): a web address or nothing.
+    """
+    date = release.campaign.release_date
+    language, _, region = _language(release).partition("-")
+    return {
+        "lang": language.lower(),
+        "region": region.lower() or None,
+        "title": release.headline,
+        "author": release.organisation,
+        "subject": release.subject,
+        "keywords": list(release.keywords),
+        "date": [date.year, date.month, date.day],
+        "draft": release.is_draft,
+        "draft_mark": release.draft_mark,
+        "watermark": release.watermark,
+        "embargo": release.embargo,
+        "organisation": release.organisation,
+        "dateline": list(release.dateline_parts),
+        "headline": release.headline,
+        "corrections_heading": release.corrections_heading,
+        "corrections": [[date, note] for _, date, note in release.correction_notes],
+        "background": [_spans(paragraph) for paragraph in release.background],
+        "revisit": _spans(release.revisit),
+        "findings_intro": release.findings_intro,
+        "findings": [_spans(finding) for finding in release.findings],
+        "after_findings": [_spans(paragraph) for paragraph in release.after_findings],
+        "attribution": release.attribution,
+        "quote": [_spans(paragraph) for paragraph in release.quote],
+        "full_report": _spans(release.full_report),
+        "notes_heading": release.notes_heading,
+        "notes": [_spans(note) for note in release.notes],
+        "footer": release.footer,
+        "house_covers": house_covers(),
+    }
+
+
+@cache
+def house_covers() -> str:
+    """A regular expression of the characters every face of the house font prints.
+
+    Typst, given a letter the house font lacks as one character (``ŷ``), would print it from the
+    house font as a letter and a combining accent, and its text would then copy wrong; told
+    which characters the house font covers, it takes every other one from the fallback,
+    character by character, as WeasyPrint does. Made from the font's own table, never from a form.
+    """
+    codes = sorted(_family_covered(HOUSE))
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return "[" + "".join(f"\\x{{{low:X}}}-\\x{{{high:X}}}" for low, high in ranges) + "]"
+
+
+def warm_up(templates: Templates | None = None) -> None:
+    """Import Typst, load the house fonts and read the template, once per process; lay out nothing.
+
+    A batch calls this before it forks its workers, so that each inherits them. It lays no
+    page out: once Typst has laid out a page, its threads are running, and a process forked
+    from that one would wait for them for ever (see :func:`fork_safe`).
+    """
+    templates = templates or Templates.at()
+    try:
+        _compiler(_template(templates))
+    except TemplateProblemError:  # each release reports it when rendered
+        return
+
+
+def fork_safe() -> bool:
+    """Whether a process forked from this one can still lay out with Typst: not once this one has.
+
+    Typst lays out with a pool of threads that starts with the first page it lays out; a
+    fork copies no thread, and the child would wait for the pool for ever. A batch asks
+    this before it forks its workers, and starts them afresh if not.
+    """
+    return _laid_out_in != os.getpid()
+
+
+#: The process that last laid a page out with Typst (its pool of threads runs there).
+_laid_out_in: int | None = None
+
+
+def _spans(text: Inline) -> list[dict[str, Any]]:
+    return [{"t": span.text, "i": span.italic, "u": span.target} for span in text.spans]
+
+
+def _language(release: Release) -> str:
+    """The release's language tag, as the HTML page declares it (``en-GB``)."""
+    return str(getattr(release, "language", None) or "en-GB")
+
+
+def _timestamp(release: Release) -> dt.datetime:
+    """The document's creation (and modification) time: midnight UTC of the release date."""
+    return dt.datetime.combine(release.campaign.release_date, dt.time(), tzinfo=dt.UTC)
+
+
+def _template(templates: Templates) -> Path:
+    path = templates.root / TYPST_TEMPLATE
+    if not path.is_file():
+        raise TemplateProblemError(f"template {TYPST_TEMPLATE}: not found in {templates.root}")
+    return path
+
+
+@cache
+def _typst() -> Any:
+    import typst
+
+    return typst
+
+
+@cache
+def _fonts() -> typst.Fonts:
+    """The house font and its fallback, from their packages: no system font, none of Typst's own."""
+    fonts: typst.Fonts = _typst().Fonts(
+        include_system_fonts=False, include_embedded_fonts=False, font_paths=[str(path) for path in font_dirs()]
+    )
+    return fonts
+
+
+@cache
+def _compiler(template: Path) -> typst.Compiler:
+    """One compiler per template, kept for the process: it keeps the fonts and the parsed template."""
+    compiler: typst.Compiler = _typst().Compiler(
+        template, root=template.parent, font_paths=_fonts(), ignore_system_fonts=True
+    )
+    return compiler
+
+
+def _message(error: Any) -> str:
+    """A Typst error in one line: where in the template (line and column), its message, and its hints."""
+    message = str(getattr(error, "message", "") or error).splitlines()[0] if str(error) else "error"
+    where = _LOCATION.search(str(getattr(error, "diagnostic", "") or ""))
+    hints = [str(hint) for hint in getattr(error, "hints", None) or []]
+    place = f"line {where['line']}, column {where['column']}: " if where else ""
+    return place + "; ".join([message, *hints])
+
+
+#: Where a diagnostic points: ``┌─ release.typ:12:4``.
+_LOCATION = re.compile(r"─ \S+?:(?P<line>\d+):(?P<column>\d+)")
+
+
+def _check_printable(release: Release, data: dict[str, Any]) -> None:
+    """Refuse text no house font can print, in the words WeasyPrint's engine uses (the text in reading order)."""
+    refuse_unprintable(release, " ".join(_strings({key: data[key] for key in _PRINTED})))
+
+
+#: The printed texts of :func:`release_data`, in reading order.
+_PRINTED = (
+    "draft_mark",
+    "embargo",
+    "organisation",
+    "dateline",
+    "headline",
+    "background",
+    "revisit",
+    "findings_intro",
+    "findings",
+    "after_findings",
+    "attribution",
+    "quote",
+    "full_report",
+    "notes_heading",
+    "notes",
+    "footer",
+    "watermark",
+)
+
+
+def _strings(value: Any) -> list[str]:
+    """Every printed string in the data (the link targets are not printed)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() if key != "u" for text in _strings(item)]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
