@@ -264,15 +264,29 @@ def test_building_the_campaign_file_is_a_usage_error(forces_copy: Path) -> None:
     assert not OUT.exists()
 
 
-@pytest.mark.parametrize("command", ["build", "validate"])
-def test_the_distribution_list_given_as_a_form_is_a_usage_error(forces_copy: Path, command: str) -> None:
+def test_the_distribution_list_given_as_a_form_is_a_usage_error(forces_copy: Path) -> None:
     (forces_copy / "distribution.yaml").write_text("recipients: []\n", encoding="utf-8")
-    result = runner.invoke(app, [command, "forces/distribution.yaml"])
+    result = runner.invoke(app, ["build", "forces/distribution.yaml"])
 
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: forces/distribution.yaml is the distribution list, not a form; 'authoring send --dry-run' checks it\n"
+        "Error: forces/distribution.yaml is the distribution list, not a form; "
+        "'authoring validate forces/distribution.yaml' checks it\n"
     )
+    assert not OUT.exists()
+
+
+def test_validate_checks_the_distribution_list_it_is_given(forces_copy: Path) -> None:
+    (forces_copy / "distribution.yaml").write_text("recipients: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "forces/distribution.yaml"])
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "forces/distribution.yaml:1:1: from: required field is missing",
+        "forces/distribution.yaml:1:1: recipients: unknown field; check its spelling "
+        "(fields are listed by 'authoring schema')",
+        "2 problems in the distribution lists; the forms and campaigns are valid (0 forms and 0 campaigns checked).",
+    ]
     assert not OUT.exists()
 
 

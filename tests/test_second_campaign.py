@@ -53,7 +53,7 @@ def test_batch_with_no_argument_builds_every_campaign(project: Path) -> None:
 SAYS = [
     "Kent Police is good at getting value for money, example inspection finds",
     "HMIC's value for money profile of Kent Police shows:",
-    "In 2013/14 the force plans to spend £282.4m, which per head of population is less than the average for "
+    "In 2013/14 the force plans to spend £282m, which per head of population is less than the average for "
     "forces in England and Wales.",
     "The force must save £54.8m between March 2011 and March 2015 (16.5% of its 2010/11 budget) and has already "
     "found all of this.",

@@ -405,7 +405,10 @@ def test_an_unknown_campaign_field_is_not_matched_with_a_field_of_another_level(
     (folder / "campaign.yaml").write_text(text.replace("organisation: ", "colour: blue\norganisation: ", 1))
     code, lines, _ = _run(str(folder / "campaign.yaml"))
     assert code == 1
-    assert lines[0].endswith(": colour: unknown field; check its spelling (fields are listed by 'authoring schema')")
+    assert lines[0].endswith(
+        ": colour: unknown field; check its spelling (every field of a campaign file is described in "
+        "docs/campaign-reference.md)"
+    )
 
 
 def test_an_empty_quote_closing_is_refused_not_replaced_by_the_campaigns(forms: Path) -> None:

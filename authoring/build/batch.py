@@ -29,7 +29,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
@@ -72,6 +72,10 @@ class Outcome:
     problems: tuple[Problem, ...] = ()
     reason: str = ""
     """Why a built release was rebuilt: e.g. "form changed", "new release"."""
+    release: Release | None = field(default=None, repr=False, compare=False)
+    """The release the files are of (built or unchanged): phrased from the bytes the input hash covers."""
+    input_hash: str | None = None
+    """The input hash of the release's files (built or unchanged), as the manifest records it."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,25 @@ class Job:
 
 
 @dataclass(frozen=True)
+class Ready:
+    """A valid release and what it was made from, before the manifest is asked whether it is stale."""
+
+    form: Path
+    key: str
+    release: Release
+    input_hash: str
+    inputs: dict[str, str]
+    facts: dict[str, Any] = field(default_factory=dict)
+    """What the newsroom shows of the release (:func:`authoring.build.facts.release_facts`)."""
+
+
+@dataclass(frozen=True)
 class Plan:
-    """What a batch will do: render the jobs; the rest are unchanged or failed validation."""
+    """What a batch will do: render the jobs; the rest are unchanged or failed validation.
+
+    Planning changes nothing: what the manifest will say of the unchanged and failed forms
+    is in :attr:`entries`, for :func:`run_batch` to record.
+    """
 
     jobs: tuple[Job, ...]
     unchanged: tuple[Outcome, ...]
@@ -103,6 +124,8 @@ class Plan:
     """The keys of every form found, valid or not."""
     obsolete: dict[str, tuple[FileRecord, ...]] = field(default_factory=dict)
     """The files the manifest lists for a valid release under a name it no longer has, by form key."""
+    entries: dict[str, Entry] = field(default_factory=dict)
+    """The manifest's new entries of the unchanged and failed forms, by form key (a failed one keeps its files)."""
 
     @property
     def total(self) -> int:
@@ -183,6 +206,7 @@ def run_batch(
         manifest.removed, manifest.kept = [], []
         _, loaded = load(forms, pdf_engine=pdf_engine) if forms else (None, [])
         plan = make_plan(loaded, out_dir=out_dir, formats=formats, manifest=manifest, templates=templates, force=force)
+        manifest.releases.update(plan.entries)
         national = NationalBuilds.plan(  # docs/national.md
             loaded,
             out_dir=out_dir,
@@ -232,7 +256,7 @@ def make_plan(
     templates: Templates,
     force: bool = False,
 ) -> Plan:
-    """Sort the loaded forms into jobs, unchanged and failed; note the last two in ``manifest``.
+    """Sort the loaded forms into jobs, unchanged and failed; ``manifest`` is read, never changed.
 
     ``loaded`` is what :func:`authoring.build.pipeline.load` made of the forms, as for a build; here
     each form that is invalid (or whose campaign is) fails alone. Each form and campaign was
@@ -242,13 +266,14 @@ def make_plan(
     toolkit = toolkit_digest()
     templates_digest = tree_digest(templates.root)
     loaded = list(loaded)
-    valid: list[tuple[Path, str, Release, str, dict[str, str], dict[str, Any]]] = []
+    ready: list[Ready] = []
     failed: list[Outcome] = []
+    entries: dict[str, Entry] = {}
     for item in loaded:
         check, campaign, release = item.check, item.campaign, item.release
         form, key = check.path, form_key(check.path, out_dir)
         if release is None:
-            failed.append(_fail(manifest, key, form, item.problems, None))
+            failed.append(_fail(manifest, entries, key, form, item.problems, None))
             continue
         inputs = {
             "form": _sha256(check.source),
@@ -258,20 +283,21 @@ def make_plan(
             **_settings(release, registered_formats()),
         }
         hash_ = input_hash(form=check.source, campaign=campaign.source, templates=templates_digest, toolkit=toolkit)
-        valid.append((form, key, release, hash_, inputs, release_facts(release, check.form)))
+        ready.append(Ready(form, key, release, hash_, inputs, release_facts(release, check.form)))
     claims: dict[Path, list[Path]] = {}  # output file stem → the forms that would write it
-    for form, _, release, _, _, _ in valid:
-        claims.setdefault(_stem(release, out_dir), []).append(form)
+    for one in ready:
+        claims.setdefault(_stem(one.release, out_dir), []).append(one.form)
     jobs: list[Job] = []
     unchanged: list[Outcome] = []
     current: dict[str, dict[Format, str]] = {}
     obsolete: dict[str, tuple[FileRecord, ...]] = {}
-    for form, key, release, hash_, inputs, facts in valid:
+    for one in ready:
+        form, key, release, hash_ = one.form, one.key, one.release, one.input_hash
         claimants = claims[_stem(release, out_dir)]
         if len(claimants) > 1:  # forms of different campaigns, one file name: build none of them
             files = ", ".join(str(path) for path in claimants[:-1]) + f" and {claimants[-1]}"
             message = f"'{release.force.slug}' would be built into the same files from {files}; none of them is built"
-            failed.append(_fail(manifest, key, form, [Problem(form, None, None, "force", message)], hash_))
+            failed.append(_fail(manifest, entries, key, form, [Problem(form, None, None, "force", message)], hash_))
             continue
         current[key] = {
             fmt: path.relative_to(out_dir).as_posix()
@@ -280,7 +306,7 @@ def make_plan(
         known = manifest.releases.get(key)
         obsolete[key] = tuple(r for fmt, r in (known.files.items() if known else ()) if r.path != current[key].get(fmt))
         paths = output_paths(release, out_dir, formats)
-        entry = None if force else manifest.releases.get(key)
+        entry = None if force else known
         stale = tuple(
             fmt
             for fmt in formats
@@ -288,19 +314,22 @@ def make_plan(
             or _resettled(entry, release, fmt)
         )
         if entry is None or stale:
-            reason = _reason(manifest.releases.get(key), inputs, stale, force=force)
-            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, inputs, facts))
+            reason = _reason(known, one.inputs, stale, force=force)
+            jobs.append(Job(form, key, release, hash_, paths, stale or tuple(formats), reason, one.inputs, one.facts))
             continue
-        entry.force, entry.status, entry.input_hash, entry.problems = (
-            release.force.slug,
-            BuildStatus.UNCHANGED,
-            hash_,
-            [],
+        entries[key] = replace(
+            entry,
+            force=release.force.slug,
+            status=BuildStatus.UNCHANGED,
+            input_hash=hash_,
+            problems=[],
+            inputs=one.inputs,
+            release=one.facts,
         )
-        entry.inputs, entry.release = inputs, facts
-        unchanged.append(Outcome(form, BuildStatus.UNCHANGED, release.force.slug, tuple(paths.values())))
+        outcome = Outcome(form, BuildStatus.UNCHANGED, release.force.slug, tuple(paths.values()), release=release)
+        unchanged.append(replace(outcome, input_hash=hash_))
     keys = frozenset(form_key(item.check.path, out_dir) for item in loaded)
-    return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete)
+    return Plan(tuple(jobs), tuple(unchanged), tuple(failed), current, keys, obsolete, entries)
 
 
 def remove_obsolete(
@@ -418,24 +447,29 @@ def _current(entry: Entry | None, fmt: Format, path: Path, out_dir: Path, hash_:
     return record is not None and record.is_current(out_dir, path=path, input_hash=hash_)
 
 
-def _fail(manifest: Manifest, key: str, form: Path, problems: list[Problem], hash_: str | None) -> Outcome:
-    """Record a failed form; its older files (if any) stay, and stay listed."""
-    entry = manifest.releases.setdefault(key, Entry(None, BuildStatus.FAILED, None, __version__))
-    entry.status, entry.input_hash, entry.problems = BuildStatus.FAILED, hash_, [str(problem) for problem in problems]
+def _fail(
+    manifest: Manifest, entries: dict[str, Entry], key: str, form: Path, problems: list[Problem], hash_: str | None
+) -> Outcome:
+    """A failed form, its new entry put in ``entries``; its older files (if any) stay, and stay listed."""
+    known = manifest.releases.get(key) or Entry(None, BuildStatus.FAILED, None, __version__)
+    messages = [str(problem) for problem in problems]
+    entries[key] = entry = replace(known, status=BuildStatus.FAILED, input_hash=hash_, problems=messages)
     return Outcome(form, BuildStatus.FAILED, entry.force, problems=tuple(problems))
 
 
 def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -> Outcome:
     """Write one rendered release (its set swapped in as one, or not at all) and record it in the manifest."""
     if rendered.error is not None:
-        return _fail(manifest, job.key, job.form, [Problem(job.form, None, None, "", rendered.error)], job.input_hash)
+        problems = [Problem(job.form, None, None, "", rendered.error)]
+        return _fail(manifest, manifest.releases, job.key, job.form, problems, job.input_hash)
     folder = job.paths[job.stale[0]].parent
     messages = {path.with_suffix(MESSAGE_SUFFIX).name for path in job.paths.values()}  # 'pack' writes it anew
     try:
         write_release(folder, {job.paths[fmt].name: data for fmt, data in rendered.outputs.items()}, remove=messages)
     except OSError as exc:
         message = f"cannot write to {folder}: {exc.strerror or exc}; its previous files are unchanged"
-        return _fail(manifest, job.key, job.form, [Problem(job.form, None, None, "", message)], job.input_hash)
+        problems = [Problem(job.form, None, None, "", message)]
+        return _fail(manifest, manifest.releases, job.key, job.form, problems, job.input_hash)
     entry = manifest.releases.get(job.key)
     records = dict(entry.files) if entry else {}
     for fmt, data in rendered.outputs.items():
@@ -449,7 +483,15 @@ def _store(job: Job, rendered: Rendered, *, out_dir: Path, manifest: Manifest) -
         inputs=job.inputs,
         release=job.facts,
     )
-    return Outcome(job.form, BuildStatus.BUILT, job.release.force.slug, tuple(job.paths.values()), reason=job.reason)
+    return Outcome(
+        job.form,
+        BuildStatus.BUILT,
+        job.release.force.slug,
+        tuple(job.paths.values()),
+        reason=job.reason,
+        release=job.release,
+        input_hash=job.input_hash,
+    )
 
 
 def _write_manifest(manifest: Manifest, out_dir: Path) -> Path:

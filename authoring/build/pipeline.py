@@ -1,8 +1,10 @@
 """The build pipeline: load → validate → phrase → render → write.
 
-:func:`load` is the one way in for ``build`` and ``batch``: it reads every form and
-campaign once, validates them (:func:`authoring.inputs.validate.validate`) and phrases each valid
-form into a :class:`Release`. :func:`build` then insists that every form is valid before
+:func:`load` is the one way in for ``validate``, ``build``, ``batch``, ``preview`` and ``send``:
+it reads every form and campaign once and validates them
+(:func:`authoring.inputs.validate.validate`), which phrases each valid form into a
+:class:`Release`; the release then carries what the check found (its gaps, and the digest
+of the bytes it was made from). :func:`build` then insists that every form is valid before
 it renders anything, and renders every release before it writes anything, so a mistake
 in one form never leaves a half-built set behind; a batch (:mod:`authoring.build.batch`) instead
 lets each form fail alone. Rendering knows no format by name: each is a renderer
@@ -11,18 +13,17 @@ registered in :mod:`authoring.render`.
 
 from __future__ import annotations
 
-import dataclasses
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem, UsageError
 from authoring.files.lock import output_lock
 from authoring.files.write import write_release
-from authoring.inputs.load import CAMPAIGN_FILE
+from authoring.inputs.load import CAMPAIGN_FILE, DISTRIBUTION_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
-from authoring.model.bilingual import build_releases
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine
 from authoring.render import Format, in_language, render, renderer, split_format
@@ -35,6 +36,7 @@ __all__ = [
     "Loaded",
     "build",
     "in_languages",
+    "input_digest",
     "load",
     "load_releases",
     "output_paths",
@@ -71,30 +73,46 @@ class Loaded:
 
 
 def load(
-    forms: Sequence[Path], *, campaign: Path | None = None, pdf_engine: PdfEngine | None = None
+    forms: Sequence[Path],
+    *,
+    campaign: Path | None = None,
+    final: bool = False,
+    pdf_engine: PdfEngine | None = None,
 ) -> tuple[ValidationReport, list[Loaded]]:
-    """Read and validate every form and campaign once; phrase each valid form into a :class:`Release`.
+    """Read and validate every form and campaign once; each valid form comes with its :class:`Release`.
 
     Returns the validation report and, per form (in the report's order), its checks and
-    its release (``None`` if the form or its campaign is invalid). The checks keep the
-    bytes that were read, so what is phrased is exactly what was validated.
+    its release (``None`` if the form or its campaign is invalid, or a sentence cannot be
+    made from its values). The checks keep the bytes that were read, so what is phrased is
+    exactly what was validated; the release carries the form's gaps and
+    :func:`input_digest` of those bytes. ``final``: as for ``validate --final``.
     ``pdf_engine`` (the run's ``--pdf-engine``) overrides the engine the campaign or the house words choose.
     Raises :class:`UsageError` only if a path does not exist or nothing is found.
     """
-    report = validate(forms, campaign=campaign)
+    report = validate(forms, campaign=campaign, final=final)
     loaded = []
     for check in report.forms:
         used = report.campaign_check(check)
         if used is None:  # pragma: no cover - validate() checks every campaign a form uses
             raise UsageError(f"{check.campaign}: campaign not checked")
         release = None
-        if check.ok and check.form is not None and used.campaign is not None:
-            release = build_releases(check.form, used.campaign)
+        if check.ok and used.ok and check.release is not None:
+            digest = input_digest(form=check.source, campaign=used.source)
+            release = replace(check.release, gaps=check.gaps, input_digest=digest)
             if pdf_engine is not None:  # the Welsh twin is printed by the same engine
-                twins = tuple(dataclasses.replace(twin, pdf_engine=pdf_engine) for twin in release.translations)
-                release = dataclasses.replace(release, pdf_engine=pdf_engine, translations=twins)
+                twins = tuple(replace(twin, pdf_engine=pdf_engine) for twin in release.translations)
+                release = replace(release, pdf_engine=pdf_engine, translations=twins)
         loaded.append(Loaded(check, used, release))
     return report, loaded
+
+
+def input_digest(*, form: bytes, campaign: bytes) -> str:
+    """SHA-256 of a form's bytes and its campaign's, as read: what a release was made from."""
+    digest = hashlib.sha256()
+    for name, data in (("campaign", campaign), ("form", form)):
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def load_releases(
@@ -112,6 +130,8 @@ def load_releases(
                 f"{path} is a campaign file, not a form; build the forms that use it, "
                 f"e.g. 'authoring build {path.parent}'"
             )
+        if path.name == DISTRIBUTION_FILE and not path.is_dir():
+            raise UsageError(f"{path} is the distribution list, not a form; 'authoring validate {path}' checks it")
     report, loaded = load(forms, campaign=campaign, pdf_engine=pdf_engine)
     if not report.forms:
         raise UsageError(f"no form files found in {', '.join(str(path) for path in forms)}")

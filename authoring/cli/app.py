@@ -21,6 +21,7 @@ import signal
 import sys
 import threading
 import webbrowser
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -45,7 +46,6 @@ from authoring.cli.options import (
 )
 from authoring.exceptions import AuthoringError, UsageError, one_line
 from authoring.files.write import write_files
-from authoring.inputs.distribution import check_lists
 from authoring.inputs.project import (
     campaigns,
     check_paths,
@@ -231,16 +231,16 @@ def validate_command(
         report = validate(expand_campaigns(paths or campaigns()), campaign=campaign, final=final)
     except AuthoringError as error:
         raise fail(error) from None
-    lists = check_lists(check.path for check in report.campaigns)  # distribution.yaml, as 'send' reads it
-    for problem in report.problems + lists:
+    lists = [problem for check in report.lists for problem in check.problems]  # distribution.yaml, as 'send' reads it
+    for problem in report.problems:
         typer.echo(str(problem), err=True)
+    if lists and len(lists) == len(report.problems):  # only the lists are wrong
+        found = "1 problem" if len(lists) == 1 else f"{len(lists)} problems"
+        checked = _summary(replace(report, lists=())).removeprefix("All valid: ")
+        typer.echo(f"{found} in the distribution lists; the forms and campaigns are valid ({checked[:-1]}).", err=True)
+        raise typer.Exit(1)
     if not report.ok:
         typer.echo(_summary(report), err=True)
-        raise typer.Exit(1)
-    if lists:
-        found = "1 problem" if len(lists) == 1 else f"{len(lists)} problems"
-        checked = _summary(report).removeprefix("All valid: ")
-        typer.echo(f"{found} in the distribution lists; the forms and campaigns are valid ({checked[:-1]}).", err=True)
         raise typer.Exit(1)
     for gap in report.gaps:
         typer.echo(str(gap))

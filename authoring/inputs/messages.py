@@ -18,8 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from authoring.exceptions import Problem
 from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
+from authoring.model.campaign import Campaign
 from authoring.model.form import FINAL_HAS_TODO
 from authoring.model.gaps import MARKER, NOTE_HINT
+from authoring.model.reference import REFERENCE_PAGE
 from authoring.model.types import Key
 
 _KEY_PATTERN = get_args(Key)[1].pattern
@@ -132,11 +134,15 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
         close = difflib.get_close_matches(name, here, n=1, cutoff=0.6)
         if isinstance(finding_kind, str) and "kind" in here and not close:  # a structured finding: its kind's fields
             return f"a {finding_kind} finding has no field '{name}'; it has: {', '.join(here)}"
+        listed = "fields are listed by 'authoring schema'"
+        if issubclass(model, Campaign):
+            listed = f"every field of a campaign file is described in {REFERENCE_PAGE}"
         if name in _field_names(model) and name not in here:  # a field of the file, but not at this place
-            return "unknown field at this place; check its indentation (fields are listed by 'authoring schema')"
+            return f"unknown field at this place; check its indentation ({listed})"
         if close:
-            return f"unknown field; did you mean '{close[0]}'?"
-        return "unknown field; check its spelling (fields are listed by 'authoring schema')"
+            guess = f"unknown field; did you mean '{close[0]}'?"
+            return f"{guess} (every field is described in {REFERENCE_PAGE})" if issubclass(model, Campaign) else guess
+        return f"unknown field; check its spelling ({listed})"
     if kind == "string_type":
         quote = "; put it in quotes if it is meant as text" if isinstance(value, bool | int | float) else ""
         return f"expected text, found {_describe(value)}{quote}"
@@ -149,8 +155,8 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
     if kind == "less_than_equal":
         return f"must be {_bound(context['le'])} or less"
     if kind == "enum":
-        close = difflib.get_close_matches(str(value), re.findall(r"'([^']*)'", context["expected"]), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if isinstance(value, str) and close else ""
+        meant = slip(value, re.findall(r"'([^']*)'", context["expected"])) if isinstance(value, str) else None
+        hint = f"; did you mean '{meant}'?" if meant else ""
         return f"expected {context['expected']}, found {_describe(value)}{hint}"
     if kind in ("bool_type", "bool_parsing"):
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
@@ -175,6 +181,66 @@ def _message(item: Any, model: type[BaseModel], data: Any = None, loc: Loc = ())
         return f"not a real date ({context.get('error', 'unreadable')}); write YYYY-MM-DD, e.g. 2012-12-11"
     message: str = item["msg"]
     return message.removeprefix("Value error, ")
+
+
+#: Word beginnings that turn a word into its opposite ('adequate', 'inadequate'), and words that negate the next.
+_NEGATING_PREFIXES = ("non", "un", "in", "im", "il", "ir", "dis", "de", "mis", "anti", "counter")
+_NEGATING_WORDS = frozenset({"not", "no", "non", "never", "without"})
+
+
+def slip(value: str, options: list[str]) -> str | None:
+    """The option ``value`` is a slip of, if it is one; ``None`` if it may mean something else.
+
+    A slip is a difference of case, a space or underscore for a hyphen, or one or two
+    letters (one in a word of five letters or fewer) that do not add or remove a negation:
+    'Good' and 'good progress' are slips, but 'adequate' for 'inadequate' and 'not good' for
+    'good' are not; a verdict or a choice is never guessed into its opposite.
+    """
+    written = _spelt(value)
+    if not written:
+        return None
+    best: tuple[int, str] | None = None
+    for option in options:
+        wanted = _spelt(option)
+        if written == wanted:
+            return option
+        if _stripped(written) == _stripped(wanted):  # the difference is a negation
+            continue
+        distance = _edits(written, wanted)
+        if distance <= (1 if len(wanted) <= 5 else 2) and (best is None or distance < best[0]):
+            best = (distance, option)
+    return best[1] if best else None
+
+
+def _spelt(text: str) -> str:
+    """Lower case, words joined by single hyphens."""
+    return "-".join(re.split(r"[\s_-]+", text.strip().casefold())).strip("-")
+
+
+def _stripped(text: str) -> str:
+    """``text`` less every negating word and word beginning (to tell a negation from a slip)."""
+    words = []
+    for word in text.split("-"):
+        if word in _NEGATING_WORDS:
+            continue
+        prefix = next((p for p in _NEGATING_PREFIXES if word.startswith(p) and len(word) > len(p) + 2), "")
+        words.append(word[len(prefix) :])
+    return "-".join(words)
+
+
+def _edits(a: str, b: str) -> int:
+    """How many letters to add, remove, change or swap with a neighbour to make ``a`` into ``b``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 def _finding_message(value: Any, model: type[BaseModel]) -> str:

@@ -10,13 +10,16 @@ what is built and hashed.
 
 from __future__ import annotations
 
+import logging
 import os
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from authoring.exceptions import InvalidInputError, Problem, UsageError
 from authoring.files.read import safe_resolve
+from authoring.inputs.distribution import check_distribution, distribution_for
 from authoring.inputs.load import (
     CAMPAIGN_FILE,
     DEFAULT_FORMS_DIR,
@@ -27,12 +30,17 @@ from authoring.inputs.load import (
     validate_campaign,
     validate_form,
 )
+from authoring.inputs.phrasing_check import _position
 from authoring.inputs.translation import campaign_gap_problems, form_gap_problems, twin_problems
-from authoring.inputs.yamlsource import load_yaml
+from authoring.inputs.yamlsource import SourceDocument, load_yaml
+from authoring.model.bilingual import build_releases
 from authoring.model.campaign import Campaign, Vocabulary, vocabulary
 from authoring.model.form import ReleaseForm
+from authoring.model.release import Release, SentenceError
 from authoring.model.types import Status
 from authoring.registry import forces
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,6 +56,8 @@ class CampaignCheck:
     """An invalid campaign's verdicts and kinds of finding, if they are valid: its forms are checked against them."""
     welsh_gaps: tuple[Problem, ...] = ()
     """Where a valid campaign still lacks the Welsh a bilingual release needs (docs/welsh.md)."""
+    document: SourceDocument | None = field(default=None, repr=False, compare=False)
+    """The file as read, with the position of each value (to name a template's line)."""
 
     @property
     def ok(self) -> bool:
@@ -70,6 +80,8 @@ class FormCheck:
     """Where a valid draft still says TODO, one line each (information, not problems)."""
     source: bytes = field(default=b"", repr=False)
     """The bytes that were read and validated (for a batch's input hash)."""
+    release: Release | None = field(default=None, repr=False, compare=False)
+    """The release phrased from the form and its campaign, once both are valid (every sentence made)."""
 
     @property
     def ok(self) -> bool:
@@ -83,23 +95,39 @@ class FormCheck:
 
 
 @dataclass(frozen=True)
+class ListCheck:
+    """The outcome of checking one campaign's distribution list (``distribution.yaml``)."""
+
+    path: Path
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Whether the list is valid."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
 class ValidationReport:
-    """Every campaign and form checked, with every problem found."""
+    """Every campaign, form and distribution list checked, with every problem found."""
 
     campaigns: tuple[CampaignCheck, ...]
     forms: tuple[FormCheck, ...]
+    lists: tuple[ListCheck, ...] = ()
 
     @property
     def problems(self) -> list[Problem]:
         """All problems, ordered by file, line and column (a campaign's missing Welsh once, however many forms)."""
         found = [p for check in self.campaigns for p in check.problems]
         found += [p for check in self.forms for p in check.problems]
+        found += [p for check in self.lists for p in check.problems]
         return sorted(dict.fromkeys(found), key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
     @property
     def ok(self) -> bool:
         """Whether every file checked is valid."""
-        return all(check.ok for check in self.campaigns) and all(check.ok for check in self.forms)
+        checks: list[CampaignCheck | FormCheck | ListCheck] = [*self.campaigns, *self.forms, *self.lists]
+        return all(check.ok for check in checks)
 
     @property
     def invalid_files(self) -> list[Path]:
@@ -133,12 +161,16 @@ def validate(
 ) -> ValidationReport:
     """Check the forms and campaigns at ``paths`` (files or folders of forms).
 
-    A folder stands for its forms and its ``campaign.yaml``; a file named ``campaign.yaml``
-    is checked as a campaign. Each form uses the campaign beside it, or ``campaign`` if
-    given. With ``final``, a draft is a problem too (before publication). Raises
-    :class:`UsageError` only if a path does not exist or nothing is found.
+    A folder stands for its forms, its ``campaign.yaml`` and its ``distribution.yaml``; a
+    file named ``campaign.yaml`` is checked as a campaign, one named ``distribution.yaml`` as
+    a distribution list, and the list beside every campaign checked is checked too (as
+    ``send`` reads it). Each form uses the campaign beside it, or ``campaign`` if given,
+    and every sentence of its release is made, as ``build`` makes it: a template that fails
+    for the form's values is the form's problem. With ``final``, a draft is a problem too
+    (before publication). Raises :class:`UsageError` only if a path does not exist or
+    nothing is found.
     """
-    form_paths, campaign_paths = find_files(paths)
+    form_paths, campaign_paths, list_paths = find_files(paths)
     uses = {form_path: campaign or campaign_for(form_path) for form_path in form_paths}
     campaigns = {safe_resolve(path): check_campaign(path) for path in _unique([*campaign_paths, *uses.values()])}
     forms = [
@@ -149,14 +181,18 @@ def validate(
             final=final,
             words=campaigns[safe_resolve(used)].words,
             welsh_gaps=campaigns[safe_resolve(used)].welsh_gaps,
+            campaign_document=campaigns[safe_resolve(used)].document,
         )
         for form_path, used in uses.items()
     ]
-    return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)))
+    beside = [distribution_for(path.parent) for path in _unique([*campaign_paths, *uses.values()])]
+    list_paths = _unique([*list_paths, *(path for path in beside if os.path.lexists(path))])
+    lists = tuple(ListCheck(path, tuple(check_distribution(path))) for path in list_paths)
+    return ValidationReport(campaigns=tuple(campaigns.values()), forms=tuple(one_form_per_force(forms)), lists=lists)
 
 
-def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
-    """The form files and campaign files that ``paths`` name, each once, in order.
+def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[Path]]:
+    """The form files, campaign files and distribution lists that ``paths`` name, each once, in order.
 
     A path that is there but is no plain file (a named pipe, a link) counts as a file: it
     is then reported as a problem of that file, never read. A folder named ``*.yaml`` is such a
@@ -165,20 +201,24 @@ def find_files(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """
     forms: list[Path] = []
     campaigns: list[Path] = []
+    lists: list[Path] = []
     for path in paths:
         if path.is_dir() and path.suffix != ".yaml":
             forms.extend(form_files(path))
             if os.path.lexists(path / CAMPAIGN_FILE):
                 campaigns.append(path / CAMPAIGN_FILE)
-        elif path.name == DISTRIBUTION_FILE:
-            raise UsageError(f"{path} is the distribution list, not a form; 'authoring send --dry-run' checks it")
+            if os.path.lexists(path / DISTRIBUTION_FILE):
+                lists.append(path / DISTRIBUTION_FILE)
         elif os.path.lexists(path):
-            (campaigns if path.name == CAMPAIGN_FILE else forms).append(path)
+            if path.name == DISTRIBUTION_FILE:
+                lists.append(path)
+            else:
+                (campaigns if path.name == CAMPAIGN_FILE else forms).append(path)
         else:
             raise UsageError(f"{path}: no such file or folder")
-    if not forms and not campaigns:
+    if not forms and not campaigns and not lists:
         raise UsageError(f"no form files found in {', '.join(str(p) for p in paths)}")
-    return _unique(forms), _unique(campaigns)
+    return _unique(forms), _unique(campaigns), _unique(lists)
 
 
 def check_campaign(path: Path) -> CampaignCheck:
@@ -193,9 +233,10 @@ def check_campaign(path: Path) -> CampaignCheck:
     try:
         campaign = validate_campaign(document)
     except InvalidInputError as error:
-        return CampaignCheck(path, None, tuple(error.problems), source=document.raw, words=vocabulary(document.data))
+        words = vocabulary(document.data)
+        return CampaignCheck(path, None, tuple(error.problems), source=document.raw, words=words, document=document)
     gaps = tuple(campaign_gap_problems(document, campaign))
-    return CampaignCheck(path, campaign, source=document.raw, welsh_gaps=gaps)
+    return CampaignCheck(path, campaign, source=document.raw, welsh_gaps=gaps, document=document)
 
 
 def check_form(
@@ -206,13 +247,17 @@ def check_form(
     final: bool = False,
     words: Vocabulary | None = None,
     welsh_gaps: tuple[Problem, ...] = (),
+    campaign_document: SourceDocument | None = None,
 ) -> FormCheck:
     """Check one form file against its campaign (``None`` if the campaign is itself invalid: then ``words``).
 
-    A valid draft's gaps are listed in ``gaps``. With ``final``, a valid draft is a problem
-    too (it is not ready to publish), and so is each of its gaps. A bilingual force's form
-    also lists each Welsh text still missing, its own and its campaign's (``welsh_gaps``):
-    gaps in a draft, problems in a final form or with ``final``.
+    A valid form's release is phrased (:func:`build_releases`, as a build does, the Welsh twin
+    of a bilingual force's too): a sentence that cannot be made from its values is a problem at
+    the form's line, naming the template's place in ``campaign_document``. A valid draft's gaps
+    are listed in ``gaps``. With ``final``, a valid draft is a problem too (it is not ready to
+    publish), and so is each of its gaps. A bilingual force's form also lists each Welsh text
+    still missing, its own and its campaign's (``welsh_gaps``): gaps in a draft, problems in a
+    final form or with ``final``.
     """
     used = campaign_path or campaign_for(path)
     try:
@@ -235,12 +280,43 @@ def check_form(
         if form.status is Status.FINAL and welsh:
             return FormCheck(path, used, form, welsh, named, at, source=document.raw)
         gaps = (*gaps, *welsh)
+    release = None
+    if campaign is not None:
+        try:
+            release = build_releases(form, campaign)
+        except SentenceError as error:
+            problem = sentence_problem(error, document, campaign_document)
+            return FormCheck(path, used, form, (problem,), named, at, source=document.raw)
+        except Exception as error:  # a bug: this form fails alone, with a line to report, never a traceback
+            log.debug("phrasing %s failed", path, exc_info=True)
+            detail = traceback.format_exception_only(error)[-1].strip()
+            message = f"unexpected error while making its sentences (a bug; please report it): {detail}"
+            return FormCheck(
+                path, used, form, (Problem(path, None, None, "", message),), named, at, source=document.raw
+            )
     if final and form.status is Status.DRAFT:
         line, column = document.key_position(("status",)) or (None, None)
         message = "the form is still a draft; set 'status: final' when it is ready to publish"
         status = Problem(path, line, column, "status", message)
         return FormCheck(path, used, form, (status, *gaps), named, at, source=document.raw)
-    return FormCheck(path, used, form, (), named, at, gaps=gaps, source=document.raw)
+    return FormCheck(path, used, form, (), named, at, gaps=gaps, source=document.raw, release=release)
+
+
+def sentence_problem(error: SentenceError, form: SourceDocument, campaign: SourceDocument | None) -> Problem:
+    """A sentence that cannot be made, at the form's line, with the template's place in the campaign file.
+
+    ``forces/x/kent.yaml:14:5: findings.0: the sentence cannot be made from these figures:
+    division by zero (template at campaign.yaml:41)``
+    """
+    line, column = form.locate(error.form_place) or (None, None)
+    field_name = ".".join(str(part) for part in error.form_place)
+    where = "the press office's default template"
+    if campaign is not None and error.template_place is not None:
+        lines = campaign.raw.decode("utf-8", errors="replace").splitlines()
+        at, _ = _position(campaign, lines, error.template_place, error.line)
+        shown = campaign.path.name if campaign.path.parent == form.path.parent else str(campaign.path)
+        where = f"template at {shown}:{at}" if at is not None else f"template at {shown}"
+    return Problem(form.path, line, column, field_name, f"{error} ({where})")
 
 
 def one_form_per_force(checks: Iterable[FormCheck]) -> list[FormCheck]:

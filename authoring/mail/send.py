@@ -34,7 +34,6 @@ from typing import Protocol
 
 from authoring import __version__
 from authoring.build.batch import MESSAGE_SUFFIX, BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
-from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR
 from authoring.exceptions import InvalidInputError, Problem
@@ -42,12 +41,10 @@ from authoring.files.lock import output_lock
 from authoring.files.read import safe_resolve
 from authoring.files.write import write_release
 from authoring.inputs.distribution import DistributionList, distribution_for, load_distribution
-from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, load_campaign, validate_campaign, validate_form
-from authoring.inputs.yamlsource import parse_yaml
+from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, load_campaign
 from authoring.mail.journal import Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
-from authoring.model.bilingual import build_releases
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine, RoundState
 from authoring.render import Format, in_language
@@ -392,7 +389,6 @@ def _packages(
 ) -> Prepared:
     """Package each release the batch built or found unchanged; set drafts aside; note what cannot go."""
     manifest = Manifest.read(out_dir, toolkit_version=__version__)
-    digests = (tree_digest(templates.root), toolkit_digest())
     packages: list[Package] = []
     drafts: list[Path] = []
     problems: list[Problem] = []
@@ -400,7 +396,7 @@ def _packages(
         if outcome.status is BuildStatus.FAILED:
             continue  # reported with the batch's problems
         distribution = lists[outcome.form.parent.resolve()]
-        built = _built_release(outcome, out_dir, manifest, digests)
+        built = _built_release(outcome, out_dir, manifest)
         if isinstance(built, Problem):
             problems.append(built)
         elif built[0].is_draft:
@@ -429,54 +425,64 @@ def _packages(
     return Prepared(report, tuple(packages), tuple(drafts), tuple(problems))
 
 
-def _built_release(
-    outcome: Outcome, out_dir: Path, manifest: Manifest, digests: tuple[str, str]
-) -> tuple[Release, Contents, Path] | Problem:
+def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple[Release, Contents, Path] | Problem:
     """The release a batch outcome stands for, with its files as written; a problem if they do not match.
 
-    This is the one place that knows how a batch reports its work: the outcome's files, and
-    the manifest's input hash and PDF SHA-256. The release is phrased again from the very
-    bytes whose hash the manifest recorded, so its draft status and subject are those of
-    the files; a form edited since, or a PDF changed on disk, is not sent.
+    This is the one place that knows how a batch reports its work: the outcome's release
+    and files, and the manifest's input hash and PDF SHA-256. The release is the batch's
+    own, phrased once from the very bytes whose hash the manifest recorded (nothing is
+    read or validated again), so its draft status and subject are those of the files; a
+    release rebuilt meanwhile, or a PDF changed on disk, is not sent.
     """
-    form = outcome.form
+    form, release = outcome.form, outcome.release
     entry = manifest.releases.get(form_key(form, out_dir))
     paths: dict[str, Path] = {}
     for path in outcome.files:  # the release's own files come first (then its Welsh twin's)
         paths.setdefault(path.suffix, path)
-    form_bytes, campaign_path = form.read_bytes(), campaign_for(form)
-    campaign_bytes = campaign_path.read_bytes()
-    hash_ = input_hash(form=form_bytes, campaign=campaign_bytes, templates=digests[0], toolkit=digests[1])
     record = entry.files.get(Format.PDF) if entry else None
-    if entry is None or entry.input_hash != hash_ or record is None or not {".pdf", ".html", ".md"} <= set(paths):
+    hashes_match = entry is not None and outcome.input_hash is not None and entry.input_hash == outcome.input_hash
+    if (
+        entry is None
+        or release is None
+        or not hashes_match
+        or record is None
+        or not {".pdf", ".html", ".md"} <= set(paths)
+    ):
         return Problem(form, None, None, "", "changed while it was being built; run again")
-    pdf = paths[".pdf"].read_bytes()
+    try:
+        pdf = paths[".pdf"].read_bytes()
+        text, html = (paths[suffix].read_text(encoding="utf-8") for suffix in (".md", ".html"))
+    except (OSError, UnicodeDecodeError) as error:  # removed or damaged since the batch wrote it
+        return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
-    campaign = validate_campaign(parse_yaml(campaign_bytes.decode(), campaign_path))
-    release = build_releases(validate_form(parse_yaml(form_bytes.decode(), form), campaign), campaign)
     translations = []
     for twin in release.translations:  # a bilingual release goes in one message, its Welsh first
         own = {path.suffix: path for path in outcome.files if path.stem == twin.file_stem}
         twin_record = entry.files.get(in_language(Format.PDF, twin.language))
         if twin_record is None or not {".pdf", ".html", ".md"} <= set(own):
             return Problem(form, None, None, "", "changed while it was being built; run again")
-        twin_pdf = own[".pdf"].read_bytes()
+        try:
+            twin_pdf = own[".pdf"].read_bytes()
+            twin_text, twin_html = (own[suffix].read_text(encoding="utf-8") for suffix in (".md", ".html"))
+        except (OSError, UnicodeDecodeError) as error:  # removed or damaged since the batch wrote it
+            return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
         if hashlib.sha256(twin_pdf).hexdigest() != twin_record.sha256:
             return Problem(form, None, None, "", f"{own['.pdf']} was changed after it was built; run again")
-        translations.append(_contents(twin, own, twin_pdf))
-    return release, _contents(release, paths, pdf, tuple(translations)), paths[".pdf"]
+        translations.append(_contents(twin, own, twin_pdf, twin_text, twin_html))
+    contents = _contents(release, paths, pdf, text, html, tuple(translations))
+    return release, contents, paths[".pdf"]
 
 
 def _contents(
-    release: Release, paths: dict[str, Path], pdf: bytes, translations: tuple[Contents, ...] = ()
+    release: Release,
+    paths: dict[str, Path],
+    pdf: bytes,
+    text: str,
+    html: str,
+    translations: tuple[Contents, ...] = (),
 ) -> Contents:
     """What the message of ``release`` carries, from its files as written."""
     return Contents(
-        release=release,
-        text=paths[".md"].read_text(encoding="utf-8"),
-        html=paths[".html"].read_text(encoding="utf-8"),
-        pdf=pdf,
-        pdf_name=paths[".pdf"].name,
-        translations=translations,
+        release=release, text=text, html=html, pdf=pdf, pdf_name=paths[".pdf"].name, translations=translations
     )

@@ -171,7 +171,14 @@ class Campaign(_Model):
         min_length=1, description="The verdicts a form may give, each with the words it puts in the headline."
     )
     background: list[Text] = Field(min_length=1, description="Background paragraphs, in order.")
-    revisit: Text = Field(description="The sentence that says what this round did.")
+    revisit: Text = Field(
+        description=(
+            "The paragraph after the background that says what this round of inspection did, e.g. "
+            "'In this round the inspectors revisited every force to track progress against these "
+            "recommendations.'; "
+            "every release prints it, before the findings."
+        )
+    )
     website: Website
     notes_to_editors: list[Text] = Field(
         min_length=1, description="Numbered notes to editors, before the press office notes."

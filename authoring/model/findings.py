@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Callable
 from enum import Enum, StrEnum
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from authoring.model.gaps import OrTodo
+from authoring.model.phrasing import money
 from authoring.model.types import _DATE, Key, Text, _all_at_once, _Model
 from authoring.registry import forces, unknown_force_message
 
@@ -73,7 +75,10 @@ class FieldSpec(_Model):
     description: Text = Field(description="What the field holds, for the press officer (shown by 'authoring new').")
     required: bool = Field(default=True, description="Whether a form must give it (false: it may be left out).")
     min: Annotated[float, Strict()] | None = Field(default=None, description="The smallest value allowed (numbers).")
-    max: Annotated[float, Strict()] | None = Field(default=None, description="The largest value allowed (numbers).")
+    max: Annotated[float, Strict()] | None = Field(
+        default=None,
+        description="The largest value allowed (numbers); unless given, 100 for a percent, £1tn for money.",
+    )
     choices: list[Key] | None = Field(default=None, description="For a choice: the words a form may give.")
 
     @model_validator(mode="after")
@@ -230,7 +235,14 @@ def _field_type(kind: str, name: str, spec: FieldSpec) -> Any:
         low = 0.0 if spec.min is None else spec.min
         high = 100.0 if spec.max is None and spec.type is FieldType.PERCENT else spec.max
         if spec.type is FieldType.MONEY:
-            return Annotated[float, Strict(), Field(ge=low, le=high), AfterValidator(_whole_pence)]
+            ceiling = ABSURD_AMOUNT if spec.max is None else spec.max
+            return Annotated[
+                float,
+                Strict(),
+                Field(ge=low, json_schema_extra={"maximum": ceiling}),
+                AfterValidator(_whole_pence),
+                AfterValidator(_at_most(ceiling)),
+            ]
         return Annotated[float, Strict(), Field(ge=low, le=high)]
     if spec.type is FieldType.CHOICE:
         members = {choice.upper().replace("-", "_"): choice for choice in spec.choices or ()}
@@ -240,6 +252,26 @@ def _field_type(kind: str, name: str, spec: FieldSpec) -> Any:
     if spec.type is FieldType.DATE:
         return Annotated[dt.date, BeforeValidator(_date_as_written)]
     return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT_LIMIT)]
+
+
+#: Money above this is refused unless the field's ``max`` allows it: £1tn is more than any force spends.
+ABSURD_AMOUNT = 1_000_000_000_000.0
+
+
+def _at_most(most: float) -> Callable[[float], float]:
+    """A check that an amount is not above ``most`` (a mistyped figure, a few zeros too many)."""
+
+    def check(amount: float) -> float:
+        if amount > most:
+            limit = f"{_figure(most)} ({money(most)})"
+            raise PydanticCustomError(
+                "too_much",
+                "{amount} is more than this field allows, at most {limit}; check the number of zeros",
+                {"amount": f"{_figure(amount)} ({money(amount)})", "limit": limit},
+            )
+        return amount
+
+    return check
 
 
 def _whole_pence(amount: float) -> float:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache, wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -136,21 +137,35 @@ def _trimmed(value: float, places: int) -> str:
 
 
 def money(amount: float) -> str:
-    """An amount in pounds: '£12,500', '£12,500.50', '£1.5m', '£749m', '£2.4bn'.
+    """An amount in pounds: '£12,500', '£12,500.50'; from £1m, three figures: '£1.25bn', '£47.3m', '£749m'.
 
+    Three figures, rounded half up (£9,250,000 is '£9.25m', £1,005,000,000 '£1.01bn'), so
+    that figures which add up in a form add up in print (£9.25m and £3.25m make £12.5m).
     Forms give whole pence; a sum or difference of them is rounded to the penny first, so
     that the error of binary fractions never shows ('£0', not '£0.00').
     """
-    amount = round(amount, 2) + 0.0  # + 0.0: no '-0'
-    if amount < 0:
-        return f"{'minws' if _LANGUAGE.get() == 'cy' else 'minus'} {money(-amount)}"
-    if amount >= 1_000_000_000:
-        return f"£{_trimmed(amount / 1_000_000_000, 1)}bn"
-    if amount >= 1_000_000:
-        return f"£{_trimmed(amount / 1_000_000, 1)}m"
-    if amount == int(amount):
-        return f"£{int(amount):,}"
-    return f"£{amount:,.2f}"
+    pence = Decimal(repr(round(amount, 2) + 0.0))  # + 0.0: no '-0'; repr: the shortest decimal, no binary tail
+    if pence < 0:
+        return f"{'minws' if _LANGUAGE.get() == 'cy' else 'minus'} {money(float(-pence))}"
+    if pence < 1_000_000:
+        return f"£{int(pence):,}" if pence == pence.to_integral_value() else f"£{pence:,.2f}"
+    figures = _significant(pence, 3)
+    for size, unit in ((Decimal(10) ** 12, "tn"), (Decimal(10) ** 9, "bn"), (Decimal(10) ** 6, "m")):
+        if figures >= size:
+            return f"£{_plain(figures / size)}{unit}"
+    return f"£{_plain(figures)}"  # pragma: no cover - a million or more always has a unit
+
+
+def _significant(value: Decimal, figures: int) -> Decimal:
+    """``value`` rounded half up to ``figures`` significant figures."""
+    exponent = value.adjusted() - figures + 1
+    return value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros or exponent, thousands separated: '1.25', '749', '1,250'."""
+    text = f"{value:,f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def percent(value: float) -> str:
@@ -165,6 +180,21 @@ def percent(value: float) -> str:
         places += 1
         text = _trimmed(value, places)
     return f"{text}%"
+
+
+def percent_of(part: float, whole: float) -> str:
+    """``part`` of ``whole`` as a percentage: 996 of 1,000 is '99.6%', 9,996 of 10,000 '99.96%', never '100%'.
+
+    Only all of it is '100%', and only none '0%' (see :func:`percent`). A whole of zero has
+    no share: a template checks it first (``{% if sampled %}…{% endif %}``).
+    """
+    if whole == 0:
+        raise ValueError(f"{_figure(part)} of 0 is no percentage (the whole is 0)")
+    return percent(part / whole * 100)
+
+
+def _figure(value: float) -> str:
+    return f"{value:,}" if value != int(value) else f"{int(value):,}"
 
 
 @_in_welsh(cymraeg.and_list)
@@ -201,6 +231,7 @@ GLOBALS: dict[str, Callable[..., Any]] = {
     "proportion": proportion,
     "money": money,
     "percent": percent,
+    "percent_of": percent_of,
     "and_list": and_list,
     "long_date": long_date,
 }

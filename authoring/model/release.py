@@ -9,15 +9,18 @@ here, from the campaign, and no form can change them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from authoring.exceptions import AuthoringError, Problem
 from authoring.model.campaign import Campaign
 from authoring.model.findings import StructuredFinding
 from authoring.model.form import Correction, ReleaseForm
 from authoring.model.gaps import Todo, parse_gap
 from authoring.model.inline import Inline, Span, smarten
-from authoring.model.phrasing import long_date, phrase, release_budget, speaking
-from authoring.model.sentences import common, inspector_names, phrase_finding
+from authoring.model.phrasing import PhrasingError, long_date, phrase, release_budget, speaking
+from authoring.model.sentences import common, finding_context, inspector_names
 from authoring.model.types import PdfEngine, QuoteMarks, Status, file_name_part
 from authoring.registry import Force, get_force
 
@@ -25,6 +28,26 @@ from authoring.registry import Force, get_force
 _PAGE, _PAGES = "@@page@@", "@@pages@@"
 
 OPEN_QUOTE, CLOSE_QUOTE = "“", "”"
+
+#: Where something is in a YAML file: its keys and list indexes, e.g. ``("findings", 0)``.
+Place = tuple[str | int, ...]
+
+
+class SentenceError(AuthoringError):
+    """A sentence that cannot be made for one form: which part of the form, and which template.
+
+    ``form_place`` is the part of the form whose values the sentence uses (``("findings", 0)``;
+    ``("force",)`` for a fixed sentence); ``template_place`` is the template's place in
+    ``campaign.yaml`` (``None`` for a press-office default); ``line`` is the line within the
+    template, if known. :func:`authoring.inputs.validate.validate` reports it at the form's line.
+    """
+
+    def __init__(self, reason: str, *, form_place: Place, template_place: Place | None, line: int | None) -> None:
+        super().__init__(f"the sentence cannot be made from these figures: {reason}")
+        self.reason = reason
+        self.form_place = form_place
+        self.template_place = template_place
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -68,6 +91,10 @@ class Release:
     """The same release in other languages, built and sent with it (the Welsh of a bilingual force's)."""
     file_name: str | None = None
     """The file stem, where it is not made from the force and the campaign (a translation's: its original's + '-cy')."""
+    gaps: tuple[Problem, ...] = ()
+    """Where the form still says TODO, one line each, as the check found them (a draft's only)."""
+    input_digest: str = ""
+    """SHA-256 of the bytes of the form and the campaign it was phrased from (set by the loader)."""
 
     @property
     def correction_notes(self) -> tuple[tuple[str, str, str], ...]:
@@ -119,12 +146,24 @@ def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
     names = common(campaign, force)
     words = campaign.words
     sentences = campaign.sentences
+    own = sentences.model_dump(exclude_none=True)
+
+    def made(name: str, extra: Mapping[str, Any] | None = None, *, place: Place = ("force",)) -> str:
+        """One fixed sentence: the campaign's template, or the press office's default."""
+        source = (
+            getattr(sentences, name)
+            if name in ("headline", "findings_lead_in", "attribution", "full_report")
+            else getattr(words, name)
+        )
+        template: Place | None = ("sentences", name) if name in own else None
+        return _phrased(source, {**names, **(extra or {})}, form_place=place, template_place=template)
+
     verdict = form.grade.placeholder("grade") if isinstance(form.grade, Todo) else campaign.verdicts[form.grade]
     if isinstance(form.inspector, Todo):
         attribution = form.inspector.placeholder("inspector")
     else:
         inspector = inspector_names(campaign.inspectors[form.inspector])
-        attribution = phrase(sentences.attribution, {**names, "inspector": inspector})
+        attribution = made("attribution", {"inspector": inspector}, place=("inspector",))
 
     background = [Inline.parse(paragraph) for paragraph in campaign.background]
     if form.background_extra:
@@ -132,18 +171,23 @@ def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
             background[0] + Inline.plain(" ") + Inline.parse(_text(form.background_extra, "background_extra"))
         )
 
+    notes = []
+    for index, note in enumerate(words.press_office_notes):
+        template: Place | None = ("sentences", "press_office_notes", index) if "press_office_notes" in own else None
+        notes.append(Inline.plain(_phrased(note, names, form_place=("force",), template_place=template)))
+
     return Release(
         force=force,
         campaign=campaign,
         organisation=smarten(campaign.organisation),
         is_draft=form.status is Status.DRAFT,
-        headline=phrase(sentences.headline, {**names, "verdict": verdict}),
+        headline=made("headline", {"verdict": verdict}, place=("grade",)),
         release_date=long_date(campaign.release_date),
-        embargo=phrase(words.embargo, names) if campaign.embargo else None,
+        embargo=made("embargo") if campaign.embargo else None,
         background=tuple(background),
         revisit=Inline.parse(campaign.revisit),
-        findings_intro=phrase(sentences.findings_lead_in, names),
-        findings=tuple(_finding(item, campaign, force) for item in form.findings),
+        findings_intro=made("findings_lead_in"),
+        findings=tuple(_finding(index, item, campaign, force) for index, item in enumerate(form.findings)),
         after_findings=tuple(Inline.parse(_text(paragraph, "after_findings")) for paragraph in form.after_findings),
         attribution=attribution,
         quote=_quote(
@@ -153,22 +197,19 @@ def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
             ],
             campaign.quote_marks,
         ),
-        full_report=_linked(phrase(sentences.full_report, names), campaign),
-        notes_heading=phrase(words.notes_heading, names),
-        notes=(
-            *(Inline.parse(note) for note in campaign.notes_to_editors),
-            *(Inline.plain(phrase(note, names)) for note in words.press_office_notes),
-        ),
-        dateline=phrase(words.dateline, names),
-        footer=phrase(words.footer, names),
-        subject=phrase(words.subject, names),
-        draft_mark=phrase(words.draft_mark, names),
-        watermark=phrase(words.watermark, names),
-        category=phrase(words.category, names),
+        full_report=_linked(made("full_report"), campaign),
+        notes_heading=made("notes_heading"),
+        notes=(*(Inline.parse(note) for note in campaign.notes_to_editors), *notes),
+        dateline=made("dateline"),
+        footer=made("footer"),
+        subject=made("subject"),
+        draft_mark=made("draft_mark"),
+        watermark=made("watermark"),
+        category=made("category"),
         corrections=tuple(form.corrections),
         pdf_engine=words.pdf_engine,
-        corrections_heading=phrase(words.corrections_heading, names),
-        page_number=_page_number(phrase(words.page_number, {**names, "page": _PAGE, "pages": _PAGES})),
+        corrections_heading=made("corrections_heading"),
+        page_number=_page_number(made("page_number", {"page": _PAGE, "pages": _PAGES})),
     )
 
 
@@ -179,13 +220,22 @@ def _page_number(text: str) -> tuple[str, str, str]:
     return before, between, after
 
 
+def _phrased(source: str, context: Mapping[str, Any], *, form_place: Place, template_place: Place | None) -> str:
+    """One sentence phrased; a :class:`SentenceError` saying where, if its template fails for these values."""
+    try:
+        return phrase(source, context)
+    except PhrasingError as error:
+        reason = error.message.removeprefix("the template failed: ")
+        raise SentenceError(reason, form_place=form_place, template_place=template_place, line=error.line) from None
+
+
 def _text(value: str, label: str) -> str:
     """A text field as printed: itself, or ``[TODO: label]`` if it is a gap."""
     gap = parse_gap(value)
     return gap.placeholder(label) if gap else value
 
 
-def _finding(item: str | StructuredFinding, campaign: Campaign, force: Force) -> Inline:
+def _finding(index: int, item: str | StructuredFinding, campaign: Campaign, force: Force) -> Inline:
     """One finding: its text, its standard sentence, or a placeholder naming what is missing."""
     if isinstance(item, str):
         return Inline.parse(_text(item, "findings"))
@@ -193,7 +243,10 @@ def _finding(item: str | StructuredFinding, campaign: Campaign, force: Force) ->
     if gaps:
         notes = "; ".join(gap.note for gap in gaps.values() if gap.note)
         return Inline.plain(Todo(notes).placeholder(f"{item.kind} finding, {', '.join(gaps)}"))
-    return Inline.plain(phrase_finding(item, campaign, force))
+    template = campaign.findings[item.kind].phrase
+    context = finding_context(item, campaign, force)
+    place: Place = ("findings", item.kind, "phrase")
+    return Inline.plain(_phrased(template, context, form_place=("findings", index), template_place=place))
 
 
 def _quote(paragraphs: list[str], marks: QuoteMarks) -> tuple[Inline, ...]:

@@ -1,7 +1,8 @@
 """The page ``authoring preview`` serves: the release as its HTML shows it, or its problems.
 
-:func:`compose` checks a form the way ``authoring validate`` does and renders it the way
-``authoring build`` does. A valid form gives the release's very HTML with four things
+:func:`compose` loads a form the way ``authoring validate`` and ``authoring build`` do
+(:func:`authoring.build.pipeline.load`: one reading, every sentence made) and renders it the
+way ``authoring build`` does. A valid form gives the release's very HTML with four things
 injected: the preview's stylesheet, a bar at the top (a link to the PDF, and a draft's
 ``TODO`` gaps with their lines), each ``TODO`` in the text marked, and the live-update
 script. An invalid form gives a page of its located problems instead. Nothing here raises
@@ -21,11 +22,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from authoring.exceptions import AuthoringError, InvalidInputError, Problem, UsageError
-from authoring.inputs.validate import validate
-from authoring.inputs.yamlsource import load_yaml
-from authoring.model.bilingual import build_releases
-from authoring.model.gaps import find_todos
+from authoring.build.pipeline import load
+from authoring.exceptions import AuthoringError, Problem, UsageError
 from authoring.model.release import Release
 from authoring.render.environment import Templates
 from authoring.render.html import render_html
@@ -79,39 +77,26 @@ class Page:
 
 
 def compose(form: Path, *, version: str, campaign: Path | None = None, templates: Templates | None = None) -> Page:
-    """The preview page of ``form`` now: its release, or its problems (``templates``: default the shipped ones)."""
+    """The preview page of ``form`` now: its release, or its problems (``templates``: default the shipped ones).
+
+    The form is read once, through the same loader as a build; a draft's gaps are those
+    that loader found, carried by the release.
+    """
     try:
-        report = validate([form], campaign=campaign)
+        report, loaded = load([form], campaign=campaign)
     except UsageError as error:  # the form is gone, e.g. between an editor's write and rename
         return problems_page(form, [str(error)], version=version)
-    if not report.ok:
-        return problems_page(form, report.problems, version=version)
-    check = report.forms[0]
-    campaign_model = report.campaign_of(check)
-    if check.form is None or campaign_model is None:  # pragma: no cover - report.ok says neither happens
+    release = loaded[0].release if report.ok and loaded else None
+    if release is None:
         return problems_page(form, report.problems, version=version)
     try:
-        release = build_releases(check.form, campaign_model)
         html = render_html(release, templates)
         translations = [render_html(twin, templates) for twin in release.translations]
     except AuthoringError as error:
         return problems_page(form, [f"Error: {error}"], version=version)
-    gaps = todo_gaps(form) if release.is_draft else []
+    gaps = [Gap(gap.path, gap.line, gap.column, gap.field) for gap in release.gaps]
     page = release_page(html, form, gaps, version=version, translations=translations)
     return Page(version, page, release, html)
-
-
-def todo_gaps(form: Path) -> list[Gap]:
-    """Every ``TODO`` in a form file, each at its own line."""
-    try:
-        document = load_yaml(form)
-    except InvalidInputError:  # changed since it was validated; the next version will tell
-        return []
-    gaps = []
-    for loc in find_todos(document.data):
-        line, column = document.locate(loc) or (None, None)
-        gaps.append(Gap(form, line, column, ".".join(str(part) for part in loc)))
-    return gaps
 
 
 def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, translations: Sequence[str] = ()) -> str:
