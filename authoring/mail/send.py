@@ -34,7 +34,7 @@ from typing import Protocol
 
 from authoring import __version__
 from authoring.build.batch import MESSAGE_SUFFIX, BatchObserver, BatchReport, BuildStatus, Outcome, run_batch
-from authoring.build.manifest import Manifest, form_key
+from authoring.build.manifest import FileRecord, Manifest, form_key
 from authoring.build.pipeline import DEFAULT_OUT_DIR
 from authoring.exceptions import InvalidInputError, Problem
 from authoring.files.lock import output_lock
@@ -439,15 +439,31 @@ def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple
     paths: dict[str, Path] = {}
     for path in outcome.files:  # the release's own files come first (then its Welsh twin's)
         paths.setdefault(path.suffix, path)
-    record = entry.files.get(Format.PDF) if entry else None
     hashes_match = entry is not None and outcome.input_hash is not None and entry.input_hash == outcome.input_hash
-    if (
-        entry is None
-        or release is None
-        or not hashes_match
-        or record is None
-        or not {".pdf", ".html", ".md"} <= set(paths)
-    ):
+    if entry is None or release is None or not hashes_match:
+        return Problem(form, None, None, "", "changed while it was being built; run again")
+    translations = []
+    for twin in release.translations:  # a bilingual release goes in one message, its Welsh first
+        own = {path.suffix: path for path in outcome.files if path.stem == twin.file_stem}
+        twin_contents = _contents(form, twin, own, entry.files.get(in_language(Format.PDF, twin.language)))
+        if isinstance(twin_contents, Problem):
+            return twin_contents
+        translations.append(twin_contents)
+    contents = _contents(form, release, paths, entry.files.get(Format.PDF), tuple(translations))
+    if isinstance(contents, Problem):
+        return contents
+    return release, contents, paths[".pdf"]
+
+
+def _contents(
+    form: Path,
+    release: Release,
+    paths: dict[str, Path],
+    record: FileRecord | None,
+    translations: tuple[Contents, ...] = (),
+) -> Contents | Problem:
+    """What the message of ``release`` carries, from its files as written; a problem if they are not as built."""
+    if record is None or not {".pdf", ".html", ".md"} <= set(paths):
         return Problem(form, None, None, "", "changed while it was being built; run again")
     try:
         pdf = paths[".pdf"].read_bytes()
@@ -456,33 +472,6 @@ def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple
         return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
-    translations = []
-    for twin in release.translations:  # a bilingual release goes in one message, its Welsh first
-        own = {path.suffix: path for path in outcome.files if path.stem == twin.file_stem}
-        twin_record = entry.files.get(in_language(Format.PDF, twin.language))
-        if twin_record is None or not {".pdf", ".html", ".md"} <= set(own):
-            return Problem(form, None, None, "", "changed while it was being built; run again")
-        try:
-            twin_pdf = own[".pdf"].read_bytes()
-            twin_text, twin_html = (own[suffix].read_text(encoding="utf-8") for suffix in (".md", ".html"))
-        except (OSError, UnicodeDecodeError) as error:  # removed or damaged since the batch wrote it
-            return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
-        if hashlib.sha256(twin_pdf).hexdigest() != twin_record.sha256:
-            return Problem(form, None, None, "", f"{own['.pdf']} was changed after it was built; run again")
-        translations.append(_contents(twin, own, twin_pdf, twin_text, twin_html))
-    contents = _contents(release, paths, pdf, text, html, tuple(translations))
-    return release, contents, paths[".pdf"]
-
-
-def _contents(
-    release: Release,
-    paths: dict[str, Path],
-    pdf: bytes,
-    text: str,
-    html: str,
-    translations: tuple[Contents, ...] = (),
-) -> Contents:
-    """What the message of ``release`` carries, from its files as written."""
     return Contents(
         release=release, text=text, html=html, pdf=pdf, pdf_name=paths[".pdf"].name, translations=translations
     )
