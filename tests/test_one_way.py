@@ -74,9 +74,12 @@ def add_finding(form: Path, finding: str) -> int:
 
 @pytest.fixture
 def round_copy(tmp_path: Path) -> Path:
-    """A copy of the example value-for-money round (three forms and a distribution list)."""
+    """A copy of the example value-for-money round (three forms and a distribution list), in English only."""
     target = tmp_path / "forces" / "vfm"
     shutil.copytree(ROUND, target)
+    campaign = target / "campaign.yaml"  # English only: the kind added here has no Welsh (tests/test_welsh.py has)
+    text = campaign.read_text(encoding="utf-8")
+    campaign.write_text(text.replace("  remove: []  # e.g. [gwent]", "  remove: [dyfed-powys]", 1), encoding="utf-8")
     return target
 
 
