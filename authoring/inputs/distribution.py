@@ -149,15 +149,6 @@ def check_distribution(path: Path) -> list[Problem]:
     return []
 
 
-def check_lists(campaign_files: Iterable[Path]) -> list[Problem]:
-    """Every problem of the distribution list beside each of these campaign files (where there is one)."""
-    problems: list[Problem] = []
-    for path in dict.fromkeys(distribution_for(campaign.parent) for campaign in campaign_files):
-        if path.exists() or path.is_symlink():
-            problems.extend(check_distribution(path))
-    return problems
-
-
 def _duplicates(document: SourceDocument) -> list[Problem]:
     """The same address twice in one list, or a force's address that ``everyone`` already has."""
     data = document.data
