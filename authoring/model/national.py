@@ -24,7 +24,7 @@ from authoring.model.gaps import Todo
 from authoring.model.inline import Inline, smarten
 from authoring.model.phrasing import PhrasingError, long_date, money, percent, phrase
 from authoring.model.release import _quote as quoted
-from authoring.model.sentences import inspector_names
+from authoring.model.sentences import inspector_names, round_names
 from authoring.model.summary import (
     SORT_BY_FORCE,
     SORT_BY_VERDICT,
@@ -127,17 +127,7 @@ def _sum(values: Iterable[float]) -> float:
 
 def summary_context(campaign: Campaign, rows: Sequence[ForceFigures]) -> dict[str, Any]:
     """Every name a summary sentence may use (:data:`authoring.model.summary.SUMMARY_NAMES`)."""
-    context = {
-        "organisation": campaign.organisation,
-        "organisation_short": campaign.organisation_short,
-        "national_report": campaign.national_report,
-        "original_report": campaign.original_report or "",
-        "release_date": campaign.release_date,
-        "embargo": campaign.embargo,
-        "website": {"text": campaign.website.text, "url": campaign.website.url},
-        "press_office": campaign.press_office.model_dump(),
-        **aggregates(rows, campaign),
-    }
+    context = {**round_names(campaign), **aggregates(rows, campaign)}
     assert set(context) == set(SUMMARY_NAMES)
     return context
 

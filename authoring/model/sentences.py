@@ -61,8 +61,12 @@ def inspector_names(inspector: Inspector) -> dict[str, Any]:
 
 def common(campaign: Campaign, force: Force) -> dict[str, Any]:
     """The names every sentence of ``force``'s release may use."""
+    return {"force": force_names(force), **round_names(campaign)}
+
+
+def round_names(campaign: Campaign) -> dict[str, Any]:
+    """The round's own names, the same for every force (what a national summary's sentences see too)."""
     return {
-        "force": force_names(force),
         "organisation": campaign.organisation,
         "organisation_short": campaign.organisation_short,
         "national_report": campaign.national_report,
