@@ -26,7 +26,7 @@ from authoring.inputs.load import CAMPAIGN_FILE, DISTRIBUTION_FILE
 from authoring.inputs.validate import CampaignCheck, FormCheck, ValidationReport, validate
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine
-from authoring.render import Format, in_language, render, renderer, split_format
+from authoring.render import Format, companions, in_language, render, renderer, split_format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
@@ -149,7 +149,7 @@ def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> 
     """Where each format of a release goes: ``OUT/<slug>/<date>-<force>-<campaign>.<ext>``.
 
     A bilingual release's Welsh files go beside, named ``…-cy.<ext>`` and keyed ``pdf@cy``,
-    after the release's own.
+    after the release's own; then its companions' (its bilingual document: ``…-cy-en.<ext>``, ``pdf@cy+en``).
     """
     folder = out_dir / release.force.slug
     formats = tuple(formats)
@@ -163,12 +163,15 @@ def output_paths(release: Release, out_dir: Path, formats: Iterable[Format]) -> 
             base, language = split_format(fmt)
             if language in (None, twin.language):
                 paths[in_language(base, twin.language)] = folder / f"{twin.file_stem}.{renderer(fmt).extension}"
+    for companion in companions():
+        paths.update({key: folder / name for key, name in companion.names(release, formats).items()})
     return paths
 
 
 def in_languages(release: Release, fmt: Format) -> tuple[Format, ...]:
-    """A format's keys for the release and each of its translations: (pdf, pdf@cy)."""
-    return (fmt, *(in_language(fmt, twin.language) for twin in release.translations))
+    """A format's keys for the release, each of its translations and its companions: (pdf, pdf@cy, pdf@cy+en)."""
+    together = (key for companion in companions() for key in companion.names(release, (fmt,)))
+    return (fmt, *(in_language(fmt, twin.language) for twin in release.translations), *together)
 
 
 def build(

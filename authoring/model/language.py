@@ -11,6 +11,7 @@ that ``authoring validate`` lists at the line of the English (see docs/welsh.md)
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator
@@ -32,11 +33,21 @@ def _known_forces(value: list[str]) -> list[str]:
     return value
 
 
+class BilingualLayout(StrEnum):
+    """How one document sets a bilingual release's two languages out (docs/welsh.md)."""
+
+    WELSH_FIRST = "welsh-first"
+    """The whole Welsh release, then the whole English one."""
+    SIDE_BY_SIDE = "side-by-side"
+    """Welsh on the left, English on the right, passage by passage."""
+
+
 class WelshSettings(_Model):
     """Which forces' releases of this round go out in Welsh as well as English.
 
     By default the four Welsh forces' (the registry's ``bilingual``); ``add`` makes others
-    bilingual, ``remove`` makes a force's releases English only.
+    bilingual, ``remove`` makes a force's releases English only. ``bilingual_document``
+    asks for one more document of each bilingual release, in both languages at once.
     """
 
     add: list[str] = Field(
@@ -44,6 +55,15 @@ class WelshSettings(_Model):
     )
     remove: list[str] = Field(
         default_factory=list, description="Forces whose releases are in English only this round, e.g. [gwent]."
+    )
+
+    bilingual_document: BilingualLayout | None = Field(
+        default=None,
+        description=(
+            "One document in both languages as well, beside the Welsh and the English release: welsh-first "
+            "(the whole Welsh release, then the whole English) or side-by-side (Welsh left, English right, "
+            "passage by passage). Default: none (docs/welsh.md)."
+        ),
     )
 
     _known_add = field_validator("add")(_known_forces)

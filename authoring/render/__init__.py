@@ -3,8 +3,9 @@
 A renderer is what a Sphinx builder is to Sphinx: a format name, a file extension, the
 formats it is made from (the PDF is printed from the HTML), and a ``render`` method
 given the :class:`~authoring.model.release.Release`, the templates and those formats' bytes.
-:func:`render` renders any set of formats in dependency order; the build, the batch and
-the manifest know formats only through :func:`formats` and :func:`renderer`. Adding a
+:func:`render` renders any set of formats in dependency order, with the release's
+translations and its :class:`Companion` documents (a Welsh release's bilingual document);
+the build, the batch and the manifest know formats only through :func:`formats` and :func:`renderer`. Adding a
 format is one module that calls :func:`register` (the built-in ones are listed in
 :data:`BUILTIN`, imported when this package is).
 """
@@ -91,6 +92,37 @@ class Renderer(ABC):
 _REGISTRY: dict[Format, Renderer] = {}
 
 
+class Companion(ABC):
+    """A document a release makes together with its translations (docs/welsh.md: the one bilingual document).
+
+    Its files are rendered with the release's own (:func:`render`) and written, recorded
+    and rebuilt with them; each is keyed by its format and the companion's key (``pdf@cy+en``).
+    """
+
+    @abstractmethod
+    def names(self, release: Release, formats: Iterable[Format]) -> dict[Format, str]:
+        """The file name of each of its files of ``release`` in ``formats``, by key; none if the release makes none."""
+
+    @abstractmethod
+    def render(self, release: Release, formats: frozenset[Format], templates: Templates) -> dict[Format, bytes]:
+        """Its files of ``release`` in ``formats`` (those it makes), by the keys :meth:`names` gives."""
+
+
+_COMPANIONS: list[Companion] = []
+
+
+def register_companion(companion: Companion) -> Companion:
+    """Render ``companion``'s documents with every release that makes one (in the order registered)."""
+    if companion not in _COMPANIONS:
+        _COMPANIONS.append(companion)
+    return companion
+
+
+def companions() -> tuple[Companion, ...]:
+    """Every registered :class:`Companion`."""
+    return tuple(_COMPANIONS)
+
+
 def register(renderer: Renderer) -> Renderer:
     """Make a format available to every build, batch and ``--format``; formats keep the order registered.
 
@@ -161,6 +193,8 @@ def render(
     for twin in release.translations:  # the Welsh of a bilingual release: the same formats, keyed pdf@cy
         for fmt, data in render(twin, chosen, templates=templates).items():
             outputs[in_language(fmt, twin.language)] = data
+    for companion in _COMPANIONS:  # what it makes with its translations: the bilingual document, keyed pdf@cy+en
+        outputs.update(companion.render(release, frozenset(chosen), templates))
     return outputs
 
 
@@ -186,3 +220,9 @@ for _module in BUILTIN:
 
 #: The shipped formats (a format registered later is built only when asked for).
 ALL_FORMATS: tuple[Format, ...] = formats()
+
+#: The shipped companions: documents a release makes with its translations (the bilingual document).
+COMPANIONS: tuple[str, ...] = ("bilingual_doc",)
+
+for _module in COMPANIONS:
+    importlib.import_module(f"{__name__}.{_module}")
