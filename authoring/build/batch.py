@@ -48,7 +48,7 @@ from authoring.files.write import recover, write_release
 from authoring.inputs.load import DEFAULT_FORMS_DIR, form_files
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine
-from authoring.render import Format, renderer
+from authoring.render import Format, renderer, split_format
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
 
@@ -338,7 +338,8 @@ def remove_obsolete(
     """Delete the files earlier batches wrote that no release produces any more; return (removed, kept).
 
     Candidates are only files the manifest lists: those of a built or unchanged release
-    whose name has changed (a new release date, a renamed campaign), and those of a form
+    whose name has changed (a new release date, a renamed campaign) or that it no longer
+    makes (a Welsh twin or bilingual document no longer asked for), and those of a form
     that is no longer in a folder of this batch. A candidate that another release produces
     now is left alone; one whose bytes changed since it was written is kept (and
     forgotten by the manifest); the others are deleted, with their folder if it is empty.
@@ -350,9 +351,7 @@ def remove_obsolete(
         candidates.extend(plan.obsolete.get(key, ()))
         entry, now = manifest.releases.get(key), plan.current.get(key, {})
         if entry is not None:
-            entry.files = {
-                fmt: record for fmt, record in entry.files.items() if now.get(fmt, record.path) == record.path
-            }
+            entry.files = {fmt: record for fmt, record in entry.files.items() if _still_made(fmt, record, now)}
     batched = {Path(form_key(folder / "form.yaml", out_dir)).parent.as_posix() for folder in folders}
     for key in [key for key in manifest.releases if key not in plan.keys and Path(key).parent.as_posix() in batched]:
         candidates.extend(manifest.releases.pop(key).files.values())
@@ -383,6 +382,17 @@ def remove_obsolete(
     manifest.removed = [path.relative_to(out_dir).as_posix() for path in removed]
     manifest.kept = [path.relative_to(out_dir).as_posix() for path in kept]
     return tuple(sorted(removed)), tuple(sorted(kept))
+
+
+def _still_made(fmt: Format, record: FileRecord, now: dict[Format, str]) -> bool:
+    """Whether a file on record is still the release's: at its path, or of a format no longer registered (kept).
+
+    A translation or companion the release no longer makes (a force taken off the bilingual
+    ones, a bilingual document no longer asked for) is not: its file goes like a renamed one.
+    """
+    if fmt in now:
+        return now[fmt] == record.path
+    return split_format(fmt)[0] not in registered_formats()
 
 
 def _reason(entry: Entry | None, inputs: dict[str, str], stale: tuple[Format, ...], *, force: bool) -> str:

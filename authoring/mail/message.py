@@ -9,7 +9,8 @@ is given as ``filename="…"`` on its Content-Disposition and as ``name="…"`` 
 Content-Type, on one line each (RFC 2231's encoding only where the name needs it: letters
 beyond ASCII, or longer than a header line may be), so every mail reader saves it by name. A bilingual
 release goes in one message, its Welsh first (docs/welsh.md): both subjects, both bodies
-(the HTML parts each marked with its language) and both PDFs.
+(the HTML parts each marked with its language) and both PDFs — after its one bilingual
+document's PDF, where the campaign asks for one.
 
 No recipient is ever named in a sent message: ``To`` is the empty group
 ``undisclosed-recipients:;`` and each recipient gets the message in an envelope of their
@@ -62,6 +63,8 @@ class Contents:
     pdf_name: str
     translations: tuple[Contents, ...] = ()
     """The same release in other languages (a bilingual force's Welsh), sent in the same message, first."""
+    together: tuple[str, bytes] | None = None
+    """The release's one bilingual document (its file name and PDF), where the campaign asks for one: attached first."""
 
 
 def one_line(value: str) -> str:
@@ -107,9 +110,10 @@ def compose(
         html = _BODY_TAG.sub(lambda tag: f"{tag.group()}\n<p><strong>{CORRECTION_NOTE}</strong></p>", html, count=1)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
-    for version in versions:
-        message.add_attachment(version.pdf, maintype="application", subtype="pdf", filename=version.pdf_name)
-        _name_attachment(message, version.pdf_name)
+    attachments = [*((contents.together,) if contents.together else ()), *((v.pdf_name, v.pdf) for v in versions)]
+    for name, pdf in attachments:  # the bilingual document first, then the Welsh, then the English
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
+        _name_attachment(message, name)
     return message
 
 

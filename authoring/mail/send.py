@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -45,6 +45,7 @@ from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, load_campaign
 from authoring.mail.journal import Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
+from authoring.model.bilingual_document import BILINGUAL_KEY, bilingual_document
 from authoring.model.release import Release
 from authoring.model.types import PdfEngine, RoundState
 from authoring.render import Format, in_language
@@ -452,7 +453,30 @@ def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple
     contents = _contents(form, release, paths, entry.files.get(Format.PDF), tuple(translations))
     if isinstance(contents, Problem):
         return contents
-    return release, contents, paths[".pdf"]
+    together = _bilingual_pdf(form, release, outcome.files, entry.files)
+    if isinstance(together, Problem):
+        return together
+    return release, replace(contents, together=together), paths[".pdf"]
+
+
+def _bilingual_pdf(
+    form: Path, release: Release, files: Sequence[Path], records: Mapping[Format, FileRecord]
+) -> tuple[str, bytes] | Problem | None:
+    """The release's one bilingual document as a PDF (its name and bytes, as built), if its campaign asks for one."""
+    document = bilingual_document(release)
+    if document is None:
+        return None
+    record = records.get(in_language(Format.PDF, BILINGUAL_KEY))
+    path = next((path for path in files if path.name == f"{document.file_stem}.pdf"), None)
+    if record is None or path is None:
+        return Problem(form, None, None, "", "changed while it was being built; run again")
+    try:
+        pdf = path.read_bytes()
+    except OSError as error:
+        return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
+    if hashlib.sha256(pdf).hexdigest() != record.sha256:
+        return Problem(form, None, None, "", f"{path} was changed after it was built; run again")
+    return path.name, pdf
 
 
 def _contents(

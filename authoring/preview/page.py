@@ -24,7 +24,9 @@ from markupsafe import Markup, escape
 
 from authoring.build.pipeline import load
 from authoring.exceptions import AuthoringError, Problem, UsageError
+from authoring.model.bilingual_document import bilingual_document
 from authoring.model.release import Release
+from authoring.render.bilingual_doc import render_bilingual_html
 from authoring.render.environment import Templates
 from authoring.render.html import render_html
 
@@ -65,7 +67,8 @@ class Page:
     release: Release | None = None
     """The release shown, or ``None`` when the page shows problems instead."""
     release_html: str = ""
-    """The release's HTML exactly as ``build`` writes it (the PDF is printed from it)."""
+    """The release's HTML exactly as ``build`` writes it (the PDF is printed from it); its bilingual document's,
+    where its campaign asks for one."""
 
     @property
     def csp(self) -> str:
@@ -90,8 +93,12 @@ def compose(form: Path, *, version: str, campaign: Path | None = None, templates
     if release is None:
         return problems_page(form, report.problems, version=version)
     try:
-        html = render_html(release, templates)
-        translations = [render_html(twin, templates) for twin in release.translations]
+        document = bilingual_document(release)
+        if document is not None:  # the one bilingual document holds both languages: shown in their place
+            html, translations = render_bilingual_html(document, templates), []
+        else:
+            html = render_html(release, templates)
+            translations = [render_html(twin, templates) for twin in release.translations]
     except AuthoringError as error:
         return problems_page(form, [f"Error: {error}"], version=version)
     gaps = [Gap(gap.path, gap.line, gap.column, gap.field) for gap in release.gaps]

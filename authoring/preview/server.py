@@ -10,7 +10,7 @@ library's HTTP server. It answers GET of four paths and nothing else:
 - ``/preview.js``: the script that keeps the page up to date;
 - ``/events?version=V``: waits until the page is no longer version ``V`` (or 20 s), then
   answers ``{"version": "…"}``;
-- ``/release.pdf``: the release printed as PDF, rendered on request.
+- ``/release.pdf``: the release printed as PDF (its bilingual document, where the page shows one), rendered on request.
 
 A request whose ``Host`` is not 127.0.0.1 or localhost is refused, so that a web page
 elsewhere cannot reach the preview through a DNS name of its own (DNS rebinding).
@@ -43,8 +43,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from authoring.exceptions import AuthoringError, UsageError
 from authoring.inputs.load import CAMPAIGN_FILE, campaign_for
+from authoring.model.bilingual_document import bilingual_document
 from authoring.model.types import PdfEngine
 from authoring.preview.page import EVENTS_PATH, PDF_PATH, SCRIPT_PATH, Page, compose, script
+from authoring.render.bilingual_doc import render_bilingual_pdf
 from authoring.render.environment import Templates
 from authoring.render.pdf import render_pdf
 
@@ -153,7 +155,12 @@ class Preview:
                 release = page.release
                 if self.pdf_engine is not None:  # the run's engine, over the campaign's
                     release = dataclasses.replace(release, pdf_engine=self.pdf_engine)
-                self._pdf = (page.version, name, render_pdf(release, page.release_html, self.templates))
+                document = bilingual_document(release)
+                if document is not None:  # the page shows the bilingual document: its PDF, as build prints it
+                    pdf = render_bilingual_pdf(document, page.release_html, self.templates)
+                    self._pdf = (page.version, f"{document.file_stem}.pdf", pdf)
+                else:
+                    self._pdf = (page.version, name, render_pdf(release, page.release_html, self.templates))
             return self._pdf[1:]
 
     def _version(self) -> str:
