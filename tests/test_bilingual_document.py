@@ -263,7 +263,7 @@ def test_the_html_page_is_welsh_each_english_part_marked_welsh_first(built: tupl
         columns = [part for part in marked if part["tag"] == "td"]
         assert [part["lang"] for part in columns] == ["cy", "en-GB"] * (len(columns) // 2)
         assert len(columns) == 2 * len(read.rows)
-        assert read.rows[:3] == ["embargo", "masthead", "headline"]
+        assert read.rows[:3] == ["passage-embargo", "passage-masthead", "passage-headline"]
         pairs = [(_space(columns[i]["text"]), _space(columns[i + 1]["text"])) for i in range(0, len(columns), 2)]
         assert (WELSH_HEADLINE, ENGLISH_HEADLINE) in pairs
         assert (WELSH_FINDING, ENGLISH_FINDING) in pairs
@@ -299,8 +299,8 @@ def test_side_by_side_is_two_columns_that_become_welsh_then_english_on_a_narrow_
             for width in (1200, 360):
                 page = browser.new_page(viewport={"width": width, "height": 800})
                 page.goto(page_file.as_uri())
-                welsh = page.locator("tr.headline td[lang=cy]").bounding_box()
-                english = page.locator('tr.headline td[lang="en-GB"]').bounding_box()
+                welsh = page.locator("tr.passage-headline td[lang=cy]").bounding_box()
+                english = page.locator('tr.passage-headline td[lang="en-GB"]').bounding_box()
                 boxes[width] = (welsh, english)
                 page.close()
         finally:
