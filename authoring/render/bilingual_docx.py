@@ -181,10 +181,18 @@ class _Writer:
     def __init__(self, word: Any) -> None:
         self.word = word
         self._notes: dict[str, int] = {}
+        self._styles: dict[str, str] = {}
+
+    def style_id(self, name: str) -> str:
+        """The id of the template's style ``name``, looked up once (python-docx looks through every style each time)."""
+        if name not in self._styles:
+            self._styles[name] = self.word.styles[name].style_id
+        return self._styles[name]
 
     def paragraph(self, container: Any, style: str, value: str | Inline, language: str) -> Any:
         """One paragraph in ``style``, its text (inline: italics, links) in ``language``."""
-        paragraph = container.add_paragraph(style=self.word.styles[style])
+        paragraph = container.add_paragraph()
+        paragraph._p.style = self.style_id(style)
         _mark(paragraph._p, language)
         if isinstance(value, Inline):
             for span in value.spans:
@@ -245,7 +253,7 @@ class _Writer:
         table.autofit = False
         _borders(table)
         for cell, release in zip(table.rows[0].cells, document.languages, strict=True):
-            cell.paragraphs[0].style = word.styles["Lead In"]
+            cell.paragraphs[0]._p.style = self.style_id("Lead In")
             _text(cell.paragraphs[0], LANGUAGE_NAMES[release.language], release.language)
             _mark(cell.paragraphs[0]._p, release.language)
         _repeat_as_heading(table.rows[0])
