@@ -622,3 +622,34 @@ def test_a_force_taken_off_the_bilingual_ones_loses_its_welsh_files_too(tmp_path
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (entry,) = (value for key, value in manifest["releases"].items() if key.endswith("dyfed-powys.yaml"))
     assert list(entry["files"]) == ["docx", "html", "pdf", "md"]
+
+
+def test_a_corrected_draft_pairs_its_draft_marks_and_corrections_side_by_side(tmp_path: Path) -> None:
+    asked = asking(tmp_path, "side-by-side")
+    form = asked / "dyfed-powys.yaml"
+    _replace(form, "status: final", "status: draft")
+    notes = "corrections:\n  - date: 2013-07-19\n    note:\n      en: Corrected a figure.\n      cy: Cywiro ffigur.\n"
+    form.write_text(form.read_text(encoding="utf-8") + notes, encoding="utf-8")
+    document = _document(form)
+    assert [row.kind for row in document.rows][:5] == ["draft_mark", "embargo", "masthead", "headline", "corrections"]
+    (release,) = (release for _, release in load_releases([form]))
+    outputs = render(release)
+    read = cells(outputs[Format("html@cy+en")])
+    assert read.rows[:5] == [
+        f"passage-{kind}" for kind in ("draft-mark", "embargo", "masthead", "headline", "corrections")
+    ]
+    columns = [(part["lang"], _space(part["text"])) for part in read.parts if part["tag"] == "td"]
+    assert ("cy", "DRAFFT — NID I’W GYHOEDDI") in columns
+    assert ("en-GB", "DRAFT — NOT FOR PUBLICATION") in columns
+    assert ("cy", "Cywiriadau 19 Gorffennaf 2013: Cywiro ffigur.") in columns
+    assert ("en-GB", "Corrections 19 July 2013: Corrected a figure.") in columns
+    word = docx.Document(io.BytesIO(outputs[Format("docx@cy+en")]))
+    rows = [tuple(cell.text for cell in row.cells) for row in word.tables[0].rows]
+    assert ("Cywiriadau\n19 Gorffennaf 2013: Cywiro ffigur.", "Corrections\n19 July 2013: Corrected a figure.") in rows
+    assert word.sections[0].header.paragraphs[0].text == "DRAFFT — NID I’W GYHOEDDI / DRAFT — NOT FOR PUBLICATION"
+    pdf = tmp_path / "document.pdf"
+    pdf.write_bytes(outputs[Format("pdf@cy+en")])
+    texts = pdf_text_by_language(pdf)
+    assert "Cywiriadau" in texts["cy"][0]
+    assert "Corrections" not in texts["cy"][0]
+    assert "Corrections 19 July 2013" in texts["en-GB"][0]
