@@ -23,6 +23,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from authoring.build.batch import run_batch
@@ -37,7 +38,7 @@ from authoring.registry import forces
 from authoring.render import Format
 from tests.conftest import ROOT
 from tests.outputs import ENGINES
-from tests.readback import normalise, pdf_text
+from tests.readback import front_matter, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
 from tests.test_fonts import embedded_fonts
 
@@ -232,6 +233,24 @@ def test_both_languages_build_in_every_format_beside_each_other(built: Path) -> 
     english_md = (built / f"{STEM}.md").read_text(encoding="utf-8")
     assert "Gorffennaf" not in english_md
     assert "18 July 2013" in english_md
+
+
+def test_each_markdown_release_names_its_language_in_front_matter(built: Path, tmp_path: Path) -> None:
+    """YAML front matter, ``lang`` as the HTML page has it: read with PyYAML as a site generator or pandoc
+    reads it; the Markdown after it is the release alone (a CommonMark parser reads no 'lang' in it)."""
+    build([EXAMPLE / "kent.yaml"], out_dir=tmp_path, formats=[Format.MD])  # an English-only release has it too
+    (kent,) = (tmp_path / "kent").glob("*.md")
+    for path, language in ((built / f"{STEM}.md", "en-GB"), (built / f"{STEM}-cy.md", "cy"), (kent, "en-GB")):
+        markdown = path.read_text(encoding="utf-8")
+        assert markdown.startswith(f"---\nlang: {language}\n---\n\n")
+        meta, body = front_matter(markdown)
+        assert meta == {"lang": language}
+        assert meta["lang"] == _html_lang(path.with_suffix(".html").read_bytes()) if path != kent else True
+        tokens = MarkdownIt("commonmark").parse(body)
+        assert tokens[0].type == "paragraph_open"  # the embargo: no rule, no heading before it
+        assert next(token.tag for token in tokens if token.type == "heading_open") == "h1"  # the headline first
+        assert "lang" not in markdown_text(path.read_bytes())
+    assert "DAN EMBARGO TAN" in markdown_text((built / f"{STEM}-cy.md").read_bytes())
 
 
 def test_each_language_is_marked_in_html_pdf_and_docx(built: Path) -> None:
