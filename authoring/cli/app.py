@@ -373,7 +373,8 @@ def preview_command(
     """Show the release of FORM in a browser, updated each time the form, its campaign or a template is saved.
 
     The page is the release as the HTML output shows it, with a draft's TODO gaps marked
-    and listed, and a link to the PDF as it will be printed. While the form has problems,
+    and listed, and a link to the PDF as it will be printed (a bilingual release: one to
+    each language's PDF, in that language). While the form has problems,
     the page lists them, as validate prints them, in place of the release.
 
     It is served on http://127.0.0.1 only. Press Ctrl-C to stop (exit status 0).
