@@ -506,3 +506,55 @@ def test_charts_pass_contrast_use_one_colour_and_the_house_font(
                     fonts.add(str(font.BaseFont))
     assert fonts
     assert all("Atkinson-Hyperlegible" in font or "Fira" in font for font in fonts), fonts
+
+
+def test_the_drawing_process_is_started_early_only_for_a_round_with_a_summary(tmp_path: Path) -> None:
+    from authoring.build.national import summary_likely
+
+    folders = copy_rounds(tmp_path / "forces")
+    forms = sorted(folders["value-for-money-2013"].glob("*.yaml"))
+    assert summary_likely(forms)
+    campaign = yaml.safe_load((folders["value-for-money-2013"] / "campaign.yaml").read_text(encoding="utf-8"))
+    campaign.pop("summary")
+    (folders["value-for-money-2013"] / "campaign.yaml").write_text(yaml.safe_dump(campaign), encoding="utf-8")
+    assert not summary_likely(forms)
+    (tmp_path / "forces" / "no-campaign").mkdir()
+    assert not summary_likely([tmp_path / "forces" / "no-campaign" / "kent.yaml"])
+
+
+def test_a_drawing_process_handed_nothing_ends_and_a_batch_leaves_no_process(tmp_path: Path) -> None:
+    import multiprocessing
+
+    folders = copy_rounds(tmp_path / "forces")
+    out = tmp_path / "output"
+    first = run_batch(list(folders.values()), out_dir=out, jobs=2)
+    assert {item.status for item in first.national} == {"built"}
+    assert multiprocessing.active_children() == []
+    # nothing changed: the process started early (the campaigns declare summaries) is handed nothing
+    second = run_batch(list(folders.values()), out_dir=out, jobs=2)
+    assert {item.status for item in second.national} == {"unchanged"}
+    assert multiprocessing.active_children() == []
+    # a form that cannot be read stops nothing: the process is collected, the national release kept
+    kent = folders["value-for-money-2013"] / "kent.yaml"
+    kent.write_bytes(b"force: [unclosed\n")
+    third = run_batch(list(folders.values()), out_dir=out, jobs=2)
+    statuses = {item.round: item.status for item in third.national}
+    assert statuses == {"value-for-money-2013": "failed", "revisiting-police-relationships-2012": "unchanged"}
+    assert multiprocessing.active_children() == []
+
+
+def test_a_summary_the_hint_misses_is_still_drawn(tmp_path: Path) -> None:
+    folders = copy_rounds(tmp_path / "forces")
+    name = "value-for-money-2013"
+    campaign = folders[name] / "campaign.yaml"
+    # a quoted key: the same YAML, but the early hint (a line starting 'summary:') does not see it
+    text = campaign.read_text(encoding="utf-8")
+    assert text.count("\nsummary:") == 1
+    campaign.write_text(text.replace("\nsummary:", '\n"summary":'), encoding="utf-8")
+    from authoring.build.national import summary_likely
+
+    assert not summary_likely(sorted(folders[name].glob("*.yaml")))
+    report = run_batch([folders[name]], out_dir=tmp_path / "output", jobs=2)
+    (national,) = report.national
+    assert national.status == "built"
+    assert {path.suffix for path in national.files} >= {".pdf", ".docx", ".html", ".md", ".svg", ".csv", ".json"}

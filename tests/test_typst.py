@@ -252,7 +252,7 @@ def test_build_uses_the_engine_the_run_names(tmp_path: Path) -> None:
     assert made["typst"] == pdf("thames-valley", "final", PdfEngine.TYPST)
     refused = runner.invoke(app, ["build", str(FORCES / "thames-valley.yaml"), "--pdf-engine", "latex"])
     assert refused.exit_code == 2
-    assert "'latex' is not one of 'weasyprint', 'typst'" in refused.stderr
+    assert "there is no PDF engine called 'latex'; use weasyprint or typst" in refused.stderr
 
 
 #: The line that opens the campaign's sentences (a campaign may set the house words there).

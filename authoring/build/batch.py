@@ -28,7 +28,7 @@ import contextlib
 import hashlib
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -38,7 +38,7 @@ from authoring import __version__
 from authoring.build.facts import release_facts
 from authoring.build.fingerprint import input_hash, toolkit_digest, tree_digest
 from authoring.build.manifest import Entry, FileRecord, Manifest, form_key
-from authoring.build.national import NationalBuilds, NationalOutcome
+from authoring.build.national import Drawing, NationalBuilds, NationalOutcome
 from authoring.build.pipeline import DEFAULT_OUT_DIR, Loaded, in_languages, load, output_paths
 from authoring.build.workers import Rendered, render_all
 from authoring.exceptions import InvalidInputError, OutputWriteError, Problem
@@ -200,7 +200,7 @@ def run_batch(
     forms = _find_forms(folders)
     templates = templates or Templates.at()
     formats = registered_formats() if formats is None else tuple(formats)
-    with output_lock(out_dir) as lock_fd:
+    with output_lock(out_dir) as lock_fd, _early_drawing(forms, formats, templates, lock_fd) as drawing:
         recover(out_dir)
         manifest = Manifest.read(out_dir, toolkit_version=__version__)
         manifest.removed, manifest.kept = [], []
@@ -215,6 +215,7 @@ def run_batch(
             templates=templates,
             force=force,
             close_fds=[lock_fd],
+            drawing=drawing,
         )
         workers = min(jobs or os.cpu_count() or 1, len(plan.jobs))
         if observer:
@@ -424,6 +425,19 @@ def _stem(release: Release, out_dir: Path) -> Path:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@contextlib.contextmanager
+def _early_drawing(
+    forms: Sequence[Path], formats: Sequence[Format], templates: Templates, lock_fd: int
+) -> Iterator[Drawing | None]:
+    """The national releases' drawing process, forked before the forms are read (docs/national.md), always collected."""
+    drawing = Drawing.start(forms, formats=formats, templates=templates, close_fds=[lock_fd])
+    try:
+        yield drawing
+    finally:
+        if drawing is not None:
+            drawing.close()
 
 
 def _find_forms(folders: Sequence[Path]) -> list[Path]:

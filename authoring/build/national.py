@@ -10,9 +10,10 @@ campaign with a ``summary``:
    and the toolkit: a figure changed in one form rebuilds the national release (and that
    force's release) and nothing else; unchanged, with its files intact, it is not rendered;
 3. it is rendered in every format asked for, plus the figures as JSON and each chart's
-   CSV and SVG: all but the PDF in a process forked as soon as the batch has planned
-   (:class:`_Drawing`: it runs while the batch warms up), the PDF in a thread of the batch
-   beside the workers (:func:`authoring.render.national.render_national_pdf`);
+   CSV and SVG: all but the PDF in a process forked as the batch starts (:class:`Drawing`:
+   it starts vl-convert while the batch reads the forms and warms up, then draws what the
+   plan hands it), the PDF in a thread of the batch beside the workers
+   (:func:`authoring.render.national.render_national_pdf`);
 4. its files are swapped in as one set into ``OUT/national/<round>/``
    (:func:`authoring.files.write.write_release`), and recorded in the manifest under
    ``national`` (docs/national.md). A national release that fails leaves its previous
@@ -21,10 +22,13 @@ campaign with a ``summary``:
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import gc
 import hashlib
 import multiprocessing
 import os
+import re
 import signal
 import threading
 import traceback
@@ -46,6 +50,7 @@ from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
 from authoring.render import Format
+from authoring.render.charts import warm_up as warm_up_charts
 from authoring.render.environment import Templates
 from authoring.render.national import file_names, render_national, render_national_parts, render_national_pdf
 
@@ -93,7 +98,7 @@ class NationalBuilds:
     jobs: list[_Job] = field(default_factory=list)
     done: list[NationalOutcome] = field(default_factory=list)
     _thread: threading.Thread | None = None
-    _drawing: _Drawing | None = None
+    _drawing: Drawing | None = None
 
     @classmethod
     def plan(
@@ -106,12 +111,14 @@ class NationalBuilds:
         templates: Templates,
         force: bool = False,
         close_fds: Iterable[int] = (),
+        drawing: Drawing | None = None,
     ) -> NationalBuilds:
         """Find each round with a summary, phrase its national release, and see whether it is stale.
 
-        The charts of the stale ones start being drawn at once, in a process of their own
-        (:class:`_Drawing`), while the batch warms up and forks its workers; ``close_fds`` are
-        closed in that process (the output lock: only the batch ever holds it).
+        The stale ones are handed to ``drawing`` (:meth:`Drawing.start`, forked as the
+        batch started), or to a drawing process forked now, which makes all their files but
+        the PDF while the batch warms up and forks its workers; ``close_fds`` are closed in
+        that process (the output lock: only the batch ever holds it).
         """
         builds = cls(out_dir, tuple(formats), manifest, templates)
         rounds: dict[Path, list[Loaded]] = {}
@@ -126,9 +133,11 @@ class NationalBuilds:
             if campaign is None or campaign.summary is None:
                 continue
             builds._plan_one(path, items, campaign, folders, digests, force=force)
-        if builds.jobs:
-            releases = [job.release for job in builds.jobs]
-            builds._drawing = _Drawing(releases, builds.formats, templates, tuple(close_fds))
+        if drawing is None and builds.jobs:  # not started early: start it now
+            drawing = Drawing(builds.formats, templates, tuple(close_fds))
+        if drawing is not None:
+            drawing.draw([job.release for job in builds.jobs])  # nothing to draw: it ends
+            builds._drawing = drawing
         return builds
 
     def _plan_one(
@@ -324,40 +333,71 @@ def _intact(entry: dict[str, Any], out_dir: Path) -> bool:
     return True
 
 
-class _Drawing:
-    """All but the PDF of the national releases, made in a forked process while the batch gets its workers going.
+class Drawing:
+    """All but the PDF of the national releases, made in a forked process beside the batch's own start.
 
-    vl-convert's first chart in a process costs about half a CPU-second (it starts its
-    JavaScript engine), and a round of 44 forces has tables and charts of 44 rows. Made
-    here, from the moment the batch has planned, that work runs while the batch warms
-    WeasyPrint up (a single-threaded spell that leaves a core free) rather than beside the
-    workers; only the PDF, which needs WeasyPrint, is printed in the batch itself. Where
-    processes cannot be forked, everything is made in the batch. The process never
-    outlives the batch.
+    vl-convert's first chart in a process costs about 0.4 CPU-seconds (it starts its
+    JavaScript engine), and a round of 44 forces has tables and charts of 44 rows. The
+    batch forks this process as it starts (:meth:`start`), before it reads a single form,
+    when a campaign of the run looks as if it declares a summary
+    (:func:`summary_likely`): the process starts vl-convert at once, while the batch reads
+    and checks the forms and warms WeasyPrint up (a single-threaded spell that leaves a
+    core free), then waits for the national releases the batch hands it
+    (:meth:`draw`) and makes their files but the PDF, which needs WeasyPrint and is
+    printed in the batch itself. Handed nothing (:meth:`close`: no round with a summary
+    needs rebuilding), it ends at once. Where processes cannot be forked, or the process
+    dies, everything is made in the batch. The process never outlives the batch.
     """
 
-    def __init__(
-        self,
-        releases: list[NationalRelease],
-        formats: tuple[Format, ...],
-        templates: Templates,
-        close_fds: tuple[int, ...],
-    ) -> None:
+    def __init__(self, formats: tuple[Format, ...], templates: Templates, close_fds: tuple[int, ...]) -> None:
+        self._jobs: Any = None
         self._receive: Any = None
         self._process: Any = None
+        self._handed = False
         if "fork" not in multiprocessing.get_all_start_methods():
             return
         context = multiprocessing.get_context("fork")
+        jobs_receive, jobs_send = context.Pipe(duplex=False)
         receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_make_in_child,
-            args=(releases, formats, templates, send, close_fds, os.getpid()),
+            args=(formats, templates, jobs_receive, send, close_fds, os.getpid()),
             name="national-release",
             daemon=True,
         )
         self._process.start()
+        jobs_receive.close()
         send.close()
-        self._receive = receive
+        self._jobs, self._receive = jobs_send, receive
+
+    @classmethod
+    def start(
+        cls,
+        forms: Iterable[Path],
+        *,
+        formats: Sequence[Format],
+        templates: Templates,
+        close_fds: Iterable[int] = (),
+    ) -> Drawing | None:
+        """Fork the drawing process now if a campaign of ``forms`` looks as if it declares a summary, else ``None``.
+
+        ``close_fds`` are closed in that process (the output lock: only the batch ever holds it).
+        """
+        if not summary_likely(forms):
+            return None
+        return cls(tuple(formats), templates, tuple(close_fds))
+
+    def draw(self, releases: list[NationalRelease]) -> None:
+        """Hand the process the releases to make (once); an empty list ends it."""
+        if self._jobs is None or self._handed:
+            return
+        self._handed = True
+        try:
+            self._jobs.send(releases)
+        except OSError:  # the process died: result() says so, and everything is made in the batch
+            pass
+        finally:
+            self._jobs.close()
 
     def result(self) -> list[tuple[dict[str, bytes], str] | str] | None:
         """Each release's files but the PDF, and its HTML (or why they could not be made); ``None``: make them here."""
@@ -368,25 +408,70 @@ class _Drawing:
         except (EOFError, OSError):  # the process died (killed, out of memory): make them here instead
             result = None
         finally:
-            self._receive.close()
-            self._process.join()
+            self.close()
         return result
+
+    def close(self) -> None:
+        """End the process if it was handed nothing, and collect it (idempotent)."""
+        if self._process is None:
+            return
+        self.draw([])
+        self._receive.close()
+        self._process.join()
+        self._process = None
+
+
+def summary_likely(forms: Iterable[Path]) -> bool:
+    """Whether a campaign used by ``forms`` has a top-level ``summary:`` line: a hint, read before anything is checked.
+
+    Only the time at which the charts are drawn depends on it: a wrong guess either way
+    costs a little time, never a wrong release (the batch decides from the checked campaigns).
+    """
+    seen: set[Path] = set()
+    for form in forms:
+        campaign = campaign_for(form)
+        if campaign in seen:
+            continue
+        seen.add(campaign)
+        try:
+            source = read_regular(campaign, limit=CAMPAIGN_HINT_LIMIT, what="a campaign file")
+        except (UnreadableFileError, OSError):
+            continue
+        if _SUMMARY_KEY.search(source):
+            return True
+    return False
+
+
+#: A campaign file read for :func:`summary_likely` no further than this (the file's own limit is checked later).
+CAMPAIGN_HINT_LIMIT = 4 * 1024 * 1024
+_SUMMARY_KEY = re.compile(rb"^summary[ \t]*:", re.MULTILINE)
 
 
 def _make_in_child(
-    releases: list[NationalRelease],
     formats: tuple[Format, ...],
     templates: Templates,
+    jobs: Any,
     send: Any,
     close_fds: tuple[int, ...],
     parent: int,
 ) -> None:
-    """In the forked process: settle it as a batch worker is settled, make every release's files but the PDF."""
+    """In the forked process: settle it as a batch worker is settled, start vl-convert, make what it is handed."""
+    gc.freeze()  # what the batch had loaded is never scanned (or copied, page by page) by this process's collector
     _die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for fd in close_fds:
         os.close(fd)
+    with contextlib.suppress(Exception):  # a chart that cannot be drawn is reported when drawn, by name
+        warm_up_charts()
+    try:
+        releases: list[NationalRelease] = jobs.recv()
+    except (EOFError, OSError):  # the batch ended or handed nothing
+        return
+    finally:
+        jobs.close()
+    if not releases:
+        return
     made: list[tuple[dict[str, bytes], str] | str] = []
     for release in releases:
         try:

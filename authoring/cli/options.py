@@ -55,11 +55,21 @@ CampaignOption = Annotated[
     typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
 ]
 #: Which engine prints the PDFs; every command that makes a PDF shares it.
+def _pdf_engine(value: str) -> PdfEngine:
+    """``--pdf-engine``'s value as a :class:`PdfEngine`, or a message that lists the engines."""
+    try:
+        return PdfEngine(value.strip().lower())
+    except ValueError:
+        engines = " or ".join(engine.value for engine in PdfEngine)
+        raise typer.BadParameter(f"there is no PDF engine called '{value}'; use {engines}") from None
+
+
 PdfEngineOption = Annotated[
     PdfEngine | None,
     typer.Option(
         "--pdf-engine",
-        case_sensitive=False,
+        parser=_pdf_engine,
+        metavar="[weasyprint|typst]",
         help="What prints the PDF: weasyprint or typst (default: the campaign's pdf_engine, else weasyprint).",
         show_default=False,
     ),
