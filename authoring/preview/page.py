@@ -3,10 +3,11 @@
 :func:`compose` loads a form the way ``authoring validate`` and ``authoring build`` do
 (:func:`authoring.build.pipeline.load`: one reading, every sentence made) and renders it the
 way ``authoring build`` does. A valid form gives the release's very HTML with four things
-injected: the preview's stylesheet, a bar at the top (a link to the PDF, and a draft's
-``TODO`` gaps with their lines), each ``TODO`` in the text marked, and the live-update
-script. An invalid form gives a page of its located problems instead. Nothing here raises
-for a mistake in the files: every mistake ends up on the page.
+injected: the preview's stylesheet, a bar at the top (a link to the PDF of each language the
+release is in, each link in its own language, and a draft's ``TODO`` gaps with their lines),
+each ``TODO`` in the text marked, and the live-update script. An invalid form gives a page of
+its located problems instead. Nothing here raises for a mistake in the files: every mistake
+ends up on the page.
 """
 
 from __future__ import annotations
@@ -24,14 +25,19 @@ from markupsafe import Markup, escape
 
 from authoring.build.pipeline import load
 from authoring.exceptions import AuthoringError, Problem, UsageError
+from authoring.model.language import ENGLISH, WELSH
 from authoring.model.release import Release
 from authoring.render.environment import Templates
 from authoring.render.html import render_html
 
 #: Where the page's live-update script is served.
 SCRIPT_PATH = "/preview.js"
-#: Where the release is printed as PDF, on request.
+#: Where the release is printed as PDF, on request (its translations': see :func:`pdf_path`).
 PDF_PATH = "/release.pdf"
+#: Where a translation of the release is printed as PDF: ``/release-cy.pdf`` for the Welsh.
+TRANSLATION_PDF_PATH = re.compile(r"/release-([a-z]{2,3})\.pdf")
+#: The PDF link's words, in the language of the release it opens (the Welsh needs a Welsh speaker's check).
+PDF_LINK_WORDS = {ENGLISH: "the PDF as it will be printed", WELSH: "y PDF Cymraeg fel y caiff ei argraffu"}
 #: Where the page waits for news of a change.
 EVENTS_PATH = "/events"
 
@@ -66,6 +72,20 @@ class Page:
     """The release shown, or ``None`` when the page shows problems instead."""
     release_html: str = ""
     """The release's HTML exactly as ``build`` writes it (the PDF is printed from it)."""
+    translations_html: tuple[str, ...] = ()
+    """The HTML of each of the release's translations (:attr:`Release.translations`, in order), as ``build``
+    writes it (each one's PDF is printed from it)."""
+
+    def printable(self, language: str | None = None) -> tuple[Release, str] | None:
+        """The release in ``language`` (default: the release itself) and its HTML; ``None`` if it has no such one."""
+        if self.release is None:
+            return None
+        if language is None:
+            return self.release, self.release_html
+        for twin, html in zip(self.release.translations, self.translations_html, strict=False):
+            if twin.language == language:
+                return twin, html
+        return None
 
     @property
     def csp(self) -> str:
@@ -95,15 +115,33 @@ def compose(form: Path, *, version: str, campaign: Path | None = None, templates
     except AuthoringError as error:
         return problems_page(form, [f"Error: {error}"], version=version)
     gaps = [Gap(gap.path, gap.line, gap.column, gap.field) for gap in release.gaps]
-    page = release_page(html, form, gaps, version=version, translations=translations)
-    return Page(version, page, release, html)
+    languages = [twin.language for twin in release.translations]
+    page = release_page(
+        html, form, gaps, version=version, translations=translations, languages=(release.language, *languages)
+    )
+    return Page(version, page, release, html, tuple(translations))
 
 
-def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, translations: Sequence[str] = ()) -> str:
+def pdf_path(language: str | None = None) -> str:
+    """Where the preview prints the release as PDF (``/release.pdf``), or its translation in ``language``
+    (``/release-cy.pdf``)."""
+    return PDF_PATH if language is None else f"/release-{language}.pdf"
+
+
+def release_page(
+    html: str,
+    form: Path,
+    gaps: Sequence[Gap],
+    *,
+    version: str,
+    translations: Sequence[str] = (),
+    languages: Sequence[str] = (ENGLISH,),
+) -> str:
     """The release's HTML with the preview's bar, ``TODO`` marks and script injected.
 
     A bilingual release's other languages (``translations``: their pages' HTML) follow it,
-    each in a section marked with its language.
+    each in a section marked with its language. ``languages`` are the release's and then each
+    translation's: the bar links to the PDF of each, in that language's words.
     """
     head, body_tag, body = _split(html)
     if translations and "</body>" in body:
@@ -116,15 +154,27 @@ def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, tr
         if gaps
         else Markup("")
     )
+    links = Markup(" · ").join(
+        _pdf_link(language, original=index == 0, page_language=languages[0]) for index, language in enumerate(languages)
+    )
     bar = Markup(
-        '<aside class="preview-bar" aria-label="Preview">'
-        '<p>Preview of <code>{}</code>, updated {} · <a href="{}">the PDF as it will be printed</a></p>{}</aside>'
-    ).format(form, _now(), PDF_PATH, listing)
+        '<aside class="preview-bar" aria-label="Preview"><p>Preview of <code>{}</code>, updated {} · {}</p>{}</aside>'
+    ).format(form, _now(), links, listing)
     # Plain strings from here on: adding a str to Markup would escape the release's HTML.
     page = head.replace("</head>", f"{_preview_style()}</head>", 1) + body_tag + str(bar) + _mark_todos(body)
     if "</body>" not in page:  # a template being rewritten, say
         return page + _script(version, page)
     return page.replace("</body>", f"{_script(version, page)}</body>", 1)
+
+
+def _pdf_link(language: str, *, original: bool, page_language: str) -> Markup:
+    """A link to the PDF of the release in ``language``, in that language's words, marked so: ``hreflang``, and
+    ``lang`` where the words are not in the page's language."""
+    words_language = language if language in PDF_LINK_WORDS else ENGLISH
+    own = Markup("") if words_language == page_language else Markup(' lang="{}"').format(words_language)
+    return Markup('<a href="{}" hreflang="{}" type="application/pdf"{}>{}</a>').format(
+        pdf_path(None if original else language), language, own, PDF_LINK_WORDS[words_language]
+    )
 
 
 def problems_page(form: Path, problems: Iterable[Problem | str], *, version: str) -> Page:

@@ -4,13 +4,14 @@
 modification time and inode, every 200 ms, so an editor's write-and-rename is seen as
 well as a save in place) and composes a new page (:mod:`authoring.preview.page`) when any
 of them changes. :class:`PreviewServer` serves it on 127.0.0.1 only, from the standard
-library's HTTP server. It answers GET of four paths and nothing else:
+library's HTTP server. It answers GET of these paths and nothing else:
 
 - ``/``: the page (the release, or its problems);
 - ``/preview.js``: the script that keeps the page up to date;
 - ``/events?version=V``: waits until the page is no longer version ``V`` (or 20 s), then
   answers ``{"version": "…"}``;
-- ``/release.pdf``: the release printed as PDF, rendered on request.
+- ``/release.pdf``: the release printed as PDF, rendered on request;
+- ``/release-cy.pdf``: a bilingual release's Welsh, printed as PDF in the same way.
 
 A request whose ``Host`` is not 127.0.0.1 or localhost is refused, so that a web page
 elsewhere cannot reach the preview through a DNS name of its own (DNS rebinding).
@@ -44,7 +45,15 @@ from urllib.parse import parse_qs, urlsplit
 from authoring.exceptions import AuthoringError, UsageError
 from authoring.inputs.load import CAMPAIGN_FILE, campaign_for
 from authoring.model.types import PdfEngine
-from authoring.preview.page import EVENTS_PATH, PDF_PATH, SCRIPT_PATH, Page, compose, script
+from authoring.preview.page import (
+    EVENTS_PATH,
+    PDF_PATH,
+    SCRIPT_PATH,
+    TRANSLATION_PDF_PATH,
+    Page,
+    compose,
+    script,
+)
 from authoring.render.environment import Templates
 from authoring.render.pdf import render_pdf
 
@@ -92,7 +101,7 @@ class Preview:
         self._changed = threading.Condition()
         self._stopped = threading.Event()
         self._pdf_lock = threading.Lock()
-        self._pdf: tuple[str, str, bytes] | None = None
+        self._pdfs: dict[str | None, tuple[str, str, bytes]] = {}
         self._stamp = self._inputs_stamp()
         self._page = compose(form, version=self._version(), campaign=campaign, templates=self.templates)
 
@@ -139,22 +148,30 @@ class Preview:
         with self._changed:
             self._changed.notify_all()
 
-    def pdf(self) -> tuple[str, bytes]:
+    def pdf(self, language: str | None = None) -> tuple[str, bytes]:
         """The release of the current page printed as PDF (once per version): its file name and bytes.
 
-        Raises :class:`InvalidFormError` when the page shows problems instead of a release.
+        With ``language``, its translation in that language (a bilingual release's Welsh:
+        ``cy``), printed the same way. Raises :class:`InvalidFormError` when the page shows
+        problems instead of a release, and :class:`NoTranslationError` when the release is
+        not in ``language``.
         """
         page = self.page
         if page.release is None:
             raise InvalidFormError("the form has problems (see the preview); the PDF is printed once they are fixed")
+        printable = page.printable(language)
+        if printable is None:
+            raise NoTranslationError(f"this release has no version in '{language}'")
+        release, html = printable
         with self._pdf_lock:
-            if self._pdf is None or self._pdf[0] != page.version:
-                name = f"{page.release.file_stem}.pdf"
-                release = page.release
+            made = self._pdfs.get(language)
+            if made is None or made[0] != page.version:
                 if self.pdf_engine is not None:  # the run's engine, over the campaign's
                     release = dataclasses.replace(release, pdf_engine=self.pdf_engine)
-                self._pdf = (page.version, name, render_pdf(release, page.release_html, self.templates))
-            return self._pdf[1:]
+                made = (page.version, f"{release.file_stem}.pdf", render_pdf(release, html, self.templates))
+                self._pdfs = {key: value for key, value in self._pdfs.items() if value[0] == page.version}
+                self._pdfs[language] = made
+            return made[1:]
 
     def _version(self) -> str:
         return f"{self._boot}-{self._count}"
@@ -167,6 +184,10 @@ class Preview:
 
 class InvalidFormError(AuthoringError):
     """Raised when the PDF is asked for while the form has problems."""
+
+
+class NoTranslationError(AuthoringError):
+    """Raised when the PDF of a language the release is not in is asked for."""
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int] | tuple[str, None, None, None]:
@@ -234,13 +255,17 @@ class _Handler(BaseHTTPRequestHandler):
             return _Response(HTTPStatus.OK, news.encode(), "application/json")
         if url.path == PDF_PATH:
             return self._pdf()
+        if match := TRANSLATION_PDF_PATH.fullmatch(url.path):
+            return self._pdf(match.group(1))
         return _text(HTTPStatus.NOT_FOUND, "Not found: this preview serves the release and nothing else.")
 
-    def _pdf(self) -> _Response:
+    def _pdf(self, language: str | None = None) -> _Response:
         try:
-            data = self.server.preview.pdf()
+            data = self.server.preview.pdf(language)
         except InvalidFormError as error:
             return _text(HTTPStatus.CONFLICT, f"No PDF: {error}.")
+        except NoTranslationError as error:
+            return _text(HTTPStatus.NOT_FOUND, f"No PDF: {error}.")
         except AuthoringError as error:
             return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"No PDF: {error}")
         name, pdf = data
