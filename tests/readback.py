@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import docx
 import pypdf
+import yaml
 from markdown_it import MarkdownIt
 
 _SPACE = re.compile(r"\s+")
@@ -107,6 +108,22 @@ def html_text(data: bytes) -> str:
 
 
 def markdown_text(data: bytes) -> str:
-    """Markdown as a reader sees it: rendered by a CommonMark parser, then read as HTML."""
-    html = MarkdownIt("commonmark").render(data.decode("utf-8"))
+    """Markdown as a reader sees it: its front matter read apart, the rest rendered by a CommonMark parser,
+    then read as HTML."""
+    _, body = front_matter(data.decode("utf-8"))
+    html = MarkdownIt("commonmark").render(body)
     return html_text(f"<body>{html}</body>".encode())
+
+
+#: YAML front matter, as pandoc and the static-site generators find it: a line ``---`` first, to the next ``---``.
+_FRONT_MATTER = re.compile(r"\A---\n(?P<yaml>.*?\n)?---\n", re.DOTALL)
+
+
+def front_matter(markdown: str) -> tuple[dict[str, object], str]:
+    """A Markdown file's front matter (read with PyYAML) and the Markdown after it; ``{}`` and the file if none."""
+    match = _FRONT_MATTER.match(markdown)
+    if match is None:
+        return {}, markdown
+    meta = yaml.safe_load(match["yaml"] or "") or {}
+    assert isinstance(meta, dict), f"front matter that is not a mapping: {match['yaml']!r}"
+    return meta, markdown[match.end() :]

@@ -8,8 +8,10 @@ poppler, python-docx, a CommonMark parser, Chromium with axe-core.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
+import re
 import shutil
 import subprocess
 from collections import defaultdict
@@ -33,6 +35,7 @@ from authoring.model.language import BilingualLayout
 from authoring.model.types import PdfEngine
 from authoring.render import Format, render
 from tests.conftest import ROOT
+from tests.readback import front_matter
 from tests.test_accessibility_html import needs_axe, run_axe
 
 EXAMPLE = ROOT / "forces" / "value-for-money-2013"
@@ -465,12 +468,15 @@ def test_each_languages_notes_are_numbered_from_one_and_links_are_links(built: t
 
 def test_the_markdown_is_the_welsh_then_the_english_in_either_layout(built: tuple[str, Path]) -> None:
     _, folder = built
-    together = (folder / f"{STEM}-cy-en.md").read_text(encoding="utf-8")
-    welsh = (folder / f"{STEM}-cy.md").read_text(encoding="utf-8")
-    english = (folder / f"{STEM}.md").read_text(encoding="utf-8")
-    assert together == welsh.rstrip("\n") + "\n\n* * *\n\n" + english
+    meta, together = front_matter((folder / f"{STEM}-cy-en.md").read_text(encoding="utf-8"))
+    assert meta == {"lang": "cy"}  # the document's language, once, as its HTML page's
+    welsh_meta, welsh = front_matter((folder / f"{STEM}-cy.md").read_text(encoding="utf-8"))
+    english_meta, english = front_matter((folder / f"{STEM}.md").read_text(encoding="utf-8"))
+    assert (welsh_meta, english_meta) == ({"lang": "cy"}, {"lang": "en-GB"})
+    assert together.lstrip("\n") == welsh.strip("\n") + "\n\n* * *\n\n" + english.lstrip("\n")
     tokens = [token.type for token in MarkdownIt("commonmark").parse(together)]
     assert tokens.count("hr") == 1  # a real thematic break between the two, not a heading's underline
+    assert "lang:" not in together  # no second front matter in the middle (it would print as a heading)
     assert together.index(WELSH_HEADLINE) < together.index(ENGLISH_HEADLINE)
 
 
@@ -575,11 +581,27 @@ def test_the_preview_shows_the_bilingual_document_and_prints_its_pdf(tmp_path: P
     assert read.parts[0]["lang"] == "cy"
     assert [p["lang"] for p in read.parts if p["tag"] == "th"] == ["cy", "en-GB"]
     assert "preview-translation" not in preview.page.html  # shown once, in the document, not again below it
-    name, pdf = preview.pdf()
+    links = re.findall(r'<a href="(/release[^"]*\.pdf)"[^>]*>(.*?)</a>', preview.page.html)
+    assert links == [
+        ("/release-cy-en.pdf", 'y PDF dwyieithog / <span lang="en-GB">the bilingual PDF</span>'),
+        ("/release.pdf", "the PDF as it will be printed"),
+        ("/release-cy.pdf", "y PDF Cymraeg fel y caiff ei argraffu"),
+    ]
+    name, pdf = preview.pdf("cy+en")
     assert name == f"{STEM}-cy-en.pdf"
     path = tmp_path / name
     path.write_bytes(pdf)
     assert set(pdf_text_by_language(path)) == {"cy", "en-GB", None}
+    assert [preview.pdf(language)[0] for language in (None, "cy")] == [f"{STEM}.pdf", f"{STEM}-cy.pdf"]
+
+
+def test_the_preview_of_a_release_without_a_bilingual_document_has_no_such_pdf(tmp_path: Path) -> None:
+    from authoring.preview.server import NoTranslationError, Preview
+
+    preview = Preview(asking(tmp_path, None) / "dyfed-powys.yaml")
+    assert "/release-cy-en.pdf" not in preview.page.html
+    with pytest.raises(NoTranslationError, match="no bilingual document: its campaign asks for none"):
+        preview.pdf("cy+en")
 
 
 @needs_axe
@@ -609,6 +631,11 @@ def test_send_attaches_the_bilingual_document_first_then_both_languages(tmp_path
     kent = [item.message for item in received if "kent-police" in str(item.message)]
     assert kent
     assert all(len(list(m.iter_attachments())) == 1 for m in kent)
+    lines = [json.loads(line) for line in (asked / "sent.jsonl").read_text(encoding="utf-8").splitlines()]
+    (line,) = (line for line in lines if line["release"] == "dyfed-powys.yaml")
+    assert line["attachments"] == [  # the journal knows every file the message carried, the document first
+        {"file": f"dyfed-powys/{name}", "sha256": hashlib.sha256(data).hexdigest()} for name, data in attached
+    ]
 
 
 def test_a_force_taken_off_the_bilingual_ones_loses_its_welsh_files_too(tmp_path: Path) -> None:

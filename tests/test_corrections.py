@@ -15,7 +15,7 @@ from tests.conftest import FORCES
 from tests.hostile_forms import HOSTILE as HOSTILE_VALUES
 from tests.hostile_forms import to_yaml
 from tests.outputs import ENGINES, form_copy, with_engine
-from tests.readback import docx_paragraphs, html_document, markdown_text, normalise, pdf_text
+from tests.readback import docx_paragraphs, front_matter, html_document, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
 
 HOSTILE = "Corrected the savings figure <script>alert(1)</script> **not bold** {{ 7*7 }} [a](http://x.example)"
@@ -111,7 +111,9 @@ def test_hostile_correction_notes_add_no_block_no_markup_and_read_as_written(tmp
     [(_, release)] = load_releases([form], campaign=FORCES / "campaign.yaml")
     outputs = render(release, (Format.MD, Format.HTML))
 
-    tokens = MarkdownIt("commonmark").parse(outputs[Format.MD].decode())
+    meta, body = front_matter(outputs[Format.MD].decode())
+    assert meta == {"lang": "en-GB"}
+    tokens = MarkdownIt("commonmark").parse(body)
     kinds = {token.type for token in tokens} | {child.type for token in tokens for child in token.children or ()}
     assert not kinds & {"image", "fence", "code_block", "html_block", "html_inline", "code_inline", "hr"}
     assert [token.type for token in tokens].count("bullet_list_open") == 2  # the findings, and the corrections

@@ -165,7 +165,8 @@ def test_pack_writes_a_message_beside_each_release_that_a_mail_client_opens(site
         text, html, attached = parts(message)
         assert attached == pdf(slug)
         markdown = (OUT / slug / f"{STEMS[slug]}.md").read_text(encoding="utf-8")
-        assert markdown.startswith("**EMBARGOED")  # the .md file stays Markdown; the mail's text is for people
+        assert markdown.startswith("---\nlang: en-GB\n---\n\n**EMBARGOED")  # the .md file stays Markdown, with
+        # its front matter; the mail's text is for people
         assert text.startswith("EMBARGOED UNTIL 00:01 TUESDAY 11 DECEMBER 2012\n\n")
         assert "**" not in text
         assert "\\" not in text

@@ -42,7 +42,9 @@ def test_addresses_and_links_are_exactly_as_written_and_nothing_is_marked_up(tmp
     assert max(len(line) for line in text.splitlines()) <= WIDTH  # wrapped, never inside a word or a link
     markdown = render(release, (Format.MD,))[Format.MD].decode()
     assert "R\\&D" in markdown  # the .md file stays Markdown, escaped
-    assert markdown.startswith("**EMBARGOED")
+    assert markdown.startswith("---\nlang: en-GB\n---\n\n**EMBARGOED")  # its front matter, then the release
+    assert text.startswith("EMBARGOED")  # the e-mail's text has no front matter: it is not the .md file
+    assert "lang:" not in text
 
 
 def test_headings_are_lines_and_the_notes_are_numbered(tmp_path: Path) -> None:

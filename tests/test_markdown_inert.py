@@ -39,7 +39,7 @@ from tests.hostile_forms import (
     reading_order,
     text_of,
 )
-from tests.readback import html_document, normalise
+from tests.readback import front_matter, html_document, normalise
 
 GFM = MarkdownIt("gfm-like")
 P, ITEM = "paragraph p", "list_item li"
@@ -57,11 +57,15 @@ class Parsed:
 
 
 def parse(markdown: str) -> Parsed:
+    """The file read as a site generator reads it: its front matter apart (it must say the language, and
+    only that), the rest parsed."""
+    meta, body = front_matter(markdown)
+    assert set(meta) == {"lang"}
     blocks: list[str] = []
     texts: list[str] = []
     links: list[str] = []
     kinds: set[str] = set()
-    for token in GFM.parse(markdown):
+    for token in GFM.parse(body):
         if token.type == "inline":
             children = token.children or []
             texts.append(folded("".join(_visible(child) for child in children)))
@@ -107,6 +111,7 @@ def build_markdown(folder: Path, campaign: Path | None = None, **fields: Any) ->
 
 
 def assert_inert(release: Release, markdown: str) -> Parsed:
+    assert markdown.startswith(f"---\nlang: {release.language}\n---\n\n")  # no value comes before it
     parsed = parse(markdown)
     want = expected(release)
     assert parsed.blocks == want.blocks

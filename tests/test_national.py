@@ -26,7 +26,7 @@ from authoring.exceptions import InvalidInputError
 from authoring.inputs.load import load_campaign
 from authoring.model.phrasing import money, number
 from tests.conftest import ROOT
-from tests.readback import markdown_text, normalise, pdf_text
+from tests.readback import front_matter, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
 
 ROUNDS = ("revisiting-police-relationships-2012", "value-for-money-2013")
@@ -247,6 +247,7 @@ def test_every_chart_has_its_title_description_table_and_csv_in_every_format(
     md = files["md"].read_text(encoding="utf-8")
     head = "| " + " | ".join(page.tables[0]["head"][0]) + " |"
     assert head in md
+    assert front_matter(md)[0] == {"lang": "en-GB"}  # its language, as every release's Markdown says it
 
 
 @pytest.mark.parametrize("name", ROUNDS)

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdf
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -44,7 +45,7 @@ from authoring.render import Format
 from authoring.render.html import render_html
 from tests.conftest import ROOT
 from tests.readback import normalise
-from tests.test_accessibility_html import CHROMIUM, CHROMIUM_FLAGS
+from tests.test_accessibility_html import AXE, CHROMIUM, CHROMIUM_FLAGS
 
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="the preview's browser tests need Chromium; run scripts/install-a11y-tools (CI does)"
@@ -422,6 +423,146 @@ def test_the_pdf_is_the_release_as_printed(preview: Running, form: Path) -> None
     assert data.decode() == (
         "No PDF: the form has problems (see the preview); the PDF is printed once they are fixed.\n"
     )
+
+
+# A bilingual release: a PDF link for each language, each in its own language.
+
+EXAMPLE = ROOT / "forces" / "value-for-money-2013"
+
+
+@pytest.fixture
+def bilingual(tmp_path: Path) -> Path:
+    """A writable copy of the example round's Dyfed-Powys form (bilingual: Welsh and English) and its campaign."""
+    shutil.copytree(EXAMPLE, tmp_path / "value-for-money-2013")
+    return tmp_path / "value-for-money-2013" / "dyfed-powys.yaml"
+
+
+def _pdf_language_and_text(data: bytes) -> tuple[str, str]:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        language = str(pdf.Root.Lang)
+    return language, normalise(" ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages))
+
+
+@needs_chromium
+def test_each_language_has_its_own_pdf_link_in_its_own_language(
+    previews: Callable[..., Running], bilingual: Path, browser: Browser
+) -> None:
+    release = the_release(bilingual)
+    [welsh] = release.translations
+    built = render(release, [Format.PDF])  # what build writes: pdf, and pdf@cy
+    preview = previews(bilingual)
+    # A context of its own: opening a PDF, Chromium asks for /favicon.ico, which the preview does not serve.
+    context = browser.new_context(viewport={"width": 900, "height": 500})
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on(
+            "response",
+            lambda response: (
+                errors.append(f"{response.status} {response.url}")
+                if response.status >= 400 and not response.url.endswith("/favicon.ico")
+                else None
+            ),
+        )
+        page.goto(preview.url)
+
+        links = page.locator(".preview-bar a")
+        expect(links).to_have_count(2)
+        english_link, welsh_link = links.all()
+        assert english_link.inner_text() == "the PDF as it will be printed"
+        assert (english_link.get_attribute("href"), english_link.get_attribute("hreflang")) == ("/release.pdf", "en-GB")
+        assert english_link.evaluate("link => link.closest('[lang]').lang") == "en-GB"
+        assert welsh_link.inner_text() == "y PDF Cymraeg fel y caiff ei argraffu"
+        assert (welsh_link.get_attribute("href"), welsh_link.get_attribute("hreflang")) == ("/release-cy.pdf", "cy")
+        assert welsh_link.evaluate("link => link.closest('[lang]').lang") == "cy"  # a screen reader says it in Welsh
+        assert page.get_by_role("link", name="y PDF Cymraeg fel y caiff ei argraffu").count() == 1
+
+        opened: dict[str, tuple[str, bytes]] = {}
+        for name in ("the PDF as it will be printed", "y PDF Cymraeg fel y caiff ei argraffu"):
+            link = page.get_by_role("link", name=name)
+            language = str(link.get_attribute("hreflang"))
+            href = str(link.get_attribute("href"))
+            with page.expect_response(lambda response: response.url.endswith(".pdf")) as response:
+                link.click()
+            assert response.value.status == 200
+            assert response.value.header_value("content-type") == "application/pdf"
+            assert page.url == preview.url.rstrip("/") + href
+            assert page.evaluate("document.contentType") == "application/pdf"  # shown in the browser's PDF viewer
+            disposition = response.value.header_value("content-disposition") or ""
+            opened[language] = (disposition, context.request.get(page.url).body())  # the bytes it shows
+            page.go_back()
+            expect(page.locator(".preview-bar a")).to_have_count(2)
+    finally:
+        context.close()
+    assert errors == []
+    assert opened["en-GB"] == (f'inline; filename="{release.file_stem}.pdf"', built[Format.PDF])
+    assert opened["cy"] == (f'inline; filename="{welsh.file_stem}.pdf"', built[Format("pdf@cy")])  # as build writes
+    assert welsh.file_stem == f"{release.file_stem}-cy"
+    english_lang, english_text = _pdf_language_and_text(opened["en-GB"][1])
+    welsh_lang, welsh_text = _pdf_language_and_text(opened["cy"][1])
+    assert (english_lang, welsh_lang) == ("en-GB", "cy")
+    assert normalise(welsh.headline) in welsh_text
+    assert normalise(welsh.headline) not in english_text
+    assert normalise(release.headline) in english_text
+
+
+@needs_chromium
+@pytest.mark.skipif(not AXE.is_file(), reason="needs axe-core; run scripts/install-a11y-tools (CI does)")
+def test_axe_core_finds_nothing_on_the_bilingual_preview_in_the_browser(
+    previews: Callable[..., Running], bilingual: Path, browser: Browser
+) -> None:
+    preview = previews(bilingual)
+    context = browser.new_context(bypass_csp=True)  # axe is injected into the page; its policy would refuse it
+    try:
+        page = context.new_page()
+        page.goto(preview.url)
+        expect(page.locator(".preview-bar a[lang=cy]")).to_have_count(1)
+        page.add_script_tag(path=str(AXE))
+        results = page.evaluate(
+            """() => axe.run(document).then((r) => ({
+                violations: r.violations.map((v) => ({id: v.id, nodes: v.nodes.map((n) => n.target.join(" "))})),
+                passes: r.passes.map((p) => p.id),
+            }))"""
+        )
+    finally:
+        context.close()
+    assert results["violations"] == []
+    assert {"valid-lang", "html-has-lang", "link-name", "color-contrast"} <= set(results["passes"])
+
+
+def test_the_welsh_pdf_is_printed_by_the_runs_engine_and_fails_as_the_english_one_does(
+    previews: Callable[..., Running], bilingual: Path, form: Path
+) -> None:
+    preview = previews(bilingual, "--pdf-engine", "typst")
+    release = the_release(bilingual)
+    for path, language, stem in (
+        ("/release.pdf", "en-GB", release.file_stem),
+        ("/release-cy.pdf", "cy", release.translations[0].file_stem),
+    ):
+        status, headers, data = preview.get(path)
+        assert status == 200
+        assert headers["Content-Type"] == "application/pdf"
+        assert headers["Content-Disposition"] == f'inline; filename="{stem}.pdf"'
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            assert str(pdf.Root.Lang) == language
+            assert str(pdf.docinfo.Creator).startswith("Typst")  # the run's engine, for both languages
+
+    edit_in_place(bilingual, "grade: requires-improvement", "grade: excellent")
+    deadline = time.monotonic() + UPDATE_MS / 1000
+    while preview.get("/release-cy.pdf")[0] == 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    refused = "No PDF: the form has problems (see the preview); the PDF is printed once they are fixed.\n"
+    for path in ("/release.pdf", "/release-cy.pdf"):
+        status, _, data = preview.get(path)
+        assert (status, data.decode()) == (409, refused)
+
+    english_only = previews(form)  # a release in English only has no Welsh PDF, and no link to one
+    assert english_only.get("/release-cy.pdf")[:3:2] == (404, b"No PDF: this release has no version in 'cy'.\n")
+    assert english_only.get("/release-xx.pdf")[0] == 404
+    _, _, html = english_only.get("/")
+    assert b"/release-cy.pdf" not in html
+    assert html.count(b'type="application/pdf"') == 1
 
 
 # Only the release, only on loopback.

@@ -79,7 +79,7 @@ def test_the_second_round_says_its_own_words_in_every_format(project: Path, suff
 def test_a_draft_of_the_second_round_shows_its_gaps(project: Path) -> None:
     name = "2013-07-18-metropolitan-police-service-value-for-money-in-policing-2013-example.md"
     text = (project / "output" / "metropolitan" / name).read_text(encoding="utf-8")
-    assert text.startswith("**DRAFT — NOT FOR PUBLICATION**\n")
+    assert text.startswith("---\nlang: en-GB\n---\n\n**DRAFT — NOT FOR PUBLICATION**\n")
     assert "In 2013/14 the force plans to spend £2.4bn, which per head of population is about the same as" in text
     assert "\\[TODO: savings finding, identified — figures from the force's finance team\\]" in text
 

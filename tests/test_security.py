@@ -39,7 +39,7 @@ from authoring.render.pdf import render_pdf
 from tests.conftest import FORCES, ROOT
 from tests.hostile_forms import QUOTE_VALUE, VALUE, build_form, folded, link_targets, reading_order
 from tests.outputs import ENGINES, form_copy, release
-from tests.readback import docx_text, html_document, html_text, normalise, pdf_text
+from tests.readback import docx_text, front_matter, html_document, html_text, normalise, pdf_text
 
 ROOTS = " and ".join(str(root.resolve()) for root in allowed_roots())
 LONG_WORD = "Llanfair" * 250  # 2,000 letters without a space
@@ -179,7 +179,9 @@ def test_hostile_text_adds_no_element_to_the_html_or_the_markdown(hostile_output
     extra_items = len(HOSTILE)
     assert _tags(hostile).count("li") == _tags(clean).count("li") + extra_items
     assert sorted(set(_tags(hostile))) == sorted(set(_tags(clean)))  # no script, img, style, link …
-    markdown_html = MarkdownIt("gfm-like").render(hostile_outputs[Format.MD].decode())
+    meta, body = front_matter(hostile_outputs[Format.MD].decode())  # as a site generator reads it
+    assert meta == {"lang": "en-GB"}
+    markdown_html = MarkdownIt("gfm-like").render(body)
     assert set(_tags(markdown_html)) <= {"p", "em", "a", "h1", "h2", "ul", "ol", "li", "blockquote", "strong"}
     hmic, links = "http://www.hmic.gov.uk", ["https://a.example", "http://127.0.0.1:9/p"]
     for html in (hostile, markdown_html):  # the finding, the full report, two notes to editors

@@ -110,17 +110,17 @@ def test_running_again_after_the_embargo_publishes_it_everywhere(project: Path) 
 
 def test_the_embargo_is_london_time_in_summer_too(project: Path) -> None:
     """00:01 on 18 July 2013 is British Summer Time: 23:01 UTC the day before."""
-    assert site(project, "--now", "2013-07-17T23:00:59Z").exit_code == 0
+    assert site(project, "--now", "2013-07-17T23:00:59Z", "--examples").exit_code == 0
     assert ROUND_2013 not in everything(project)
 
-    assert site(project, "--now", "2013-07-17T23:01:00+00:00").exit_code == 0
+    assert site(project, "--now", "2013-07-17T23:01:00+00:00", "--examples").exit_code == 0
     files = site_files(out(project))
     assert {f"{ROUND_2013}/{force}/index.html" for force in FORCES_2013} <= set(files)
     assert b'datetime="2013-07-18T00:01:00+01:00"' in files[f"{ROUND_2013}/index.html"]
 
 
 def test_a_draft_never_appears(project: Path) -> None:
-    result = site(project, "--now", LATER)
+    result = site(project, "--now", LATER, "--examples")  # the draft is in the example round
 
     assert result.exit_code == 0, result.output
     assert "metropolitan" not in everything(project)
@@ -129,7 +129,7 @@ def test_a_draft_never_appears(project: Path) -> None:
 
 
 def test_the_home_page_lists_rounds_newest_first(project: Path) -> None:
-    site(project, "--now", LATER)
+    site(project, "--now", LATER, "--examples")
 
     home = html_text((out(project) / "index.html").read_bytes())
     assert home.index("Value for Money in Policing 2013") < home.index("Revisiting Police Relationships")
@@ -146,6 +146,109 @@ def test_a_release_made_a_draft_again_is_taken_down(project: Path) -> None:
     assert not (out(project) / ROUND_2012 / "thames-valley").exists()
     assert "thames-valley" not in everything(project)
     assert " 0 removed" not in result.stderr
+
+
+# --------------------------------------------------------------------------- example rounds
+
+
+def test_an_example_round_is_left_out_by_default_from_every_page_feed_and_the_sitemap(project: Path) -> None:
+    result = site(project, "--now", LATER)
+
+    assert result.exit_code == 0, result.output
+    assert (
+        f"left out: forces/{ROUND_2013}: an example round (its campaign says 'round: example'); --examples includes it"
+    ) in result.stderr.splitlines()
+    assert "Site: 3 releases in 1 round; 1 example round left out; " in result.stderr
+    assert "draft" not in result.stderr  # the example round's draft is left out with it, not counted
+    text = everything(project)
+    assert ROUND_2013 not in text
+    for words in ("Value for Money", "Dyfed-Powys", "Heddlu", "Kent", "example inspection"):
+        assert words not in text, words
+    assert not (out(project) / ROUND_2013).exists()
+    assert not any(name.startswith(ROUND_2013) for name in site_files(out(project)))
+    office = feedparser.parse((out(project) / "feed.atom").read_bytes())
+    assert sorted(entry.link for entry in office.entries) == [f"{URL}{ROUND_2012}/{f}/" for f in FORCES_2012]
+    assert not any(
+        location.startswith(URL + ROUND_2013)
+        for location in sitemap_locations((out(project) / "sitemap.xml").read_bytes())
+    )
+    home = html_text((out(project) / "index.html").read_bytes())
+    assert "Revisiting Police Relationships" in home
+    assert str(out(project) / PAGE) in result.stdout.splitlines()
+
+
+def test_examples_includes_them_to_try_the_site_out_and_the_next_run_without_takes_them_down(project: Path) -> None:
+    tried = site(project, "--now", LATER, "--examples")
+
+    assert tried.exit_code == 0, tried.output
+    assert "left out" not in tried.stderr.replace("1 draft left out", "")
+    assert "Site: 6 releases in 2 rounds; 1 draft left out; " in tried.stderr  # Dyfed-Powys's in two languages
+    files = site_files(out(project))
+    assert {f"{ROUND_2013}/{force}/index.html" for force in FORCES_2013} <= set(files)
+    assert f"{ROUND_2013}/dyfed-powys/cy/index.html" in files
+    assert f"{ROUND_2013}/feed.atom" in files
+    assert any(loc.startswith(URL + ROUND_2013) for loc in sitemap_locations(files["sitemap.xml"]))
+    assert len(feedparser.parse(files["feed.atom"]).entries) == 6
+
+    public = site(project, "--now", LATER)  # the next run for the public: the tryout's files go
+
+    assert public.exit_code == 0, public.output
+    assert " 0 removed" not in public.stderr
+    assert not (out(project) / ROUND_2013).exists()
+    assert ROUND_2013 not in everything(project)
+    assert len(feedparser.parse((out(project) / "feed.atom").read_bytes()).entries) == 3
+
+
+def test_the_site_takes_no_words_from_a_round_it_leaves_out(project: Path) -> None:
+    campaign = project / "forces" / ROUND_2013 / "campaign.yaml"  # the newest round, an example
+    edit(campaign, "  notes_heading: Notes for editors", '  notes_heading: Notes for editors\n  site_title: "Invented"')
+    rebatch(project, ROUND_2013)
+
+    assert site(project, "--now", LATER).exit_code == 0
+    assert "Invented" not in everything(project)
+    assert site(project, "--now", LATER, "--examples").exit_code == 0
+    assert "<title>Home – Invented</title>" in (out(project) / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_batch_records_each_rounds_state_and_a_record_from_before_it_did_is_shown(project: Path) -> None:
+    manifest_path = project / "output" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    states = {key.split("/")[1]: entry["release"]["round"]["state"] for key, entry in manifest["releases"].items()}
+    assert states == {ROUND_2012: "open", ROUND_2013: "example"}
+    for entry in manifest["releases"].values():  # as a batch before rounds recorded their state wrote it
+        del entry["release"]["round"]["state"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    assert site(project, "--now", LATER).exit_code == 0
+    assert (out(project) / ROUND_2013 / "kent" / "index.html").is_file()  # nothing says it is an example
+    rebatch(project, ROUND_2013)  # the next batch records it (even with nothing to rebuild)
+    result = site(project, "--now", LATER)
+    assert f"left out: forces/{ROUND_2013}: an example round" in result.stderr
+    assert not (out(project) / ROUND_2013).exists()
+
+
+def test_one_record_saying_example_leaves_the_whole_round_out(project: Path) -> None:
+    manifest_path = project / "output" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    [key] = [key for key in manifest["releases"] if key.endswith(f"{ROUND_2012}/bedfordshire.yaml")]
+    manifest["releases"][key]["release"]["round"]["state"] = "example"  # an older build, before the round opened
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+
+    result = site(project, "--now", LATER)
+
+    assert f"left out: forces/{ROUND_2012}: an example round" in result.stderr
+    assert not (out(project) / ROUND_2012).exists()
+
+
+def test_the_help_names_the_option() -> None:
+    from typer.testing import CliRunner
+
+    from authoring.cli.app import app
+
+    result = CliRunner().invoke(app, ["site", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "--examples" in result.stdout
+    assert "Include the example rounds" in result.stdout
 
 
 # --------------------------------------------------------------------------- pages
@@ -196,7 +299,7 @@ def test_a_campaign_may_change_the_site_words(project: Path) -> None:
     edit(campaign, "  notes_heading: Notes for editors", '  notes_heading: Notes for editors\n  site_title: "Newsroom"')
     rebatch(project, ROUND_2013)
 
-    site(project, "--now", LATER)
+    site(project, "--now", LATER, "--examples")  # the newest round's words
 
     assert "<title>Home – Newsroom</title>" in (out(project) / "index.html").read_text(encoding="utf-8")
 
@@ -205,7 +308,7 @@ def test_a_campaign_may_change_the_site_words(project: Path) -> None:
 
 
 def test_every_feed_parses_with_feedparser_and_is_valid_atom(project: Path) -> None:
-    site(project, "--now", LATER)
+    site(project, "--now", LATER, "--examples")  # the example round has a Welsh release
 
     feeds = {name: data for name, data in site_files(out(project)).items() if name.endswith(".atom")}
     assert set(feeds) == {"feed.atom", f"{ROUND_2012}/feed.atom", f"{ROUND_2013}/feed.atom"}
@@ -400,7 +503,7 @@ def test_a_release_file_changed_after_the_batch_is_not_published(project: Path) 
     pdf = next((project / "output" / "kent").glob("*.pdf"))
     pdf.write_bytes(pdf.read_bytes() + b"tampered")
 
-    result = site(project, "--now", LATER)
+    result = site(project, "--now", LATER, "--examples")
 
     assert result.exit_code == 1
     assert "is missing or was changed after the batch wrote it" in result.stderr
@@ -458,7 +561,7 @@ def test_an_edited_manifest_never_leads_outside_the_output(project: Path, tmp_pa
     manifest["releases"]["../secret.yaml"] = dict(entry)
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
 
-    result = site(project, "--now", LATER)
+    result = site(project, "--now", LATER, "--examples")
 
     assert result.exit_code == 1  # kent's PDF record points elsewhere: not published
     assert "secret" not in everything(project)

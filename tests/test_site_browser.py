@@ -46,7 +46,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     the kinds of page the repository's rounds do not have (a correction, a Welsh version, a national release)."""
     project = batched_project(tmp_path_factory.mktemp("project"))
     root = tmp_path_factory.mktemp("www")
-    result = site(project, "--now", LATER, out=root / "live")
+    result = site(project, "--now", LATER, "--examples", out=root / "live")  # the example round's pages too
     assert result.exit_code == 0, result.output
     shown = catalogue(project / "output", now=dt.datetime(2014, 1, 1, tzinfo=LONDON))
     round_ = next(r for r in shown.rounds if r.slug == ROUND_2012)

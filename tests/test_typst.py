@@ -30,6 +30,7 @@ from authoring.build.batch import BuildStatus, run_batch
 from authoring.build.pipeline import build, load_releases
 from authoring.cli.app import app
 from authoring.exceptions import TemplateProblemError
+from authoring.fonts import BILINGUAL_FAMILY, FALLBACK, FAMILIES, HOUSE, _family_covered
 from authoring.model.inline import Inline, Span
 from authoring.model.types import PdfEngine
 from authoring.preview.page import PDF_PATH
@@ -37,7 +38,7 @@ from authoring.preview.server import preview_server
 from authoring.render import Format, making, render, renderer
 from authoring.render.environment import Templates, shipped_templates
 from authoring.render.typst import TYPST_TEMPLATE, house_covers, release_data
-from tests.conftest import FORCES, REFERENCE_FORCES
+from tests.conftest import FORCES, REFERENCE_FORCES, ROOT
 from tests.outputs import ENGINES, form_copy, pdf, release, with_engine
 from tests.readback import normalise, pdf_pages, pdf_text
 
@@ -182,6 +183,41 @@ def test_the_house_font_covers_what_its_table_has_and_nothing_else() -> None:
     assert covers.endswith("]")
     assert "\\x{20}-\\x{7E}" in covers  # ASCII
     assert "\\x{175}" not in covers  # ŵ comes from the fallback, whole
+
+
+def test_typst_knows_the_two_shipped_families_and_no_font_of_the_machine() -> None:
+    """Only the packages' folders: not the machine's fonts (this one has DejaVu), nor Typst's own."""
+    from authoring.render.typst import _fonts
+
+    assert sorted(_fonts().families()) == sorted(family.name for family in FAMILIES)
+
+
+def test_a_bilingual_release_is_set_in_one_family_and_an_english_one_as_before() -> None:
+    example = ROOT / "forces" / "value-for-money-2013"
+    (english,) = (loaded for _, loaded in load_releases([example / "dyfed-powys.yaml"]))
+    (welsh,) = english.translations
+    (kent,) = (loaded for _, loaded in load_releases([example / "kent.yaml"]))
+    for bilingual in (english, welsh):  # both languages of a bilingual release, as WeasyPrint sets them
+        font = release_data(bilingual)["font"]
+        assert font["families"] == [{"name": BILINGUAL_FAMILY.name, "covers": None}]
+        assert font["fallback"] is False  # no letter from another family
+        assert (font["ascent"], font["descent"]) == (0.935, 0.265)  # Fira Sans's, from its file
+    font = release_data(kent)["font"]
+    assert font["families"] == [
+        {"name": HOUSE.name, "covers": house_covers()},
+        {"name": FALLBACK.name, "covers": None},
+    ]
+    assert (font["fallback"], font["ascent"], font["descent"]) == (True, 0.95, 0.29)
+    assert release_data(welsh)["lang"] == "cy"
+    assert release_data(welsh)["region"] is None
+    assert release_data(welsh)["page_number"] == ["Tudalen ", " o ", ""]
+    assert release_data(kent)["page_number"] == ["Page ", " of ", ""]
+
+
+def test_the_one_family_prints_every_character_the_house_font_does() -> None:
+    """Why a bilingual release needs no fallback: whatever the two families print, the one family prints."""
+    assert _family_covered(HOUSE) <= _family_covered(BILINGUAL_FAMILY)
+    assert {ord(char) for char in "ŵŷŴŶâêîôûŵŷÂÊÎÔÛΣωκράτηςОльга"} <= _family_covered(BILINGUAL_FAMILY)
 
 
 def test_a_template_cannot_read_outside_its_folder(tmp_path: Path) -> None:
@@ -383,6 +419,41 @@ def test_both_engines_break_every_line_and_page_alike(force: str, status: str) -
     pages = {engine: _printed_lines(pdf(force, status, engine)) for engine in ENGINES}
     assert pages[PdfEngine.WEASYPRINT] == pages[PdfEngine.TYPST]
     assert len(pdf_pages(pdf(force, status, PdfEngine.TYPST))) == len(pages[PdfEngine.TYPST])
+
+
+@needs_poppler
+@pytest.mark.parametrize("suffix", ["", "-cy"], ids=["english", "welsh"])
+def test_both_engines_print_a_bilingual_release_alike_in_its_one_family(suffix: str, tmp_path: Path) -> None:
+    """The example round's bilingual release (Fira Sans alone, its own line metrics): the same lines on the
+    same pages, each at the same place to a pixel, by either engine, in both languages."""
+    example = ROOT / "forces" / "value-for-money-2013"
+    (english,) = (loaded for _, loaded in load_releases([example / "dyfed-powys.yaml"]))
+    chosen = english if suffix == "" else english.translations[0]
+    weasy_pdf = render(chosen, [Format.PDF])[Format.PDF]
+    typst_pdf = render(with_engine(chosen, PdfEngine.TYPST), [Format.PDF])[Format.PDF]
+    assert _printed_lines(weasy_pdf) == _printed_lines(typst_pdf)
+    # Each word on the same baseline, to a hundredth of a point: the lines placed by the family's own metrics.
+    heights = [[box[1:] for box in _word_boxes(data)] for data in (weasy_pdf, typst_pdf)]
+    assert len(heights[0]) == len(heights[1])
+    assert (
+        max(abs(a - b) for ours, theirs in zip(*heights, strict=True) for a, b in zip(ours, theirs, strict=True)) < 0.01
+    )
+    weasy, typst = page_images(weasy_pdf, tmp_path, "weasyprint"), page_images(typst_pdf, tmp_path, "typst")
+    assert len(weasy) == len(typst) == 2
+    for number, (ours, theirs) in enumerate(zip(weasy, typst, strict=True), start=1):
+        expected, found = ink_lines(ours), ink_lines(theirs)
+        assert len(expected) == len(found), f"page {number}: {len(expected)} lines against {len(found)}"
+        for (top, bottom, left), (top2, bottom2, left2) in zip(expected, found, strict=True):
+            assert max(abs(top - top2), abs(bottom - bottom2), abs(left - left2)) <= 1, f"page {number}: {top} px"
+
+
+def _word_boxes(data: bytes) -> list[tuple[str, float, float]]:
+    """Every word with the top and bottom of its box, in points (poppler's pdftotext)."""
+    result = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=data, capture_output=True, check=True)
+    found = re.findall(
+        r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', result.stdout.decode()
+    )
+    return [(word, float(top), float(bottom)) for top, bottom, word in found]
 
 
 def _printed_lines(data: bytes) -> list[list[str]]:

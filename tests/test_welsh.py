@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -22,18 +23,24 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 from authoring.build.batch import run_batch
 from authoring.build.pipeline import build, load_releases
 from authoring.cli.app import app
+from authoring.fonts import BILINGUAL_FAMILY
 from authoring.inputs.validate import validate
 from authoring.model.language import WelshSettings
 from authoring.model.phrasing import counted, long_date, money, percent, phrase, speaking, weekday
+from authoring.model.types import PdfEngine
 from authoring.registry import forces
+from authoring.render import Format
 from tests.conftest import ROOT
-from tests.readback import pdf_text
+from tests.outputs import ENGINES
+from tests.readback import front_matter, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
+from tests.test_fonts import embedded_fonts
 
 EXAMPLE = ROOT / "forces" / "value-for-money-2013"
 STEM = "2013-07-18-dyfed-powys-police-value-for-money-in-policing-2013-example"
@@ -228,6 +235,24 @@ def test_both_languages_build_in_every_format_beside_each_other(built: Path) -> 
     assert "18 July 2013" in english_md
 
 
+def test_each_markdown_release_names_its_language_in_front_matter(built: Path, tmp_path: Path) -> None:
+    """YAML front matter, ``lang`` as the HTML page has it: read with PyYAML as a site generator or pandoc
+    reads it; the Markdown after it is the release alone (a CommonMark parser reads no 'lang' in it)."""
+    build([EXAMPLE / "kent.yaml"], out_dir=tmp_path, formats=[Format.MD])  # an English-only release has it too
+    (kent,) = (tmp_path / "kent").glob("*.md")
+    for path, language in ((built / f"{STEM}.md", "en-GB"), (built / f"{STEM}-cy.md", "cy"), (kent, "en-GB")):
+        markdown = path.read_text(encoding="utf-8")
+        assert markdown.startswith(f"---\nlang: {language}\n---\n\n")
+        meta, body = front_matter(markdown)
+        assert meta == {"lang": language}
+        assert meta["lang"] == _html_lang(path.with_suffix(".html").read_bytes()) if path != kent else True
+        tokens = MarkdownIt("commonmark").parse(body)
+        assert tokens[0].type == "paragraph_open"  # the embargo: no rule, no heading before it
+        assert next(token.tag for token in tokens if token.type == "heading_open") == "h1"  # the headline first
+        assert "lang" not in markdown_text(path.read_bytes())
+    assert "DAN EMBARGO TAN" in markdown_text((built / f"{STEM}-cy.md").read_bytes())
+
+
 def test_each_language_is_marked_in_html_pdf_and_docx(built: Path) -> None:
     for suffix, html_lang, word_lang, page in (
         ("", "en-GB", "en-GB", "Page 1 of 2"),
@@ -246,13 +271,93 @@ def test_each_language_is_marked_in_html_pdf_and_docx(built: Path) -> None:
         assert fonts - {None} == {"Fira Sans"}  # the one family of a bilingual release, as in the PDF
 
 
-def test_every_welsh_letter_comes_from_one_family(built: Path) -> None:
+#: What pdffonts lists for the one family of a bilingual release, by engine (the subset prefix left off).
+ONE_FAMILY_FACES = {
+    PdfEngine.WEASYPRINT: {"Fira-Sans-House", "Fira-Sans-House-Bold", "Fira-Sans-House-Italic"},
+    PdfEngine.TYPST: {"FiraSans-Regular", "FiraSans-Bold", "FiraSans-Italic"},
+}
+#: Hostile Welsh: ŵ ŷ Ŵ Ŷ inside words and alone, names in Greek and Cyrillic, and zeros (a plain zero).
+HOSTILE_WELSH = {
+    "en": "Officers from Tŷ Glas met Ŵyr Ŷd, Σωκράτης Παπαδόπουλος and Ольга Петрова in 2014 (020 7946 0600).",
+    "cy": "Cyfarfu swyddogion o Dŷ Glas â Ŵyr Ŷd, Σωκράτης Παπαδόπουλος ac Ольга Петрова yn 2014: ŵ ŷ Ŵ Ŷ.",
+}
+
+
+@pytest.fixture(scope="module", params=ENGINES, ids=lambda engine: engine.value)
+def printed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[PdfEngine, Path]:
+    """The Dyfed-Powys PDFs (both languages) by each engine, with a finding of hostile Welsh added."""
+    engine: PdfEngine = request.param
+    folder = tmp_path_factory.mktemp(f"printed-{engine.value}")
+    shutil.copytree(EXAMPLE, folder / "round")
+    form = folder / "round" / "dyfed-powys.yaml"
+    data = yaml.safe_load(form.read_text(encoding="utf-8"))
+    data["findings"].append(HOSTILE_WELSH)
+    form.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    build([form], out_dir=folder / "out", formats=[Format.PDF], pdf_engine=engine)
+    return engine, folder / "out" / "dyfed-powys"
+
+
+def _pdffonts(pdf: Path) -> list[list[str]]:
+    listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return [line.split() for line in listing.splitlines()[2:]]
+
+
+@pytest.mark.parametrize("engine", ENGINES, ids=lambda engine: engine.value)
+def test_every_welsh_letter_comes_from_one_family(built: Path, engine: PdfEngine, tmp_path: Path) -> None:
+    """The example round's bilingual release, as shipped, by each engine: both PDFs in the one family."""
+    build([EXAMPLE / "dyfed-powys.yaml"], out_dir=tmp_path, formats=[Format.PDF], pdf_engine=engine)
     for suffix, place in (("", "at Tŷ Glas"), ("-cy", "yn Nhŷ Glas")):
-        pdf = built / f"{STEM}{suffix}.pdf"
+        pdf = tmp_path / "dyfed-powys" / f"{STEM}{suffix}.pdf"
+        if engine is PdfEngine.WEASYPRINT:
+            assert pdf.read_bytes() == (built / pdf.name).read_bytes()  # as `authoring build` makes it
         assert place in pdf_text(pdf.read_bytes())  # a Welsh letter inside a word, in both languages
-        listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True, text=True).stdout
-        names = {line.split()[0].split("+", 1)[1] for line in listing.splitlines()[2:]}
-        assert names == {"Fira-Sans-House", "Fira-Sans-House-Bold", "Fira-Sans-House-Italic"}  # one family
+        names = {row[0].split("+", 1)[1] for row in _pdffonts(pdf)}
+        assert names == ONE_FAMILY_FACES[engine]  # one family
+
+
+def test_hostile_welsh_prints_every_letter_from_the_one_family(printed: tuple[PdfEngine, Path]) -> None:
+    """Tŷ, Ŵyr, Ŷ alone, Greek and Cyrillic names: each PDF embeds Fira Sans alone (pdffonts, and the
+    font programs themselves, read with pikepdf), and its text copies back letter for letter."""
+    engine, folder = printed
+    for suffix, language in (("", "en"), ("-cy", "cy")):
+        pdf = folder / f"{STEM}{suffix}.pdf"
+        rows = _pdffonts(pdf)
+        assert {row[0].split("+", 1)[1] for row in rows} == ONE_FAMILY_FACES[engine]
+        assert all(row[-5:-2] == ["yes", "yes", "yes"] for row in rows)  # embedded, subset, with a Unicode map
+        fonts = embedded_fonts(pdf.read_bytes())
+        assert {program["name"].getDebugName(1) for _, program in fonts} == {BILINGUAL_FAMILY.name}
+        text = pdf_text(pdf.read_bytes())
+        assert normalise(HOSTILE_WELSH[language]) in text  # no letter split into a letter and an accent
+        assert not re.search(r"[\u0300-\u036f]", text)  # no combining accent anywhere
+
+
+def test_each_pdf_is_marked_with_its_language_by_either_engine(printed: tuple[PdfEngine, Path]) -> None:
+    """The catalog's /Lang; Typst's XMP and the language of its marked text too: the release's, nothing else."""
+    engine, folder = printed
+    for suffix, language, page in (("", "en-GB", "Page 1 of 2"), ("-cy", "cy", "Tudalen 1 o 2")):
+        with pikepdf.open(folder / f"{STEM}{suffix}.pdf") as pdf:
+            assert str(pdf.Root.Lang) == language
+            marked = {
+                str(operands[1].Lang)
+                for page_object in pdf.pages
+                for operands, operator in pikepdf.parse_content_stream(page_object)
+                if str(operator) == "BDC" and isinstance(operands[-1], pikepdf.Dictionary) and "/Lang" in operands[-1]
+            }
+            structure = {str(node.Lang) for node in _structure(pdf.Root.StructTreeRoot) if "/Lang" in node}
+            assert marked | structure <= {language}  # every passage in the release's language
+            if engine is PdfEngine.TYPST:
+                assert pdf.open_metadata().get("dc:language") == {language}
+                assert marked == {language}  # Typst marks its text with the language; each passage inherits it
+        assert page in _pdftotext(folder / f"{STEM}{suffix}.pdf")  # the page's foot, in its language
+
+
+def _structure(node: object) -> list[pikepdf.Dictionary]:
+    """Every structure element under ``node``."""
+    if isinstance(node, pikepdf.Array):
+        return [element for child in node for element in _structure(child)]
+    if isinstance(node, pikepdf.Dictionary) and "/K" in node:
+        return [node, *_structure(node.K)]
+    return [node] if isinstance(node, pikepdf.Dictionary) else []
 
 
 def test_an_english_only_release_keeps_the_house_font(tmp_path: Path) -> None:
@@ -438,7 +543,7 @@ def test_a_twin_where_no_text_goes_or_welsh_that_is_not_text_is_refused_at_its_l
 def test_any_welsh_text_is_printed_as_written_never_as_markup(example: Path, welsh: str) -> None:
     from authoring.fonts import uncovered
     from authoring.render import render
-    from tests.readback import html_text, normalise
+    from tests.readback import html_text
 
     form = example / "dyfed-powys.yaml"
     data = yaml.safe_load(EXAMPLE.joinpath("dyfed-powys.yaml").read_text(encoding="utf-8"))

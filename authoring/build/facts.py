@@ -4,8 +4,9 @@
 built — even after its form has been edited, or while it fails to validate — the batch
 records, in each manifest entry (``"release"``), the facts the site shows: whether it is a
 draft, its language, force, headline, verdict and corrections, and its round's title,
-dates, embargo, web address and the newsroom's words (the house's, or the campaign's own)
-phrased with the press office's names. They are data, like the form they come from: the
+dates, embargo, web address, state (``open``, ``closed`` or ``example``: the site leaves
+example rounds out) and the newsroom's words (the house's, or the campaign's own) phrased
+with the press office's names. They are data, like the form they come from: the
 site escapes every one of them.
 """
 
@@ -53,13 +54,14 @@ def _words_of(release: Release) -> dict[str, Any]:
 
 
 def round_facts(campaign: Campaign) -> dict[str, Any]:
-    """A round's facts: its title, organisation, release date, embargo, web address and the newsroom's words."""
+    """A round's facts: its title, organisation, release date, embargo, web address, state and the newsroom's words."""
     return {
         "title": Inline.parse(campaign.national_report).text,
         "organisation": smarten(campaign.organisation),
         "release_date": campaign.release_date.isoformat(),
         "embargo": campaign.embargo.isoformat(timespec="minutes") if campaign.embargo else None,
         "website": campaign.website.url,
+        "state": campaign.round.value,
         "site_words": site_words(campaign),
     }
 

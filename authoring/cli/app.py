@@ -373,7 +373,8 @@ def preview_command(
     """Show the release of FORM in a browser, updated each time the form, its campaign or a template is saved.
 
     The page is the release as the HTML output shows it, with a draft's TODO gaps marked
-    and listed, and a link to the PDF as it will be printed. While the form has problems,
+    and listed, and a link to the PDF as it will be printed (a bilingual release: one to
+    each language's PDF, in that language). While the form has problems,
     the page lists them, as validate prints them, in place of the release.
 
     It is served on http://127.0.0.1 only. Press Ctrl-C to stop (exit status 0).
@@ -511,9 +512,10 @@ def send_command(
 
     Builds what is stale first, exactly as 'batch' does. Each recipient gets the release
     in an envelope of their own (no one sees another's address). Each round's journal,
-    forces/<round>/sent.jsonl (commit it with the round), records every delivery; a re-run
-    sends only what has not been delivered. A release changed since it was sent goes again
-    only with --resend. Drafts are never sent. Without folders, closed and example rounds
+    forces/<round>/sent.jsonl (commit it with the round), records every delivery and the
+    checksum of every file it carried; a re-run sends only what has not been delivered. A
+    release changed since it was sent (any of its files: a bilingual release's Welsh PDF
+    too) goes again only with --resend. Drafts are never sent. Without folders, closed and example rounds
     are passed by. What may pass later (a 4xx reply, a dropped connection) is tried again
     a few times; a refusal (5xx) is final. A message the server may have taken before the
     connection ended is reported as such and goes again only with --retry-uncertain.

@@ -54,6 +54,8 @@ CampaignOption = Annotated[
     Path | None,
     typer.Option(help="Campaign file to use instead of campaign.yaml beside each form.", show_default=False),
 ]
+
+
 #: Which engine prints the PDFs; every command that makes a PDF shares it.
 def _pdf_engine(value: str) -> PdfEngine:
     """``--pdf-engine``'s value as a :class:`PdfEngine`, or a message that lists the engines."""

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from authoring.cli.progress import progress_bar
-from authoring.mail.message import subject
+from authoring.mail.message import message_subject
 from authoring.mail.send import Dispatch, Prepared, Result, SendObserver, SendReport
 
 
@@ -68,8 +68,8 @@ class ProgressBar:
 
 
 def dispatch_line(dispatch: Dispatch) -> str:
-    """'sent <file> to <recipient>', or why not; in a dry run, with the subject the message would have."""
-    what = f"{dispatch.package.pdf_path.name} to {dispatch.recipient}"
+    """'sent <file> to <recipient>' (each file the message carries), or why not; in a dry run, with the subject."""
+    what = f"{dispatch.package.names} to {dispatch.recipient}"
     correction = " (correction)" if dispatch.correction else ""
     if dispatch.result is Result.FAILED:
         if dispatch.attempts == 0:
@@ -81,7 +81,7 @@ def dispatch_line(dispatch: Dispatch) -> str:
     if dispatch.result is Result.UNCERTAIN:
         return f"may have been delivered: {what}: {dispatch.reason}"
     if dispatch.result is Result.WOULD_SEND:
-        title = subject(dispatch.package.contents.release, correction=dispatch.correction)
+        title = message_subject(dispatch.package.contents, correction=dispatch.correction)
         return f"would send: {what}{correction}, subject: {title}"
     return f"{dispatch.result.value}: {what}{correction}"
 
@@ -98,7 +98,7 @@ def failure_lines(report: SendReport) -> list[str]:
     for group in whole.values():
         first = group[0]
         count = "its recipient" if len(group) == 1 else f"all {len(group)} of its recipients"
-        lines.append(f"failed: {first.package.pdf_path.name}, to {count}: {first.reason}")
+        lines.append(f"failed: {first.package.names}, to {count}: {first.reason}")
     return lines
 
 

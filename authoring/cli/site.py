@@ -54,17 +54,27 @@ def site_command(
         ),
     ] = None,
     templates: TemplatesOption = None,
+    examples: Annotated[
+        bool,
+        typer.Option(
+            "--examples",
+            help="Include the example rounds (campaign.yaml says 'round: example'), to try the site out; "
+            "never for the public site.",
+        ),
+    ] = False,
 ) -> None:
     """Write the newsroom: a home page, a page per round and per release, Atom feeds and a sitemap.
 
     It publishes what 'authoring batch' built (its output/manifest.json and files): every
-    final release whose embargo has passed at --now, never a draft. Run it again after an
-    embargo (from cron, say) and the release appears; only the files that changed are
-    rewritten, and files of releases no longer shown are removed.
+    final release whose embargo has passed at --now, never a draft, and nothing of an
+    example round (its campaign says 'round: example': invented releases) unless --examples
+    is given. Run it again after an embargo (from cron, say) and the release appears; only
+    the files that changed are rewritten, and files of releases no longer shown are removed.
 
     The files written are printed, one a line; what was held back, and why, goes to stderr.
-    Exit status: 0 when every built release is shown or held back by its embargo or as a
-    draft, 1 if one could not be shown (its files missing or changed since the batch), 2 for a usage error.
+    Exit status: 0 when every built release is shown, or held back by its embargo, as a
+    draft or as an example; 1 if one could not be shown (its files missing or changed since
+    the batch); 2 for a usage error.
     """
     from authoring.inputs.project import out_dir
     from authoring.render.environment import Templates
@@ -79,6 +89,7 @@ def site_command(
             now=parse_now(now),
             base_url=url,
             templates=Templates.at(templates),
+            examples=examples,
         )
     except AuthoringError as error:
         raise fail(error) from None
@@ -87,10 +98,19 @@ def site_command(
     shown = report.catalogue
     for slug, lifts in sorted(shown.embargoed.items()):
         typer.echo(f"{slug}: embargoed until {lifts:%Y-%m-%d %H:%M} ({lifts.tzname()}); run again then", err=True)
+    for folder in shown.examples:
+        typer.echo(
+            f"left out: {one_line(folder)}: an example round (its campaign says 'round: example'); "
+            "--examples includes it",
+            err=True,
+        )
     for problem in shown.problems:
         typer.echo(one_line(str(problem)), err=True)
     releases = len(shown.releases)
     drafts = f"; {shown.drafts} draft{'s' if shown.drafts != 1 else ''} left out" if shown.drafts else ""
+    if shown.examples:
+        count = len(shown.examples)
+        drafts += f"; {count} example round{'s' if count != 1 else ''} left out"
     typer.echo(
         f"Site: {releases} release{'s' if releases != 1 else ''} in {len(shown.rounds)} round"
         f"{'s' if len(shown.rounds) != 1 else ''}{drafts}; {len(report.written)} files written, "

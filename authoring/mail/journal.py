@@ -8,13 +8,19 @@ A line is appended (and flushed to disk with ``fsync``) as soon as the server ha
 accepted a message for one recipient — or as soon as it *may* have (``"status":
 "uncertain"``: the whole message went, then the connection dropped or timed out before the
 server said so); such a message is never sent again unless asked. Each line records the
-release (its form's file name in the round), the PDF sent and its SHA-256, the recipient,
-the Message-ID, the time, whether it was a correction, and the status::
+release (its form's file name in the round), its PDF and that PDF's SHA-256, every file the
+message carried with its SHA-256 (``attachments``, in the message's order: a bilingual
+release's Welsh PDF, then the English), the recipient, the Message-ID, the time, whether it
+was a correction, and the status::
 
     {"release": "thames-valley.yaml", "force": "thames-valley",
      "file": "thames-valley/2012-12-11-….pdf", "sha256": "…", "recipient": "crime@oxford.example",
      "message_id": "<…@inspectorate.example>", "sent_at": "2012-12-10T17:02:11+00:00",
-     "correction": false, "status": "delivered"}
+     "correction": false, "status": "delivered",
+     "attachments": [{"file": "thames-valley/2012-12-11-….pdf", "sha256": "…"}]}
+
+A line written before ``attachments`` was recorded (an earlier version's) is read as it
+is: it tells of the release's own PDF only (``file`` and ``sha256``).
 
 The journal is read as strictly as a form: only a regular file (never through a link,
 never a device or a FIFO), every line checked, and any line that is not a delivery
@@ -47,6 +53,9 @@ MAX_BYTES = 1 << 30
 #: Problems reported at once for a damaged journal (the rest are counted).
 MAX_PROBLEMS = 20
 
+#: The most files one message records as attached (a bilingual release has two).
+MAX_ATTACHMENTS = 16
+
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _MESSAGE_ID = re.compile(r"<[^<>@\s]+@[^<>@\s]+>")
 
@@ -63,8 +72,20 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file a message carried: its path in the output folder and its SHA-256."""
+
+    file: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Delivery:
-    """One message a server accepted (or may have accepted) for one recipient."""
+    """One message a server accepted (or may have accepted) for one recipient.
+
+    ``file`` and ``sha256`` are the release's own PDF; ``attachments`` every file the
+    message carried, in its order (empty in a line an earlier version wrote).
+    """
 
     release: str
     force: str
@@ -75,9 +96,12 @@ class Delivery:
     sent_at: str
     correction: bool = False
     status: Status = Status.DELIVERED
+    attachments: tuple[Attachment, ...] = ()
 
 
 _FIELDS = {item.name: item for item in fields(Delivery)}
+#: Fields a line may leave out: those an earlier version did not write.
+_OPTIONAL = frozenset({"attachments"})
 _TEXT_FIELDS = ("release", "force", "file", "recipient")
 
 
@@ -261,7 +285,7 @@ def _delivery(raw: bytes, *, legacy: bool = False) -> Delivery:
         raise ValueError("the line is not a JSON object")
     if legacy and "status" not in value:
         value["status"] = Status.DELIVERED.value
-    missing = sorted(set(_FIELDS) - set(value))
+    missing = sorted(set(_FIELDS) - _OPTIONAL - set(value))
     extra = sorted(set(value) - set(_FIELDS))
     if missing or extra:
         said = [f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(extra)}" if extra else ""]
@@ -281,11 +305,42 @@ def _delivery(raw: bytes, *, legacy: bool = False) -> Delivery:
         datetime.fromisoformat(value["sent_at"])
     except (TypeError, ValueError):
         raise ValueError("'sent_at' must be a date and time such as 2012-12-10T17:02:11+00:00") from None
-    return Delivery(**{**value, "status": Status(value["status"])})
+    attachments = _attachments(value)
+    return Delivery(**{**value, "status": Status(value["status"]), "attachments": attachments})
+
+
+def _attachments(value: dict[str, object]) -> tuple[Attachment, ...]:
+    """A line's ``attachments`` (none if it has no such key); :class:`ValueError` saying what is wrong with them."""
+    if "attachments" not in value:
+        return ()
+    listed = value["attachments"]
+    wrong = (
+        '\'attachments\' must be a list of {"file": …, "sha256": …}, one for each file the message carried, '
+        "the release's own PDF among them"
+    )
+    if not isinstance(listed, list) or not 1 <= len(listed) <= MAX_ATTACHMENTS:
+        raise ValueError(wrong)
+    found: list[Attachment] = []
+    for item in listed:
+        if not isinstance(item, dict) or set(item) != {"file", "sha256"}:
+            raise ValueError(wrong)
+        file, sha256 = item["file"], item["sha256"]
+        if not isinstance(file, str) or not file or not file.isprintable():
+            raise ValueError("each attachment's 'file' must be a non-empty text on one line")
+        if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+            raise ValueError("each attachment's 'sha256' must be 64 hexadecimal digits")
+        found.append(Attachment(file, sha256))
+    own = Attachment(str(value["file"]), str(value["sha256"]))  # both checked already
+    if len({item.file for item in found}) != len(found) or own not in found:
+        raise ValueError(wrong)
+    return tuple(found)
 
 
 def _line(delivery: Delivery) -> bytes:
-    return json.dumps({**asdict(delivery), "status": delivery.status.value}, ensure_ascii=False).encode() + b"\n"
+    record = {**asdict(delivery), "status": delivery.status.value}
+    if not delivery.attachments:
+        del record["attachments"]
+    return json.dumps(record, ensure_ascii=False).encode() + b"\n"
 
 
 def _key(release: str, recipient: str) -> tuple[str, str]:

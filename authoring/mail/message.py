@@ -80,6 +80,12 @@ def subject(release: Release, *, correction: bool = False) -> str:
     return one_line(": ".join(part for part in parts if part))
 
 
+def message_subject(contents: Contents, *, correction: bool = False) -> str:
+    """The subject of the message of ``contents``: its release's, after each translation's (Welsh first)."""
+    versions = (*contents.translations, contents)
+    return " / ".join(subject(version.release, correction=correction) for version in versions)
+
+
 def header_address(mailbox: str) -> Address:
     """``Name <address>`` (or a bare address) as a header's address: its domain in IDNA, the name as it is."""
     name, address = parseaddr(mailbox)
@@ -98,7 +104,7 @@ def compose(
     message["From"] = header_address(sender)
     message["To"] = UNDISCLOSED
     versions = (*contents.translations, contents)  # a bilingual release: Welsh first, with no less prominence
-    _set_subject(message, " / ".join(subject(version.release, correction=correction) for version in versions))
+    _set_subject(message, message_subject(contents, correction=correction))
     message["Date"] = format_datetime(date)
     html = _together(versions)
     if text is None:

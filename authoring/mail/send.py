@@ -8,10 +8,11 @@ It reads top to bottom, as ``authoring send`` runs it:
    PDF, HTML and Markdown as written, its recipients. Drafts are set aside, never sent.
 2. :func:`deliver` holds the output folder's lock and each round's journal
    (:mod:`authoring.mail.journal`, ``forces/<round>/sent.jsonl``), and sends each package to
-   each recipient that has not had this very PDF, one envelope per recipient, over one
-   reused connection (:mod:`authoring.mail.smtp`), journaling each acceptance as it happens.
-   A recipient who had an older PDF gets the new one only with ``resend``, marked as a
-   correction and answering the first message they got. A message the server may have
+   each recipient that has not had these very files (a bilingual release's two PDFs), one
+   envelope per recipient, over one reused connection (:mod:`authoring.mail.smtp`),
+   journaling each acceptance, with every attachment's SHA-256, as it happens. A recipient
+   who had an older version of any of them gets the new message only with ``resend``,
+   marked as a correction and answering the first message they got. A message the server may have
    taken (the connection ended after it went) is journaled as such and goes again only
    with ``retry_uncertain``. A message the server refuses as such (its size) is tried once.
 3. :func:`pack` instead writes each message as ``<stem>.eml`` beside the release's files,
@@ -29,7 +30,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from authoring import __version__
@@ -42,7 +43,7 @@ from authoring.files.read import safe_resolve
 from authoring.files.write import write_release
 from authoring.inputs.distribution import DistributionList, distribution_for, load_distribution
 from authoring.inputs.load import DEFAULT_FORMS_DIR, campaign_for, load_campaign
-from authoring.mail.journal import Delivery, Journal, Status, read_legacy
+from authoring.mail.journal import Attachment, Delivery, Journal, Status, read_legacy
 from authoring.mail.message import Contents, Serialized, compose, draft_for_hand, stamp
 from authoring.mail.smtp import Connection, DeliveryFailed, MaybeDelivered, MessageRefused
 from authoring.model.bilingual_document import BILINGUAL_KEY, bilingual_document
@@ -79,6 +80,20 @@ class Package:
     contents: Contents
     distribution: DistributionList
     recipients: tuple[str, ...]
+    attachments: tuple[Attachment, ...] = ()
+    """Every file the message carries (path in the output folder, SHA-256), in its order: a bilingual
+    release's Welsh PDF, then its own."""
+
+    @property
+    def carried(self) -> tuple[Attachment, ...]:
+        """The files the message carries: :attr:`attachments`, or the release's own PDF alone."""
+        return self.attachments or (Attachment(self.pdf_file, self.sha256),)
+
+    @property
+    def names(self) -> str:
+        """The names of the files it carries, as a person reads them: 'x-cy.pdf and x.pdf'."""
+        names = [PurePosixPath(item.file).name for item in self.carried]
+        return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @dataclass(frozen=True)
@@ -305,7 +320,9 @@ def _due(
             first = journal.first(package.key, recipient)
             if last is None or first is None:
                 due.append((package, recipient, False))
-            elif last.sha256 == package.sha256 and last.status is Status.UNCERTAIN:
+                continue
+            changed = changed_since(last, package)
+            if not changed and last.status is Status.UNCERTAIN:
                 if retry_uncertain:
                     due.append((package, recipient, last.correction))
                 else:
@@ -314,14 +331,34 @@ def _due(
                         "said); ask the recipient, and send it again only with --retry-uncertain"
                     )
                     skipped.append(Dispatch(package, recipient, Result.UNCERTAIN, reason=reason))
-            elif last.sha256 == package.sha256:
+            elif not changed:
                 skipped.append(Dispatch(package, recipient, Result.ALREADY_SENT, message_id=last.message_id))
             elif resend:
                 due.append((package, recipient, True))
             else:
-                reason = f"had an earlier version on {last.sent_at}; send again with --resend (marked as a correction)"
+                which = f"; changed since: {', '.join(changed)}" if len(package.carried) > 1 else ""
+                reason = (
+                    f"had an earlier version on {last.sent_at}{which}; send again with --resend "
+                    "(marked as a correction)"
+                )
                 skipped.append(Dispatch(package, recipient, Result.CHANGED, reason=reason))
     return due, skipped
+
+
+def changed_since(last: Delivery, package: Package) -> tuple[str, ...]:
+    """The names of the files ``package`` carries that differ from what the message ``last`` carried (or that it
+    no longer carries); none if they are the same.
+
+    A line written before the journal recorded every attachment tells of the release's
+    own PDF alone: for it, that PDF alone is compared.
+    """
+    if not last.attachments:
+        return () if last.sha256 == package.sha256 else (PurePosixPath(package.pdf_file).name,)
+    now = package.carried
+    carried_now = {item.file for item in now}
+    changed = [PurePosixPath(item.file).name for item in now if item not in last.attachments]
+    gone = [item.file for item in last.attachments if item.file not in carried_now]
+    return (*changed, *(f"{PurePosixPath(file).name} (no longer sent)" for file in gone))
 
 
 def _send_one(
@@ -360,6 +397,7 @@ def _send_one(
             sent_at=clock().isoformat(timespec="seconds"),
             correction=correction,
             status=status,
+            attachments=package.carried,
         )
     )
     return Dispatch(package, recipient, result, correction, message_id=message_id, reason=reason, attempts=attempts)
@@ -404,6 +442,7 @@ def _packages(
             drafts.append(outcome.form)
         else:
             release, contents, pdf_path = built
+            pdf_file = pdf_path.relative_to(out_dir).as_posix()
             recipients = distribution.recipients(release.force.slug)
             if not recipients:
                 message = f"no one gets this release; add addresses under 'everyone' or 'forces.{release.force.slug}'"
@@ -416,14 +455,24 @@ def _packages(
                     round=outcome.form.parent,
                     force=release.force.slug,
                     pdf_path=pdf_path,
-                    pdf_file=pdf_path.relative_to(out_dir).as_posix(),
+                    pdf_file=pdf_file,
                     sha256=hashlib.sha256(contents.pdf).hexdigest(),
                     contents=contents,
                     distribution=distribution,
                     recipients=recipients,
+                    attachments=_attachments(contents, PurePosixPath(pdf_file).parent),
                 )
             )
     return Prepared(report, tuple(packages), tuple(drafts), tuple(problems))
+
+
+def _attachments(contents: Contents, folder: PurePosixPath) -> tuple[Attachment, ...]:
+    """Every PDF the message of ``contents`` carries, in its order (a bilingual document's, then the translations',
+    then the release's, as :func:`compose` puts them), by its path in the output folder (each is beside the
+    release's, in ``folder``)."""
+    versions = (*contents.translations, contents)
+    carried = [*((contents.together,) if contents.together else ()), *((item.pdf_name, item.pdf) for item in versions)]
+    return tuple(Attachment((folder / name).as_posix(), hashlib.sha256(pdf).hexdigest()) for name, pdf in carried)
 
 
 def _built_release(outcome: Outcome, out_dir: Path, manifest: Manifest) -> tuple[Release, Contents, Path] | Problem:

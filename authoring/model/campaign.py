@@ -191,7 +191,7 @@ class Campaign(_Model):
     round: RoundState = Field(
         default=RoundState.OPEN,
         description="'open' (its releases go out), 'closed' (all sent) or 'example' (invented, never sent): "
-        "'send' and 'pack' without folders skip a closed or example round.",
+        "'send' and 'pack' without folders skip a closed or example round; 'site' leaves an example round out.",
     )
     periods: dict[Key, Text] = Field(
         default_factory=dict,

@@ -2,11 +2,14 @@
 
 :func:`compose` loads a form the way ``authoring validate`` and ``authoring build`` do
 (:func:`authoring.build.pipeline.load`: one reading, every sentence made) and renders it the
-way ``authoring build`` does. A valid form gives the release's very HTML with four things
-injected: the preview's stylesheet, a bar at the top (a link to the PDF, and a draft's
-``TODO`` gaps with their lines), each ``TODO`` in the text marked, and the live-update
-script. An invalid form gives a page of its located problems instead. Nothing here raises
-for a mistake in the files: every mistake ends up on the page.
+way ``authoring build`` does. A valid form gives the release's very HTML (or, where its
+campaign asks for one, its bilingual document's, which holds both languages) with four things
+injected: the preview's stylesheet, a bar at the top (a link to the PDF of each language the
+release is in, each link in its own language, and to the bilingual document's, and a draft's
+``TODO`` gaps with their lines),
+each ``TODO`` in the text marked, and the live-update script. An invalid form gives a page of
+its located problems instead. Nothing here raises for a mistake in the files: every mistake
+ends up on the page.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from markupsafe import Markup, escape
 from authoring.build.pipeline import load
 from authoring.exceptions import AuthoringError, Problem, UsageError
 from authoring.model.bilingual_document import bilingual_document
+from authoring.model.language import ENGLISH, WELSH
 from authoring.model.release import Release
 from authoring.render.bilingual_doc import render_bilingual_html
 from authoring.render.environment import Templates
@@ -32,8 +36,15 @@ from authoring.render.html import render_html
 
 #: Where the page's live-update script is served.
 SCRIPT_PATH = "/preview.js"
-#: Where the release is printed as PDF, on request.
+#: Where the release is printed as PDF, on request (its translations': see :func:`pdf_path`).
 PDF_PATH = "/release.pdf"
+#: Where a translation of the release is printed as PDF: ``/release-cy.pdf`` for the Welsh.
+TRANSLATION_PDF_PATH = re.compile(r"/release-([a-z]{2,3})\.pdf")
+#: The PDF link's words, in the language of the release it opens (the Welsh needs a Welsh speaker's check).
+PDF_LINK_WORDS = {ENGLISH: "the PDF as it will be printed", WELSH: "y PDF Cymraeg fel y caiff ei argraffu"}
+#: Where the preview prints a bilingual release's one bilingual document (docs/welsh.md), and the link's words.
+DOCUMENT_PDF_PATH = "/release-cy-en.pdf"
+DOCUMENT_LINK_WORDS = {WELSH: "y PDF dwyieithog", ENGLISH: "the bilingual PDF"}
 #: Where the page waits for news of a change.
 EVENTS_PATH = "/events"
 
@@ -67,8 +78,24 @@ class Page:
     release: Release | None = None
     """The release shown, or ``None`` when the page shows problems instead."""
     release_html: str = ""
-    """The release's HTML exactly as ``build`` writes it (the PDF is printed from it); its bilingual document's,
-    where its campaign asks for one."""
+    """The release's HTML exactly as ``build`` writes it (the PDF is printed from it)."""
+    translations_html: tuple[str, ...] = ()
+    """The HTML of each of the release's translations (:attr:`Release.translations`, in order), as ``build``
+    writes it (each one's PDF is printed from it)."""
+    document_html: str = ""
+    """Its bilingual document's HTML, as ``build`` writes it, where its campaign asks for one (docs/welsh.md):
+    the page shows it in place of the release and its translations, and its PDF is printed from it."""
+
+    def printable(self, language: str | None = None) -> tuple[Release, str] | None:
+        """The release in ``language`` (default: the release itself) and its HTML; ``None`` if it has no such one."""
+        if self.release is None:
+            return None
+        if language is None:
+            return self.release, self.release_html
+        for twin, html in zip(self.release.translations, self.translations_html, strict=False):
+            if twin.language == language:
+                return twin, html
+        return None
 
     @property
     def csp(self) -> str:
@@ -93,24 +120,44 @@ def compose(form: Path, *, version: str, campaign: Path | None = None, templates
     if release is None:
         return problems_page(form, report.problems, version=version)
     try:
+        html = render_html(release, templates)
+        translations = [render_html(twin, templates) for twin in release.translations]
         document = bilingual_document(release)
-        if document is not None:  # the one bilingual document holds both languages: shown in their place
-            html, translations = render_bilingual_html(document, templates), []
-        else:
-            html = render_html(release, templates)
-            translations = [render_html(twin, templates) for twin in release.translations]
+        together = render_bilingual_html(document, templates) if document is not None else ""
     except AuthoringError as error:
         return problems_page(form, [f"Error: {error}"], version=version)
     gaps = [Gap(gap.path, gap.line, gap.column, gap.field) for gap in release.gaps]
-    page = release_page(html, form, gaps, version=version, translations=translations)
-    return Page(version, page, release, html)
+    languages = (release.language, *(twin.language for twin in release.translations))
+    if document is not None:  # the one bilingual document holds both languages, Welsh first: shown in their place
+        page = release_page(together, form, gaps, version=version, languages=languages, together=document.language)
+    else:
+        page = release_page(html, form, gaps, version=version, translations=translations, languages=languages)
+    return Page(version, page, release, html, tuple(translations), together)
 
 
-def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, translations: Sequence[str] = ()) -> str:
+def pdf_path(language: str | None = None) -> str:
+    """Where the preview prints the release as PDF (``/release.pdf``), or its translation in ``language``
+    (``/release-cy.pdf``)."""
+    return PDF_PATH if language is None else f"/release-{language}.pdf"
+
+
+def release_page(
+    html: str,
+    form: Path,
+    gaps: Sequence[Gap],
+    *,
+    version: str,
+    translations: Sequence[str] = (),
+    languages: Sequence[str] = (ENGLISH,),
+    together: str | None = None,
+) -> str:
     """The release's HTML with the preview's bar, ``TODO`` marks and script injected.
 
     A bilingual release's other languages (``translations``: their pages' HTML) follow it,
-    each in a section marked with its language.
+    each in a section marked with its language. ``languages`` are the release's and then each
+    translation's: the bar links to the PDF of each, in that language's words. ``together``:
+    ``html`` is the release's bilingual document, in that language (``cy``); the bar links to
+    its PDF first.
     """
     head, body_tag, body = _split(html)
     if translations and "</body>" in body:
@@ -123,15 +170,45 @@ def release_page(html: str, form: Path, gaps: Sequence[Gap], *, version: str, tr
         if gaps
         else Markup("")
     )
+    page_language = together or languages[0]
+    links = Markup(" · ").join(
+        [
+            *([_document_link(page_language)] if together else []),
+            *(
+                _pdf_link(lang, original=index == 0, page_language=page_language)
+                for index, lang in enumerate(languages)
+            ),
+        ]
+    )
     bar = Markup(
-        '<aside class="preview-bar" aria-label="Preview">'
-        '<p>Preview of <code>{}</code>, updated {} · <a href="{}">the PDF as it will be printed</a></p>{}</aside>'
-    ).format(form, _now(), PDF_PATH, listing)
+        '<aside class="preview-bar" aria-label="Preview"><p>Preview of <code>{}</code>, updated {} · {}</p>{}</aside>'
+    ).format(form, _now(), links, listing)
     # Plain strings from here on: adding a str to Markup would escape the release's HTML.
     page = head.replace("</head>", f"{_preview_style()}</head>", 1) + body_tag + str(bar) + _mark_todos(body)
     if "</body>" not in page:  # a template being rewritten, say
         return page + _script(version, page)
     return page.replace("</body>", f"{_script(version, page)}</body>", 1)
+
+
+def _pdf_link(language: str, *, original: bool, page_language: str) -> Markup:
+    """A link to the PDF of the release in ``language``, in that language's words, marked so: ``hreflang``, and
+    ``lang`` where the words are not in the page's language."""
+    words_language = language if language in PDF_LINK_WORDS else ENGLISH
+    own = Markup("") if words_language == page_language else Markup(' lang="{}"').format(words_language)
+    return Markup('<a href="{}" hreflang="{}" type="application/pdf"{}>{}</a>').format(
+        pdf_path(None if original else language), language, own, PDF_LINK_WORDS[words_language]
+    )
+
+
+def _document_link(page_language: str) -> Markup:
+    """A link to the PDF of the bilingual document, in Welsh and then in English, each marked with its language."""
+    words = Markup(" / ").join(
+        Markup("{}").format(text)
+        if language == page_language
+        else Markup('<span lang="{}">{}</span>').format(language, text)
+        for language, text in DOCUMENT_LINK_WORDS.items()
+    )
+    return Markup('<a href="{}" type="application/pdf">{}</a>').format(DOCUMENT_PDF_PATH, words)
 
 
 def problems_page(form: Path, problems: Iterable[Problem | str], *, version: str) -> Page:

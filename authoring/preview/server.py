@@ -4,13 +4,15 @@
 modification time and inode, every 200 ms, so an editor's write-and-rename is seen as
 well as a save in place) and composes a new page (:mod:`authoring.preview.page`) when any
 of them changes. :class:`PreviewServer` serves it on 127.0.0.1 only, from the standard
-library's HTTP server. It answers GET of four paths and nothing else:
+library's HTTP server. It answers GET of these paths and nothing else:
 
 - ``/``: the page (the release, or its problems);
 - ``/preview.js``: the script that keeps the page up to date;
 - ``/events?version=V``: waits until the page is no longer version ``V`` (or 20 s), then
   answers ``{"version": "…"}``;
-- ``/release.pdf``: the release printed as PDF (its bilingual document, where the page shows one), rendered on request.
+- ``/release.pdf``: the release printed as PDF, rendered on request;
+- ``/release-cy.pdf``: a bilingual release's Welsh, printed as PDF in the same way;
+- ``/release-cy-en.pdf``: its bilingual document, where its campaign asks for one (docs/welsh.md).
 
 A request whose ``Host`` is not 127.0.0.1 or localhost is refused, so that a web page
 elsewhere cannot reach the preview through a DNS name of its own (DNS rebinding).
@@ -32,9 +34,10 @@ import secrets
 import socketserver
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -43,9 +46,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from authoring.exceptions import AuthoringError, UsageError
 from authoring.inputs.load import CAMPAIGN_FILE, campaign_for
-from authoring.model.bilingual_document import bilingual_document
+from authoring.model.bilingual_document import BILINGUAL_KEY, bilingual_document
 from authoring.model.types import PdfEngine
-from authoring.preview.page import EVENTS_PATH, PDF_PATH, SCRIPT_PATH, Page, compose, script
+from authoring.preview.page import (
+    DOCUMENT_PDF_PATH,
+    EVENTS_PATH,
+    PDF_PATH,
+    SCRIPT_PATH,
+    TRANSLATION_PDF_PATH,
+    Page,
+    compose,
+    script,
+)
 from authoring.render.bilingual_doc import render_bilingual_pdf
 from authoring.render.environment import Templates
 from authoring.render.pdf import render_pdf
@@ -94,7 +106,7 @@ class Preview:
         self._changed = threading.Condition()
         self._stopped = threading.Event()
         self._pdf_lock = threading.Lock()
-        self._pdf: tuple[str, str, bytes] | None = None
+        self._pdfs: dict[str | None, tuple[str, str, bytes]] = {}
         self._stamp = self._inputs_stamp()
         self._page = compose(form, version=self._version(), campaign=campaign, templates=self.templates)
 
@@ -141,27 +153,42 @@ class Preview:
         with self._changed:
             self._changed.notify_all()
 
-    def pdf(self) -> tuple[str, bytes]:
+    def pdf(self, language: str | None = None) -> tuple[str, bytes]:
         """The release of the current page printed as PDF (once per version): its file name and bytes.
 
-        Raises :class:`InvalidFormError` when the page shows problems instead of a release.
+        With ``language``, its translation in that language (a bilingual release's Welsh:
+        ``cy``), printed the same way; with ``cy+en``, its bilingual document (printed by
+        WeasyPrint, whatever the engine). Raises :class:`InvalidFormError` when the page shows
+        problems instead of a release, and :class:`NoTranslationError` when the release is
+        not in ``language`` (or has no bilingual document).
         """
         page = self.page
         if page.release is None:
             raise InvalidFormError("the form has problems (see the preview); the PDF is printed once they are fixed")
+        printed: Callable[[], bytes]
+        if language == BILINGUAL_KEY:  # the bilingual document, as the page shows it and build prints it
+            document = bilingual_document(page.release)
+            if document is None or not page.document_html:
+                raise NoTranslationError("this release has no bilingual document: its campaign asks for none")
+            name, printed = (
+                f"{document.file_stem}.pdf",
+                partial(render_bilingual_pdf, document, page.document_html, self.templates),
+            )
+        else:
+            printable = page.printable(language)
+            if printable is None:
+                raise NoTranslationError(f"this release has no version in '{language}'")
+            release, html = printable
+            if self.pdf_engine is not None:  # the run's engine, over the campaign's
+                release = dataclasses.replace(release, pdf_engine=self.pdf_engine)
+            name, printed = f"{release.file_stem}.pdf", partial(render_pdf, release, html, self.templates)
         with self._pdf_lock:
-            if self._pdf is None or self._pdf[0] != page.version:
-                name = f"{page.release.file_stem}.pdf"
-                release = page.release
-                if self.pdf_engine is not None:  # the run's engine, over the campaign's
-                    release = dataclasses.replace(release, pdf_engine=self.pdf_engine)
-                document = bilingual_document(release)
-                if document is not None:  # the page shows the bilingual document: its PDF, as build prints it
-                    pdf = render_bilingual_pdf(document, page.release_html, self.templates)
-                    self._pdf = (page.version, f"{document.file_stem}.pdf", pdf)
-                else:
-                    self._pdf = (page.version, name, render_pdf(release, page.release_html, self.templates))
-            return self._pdf[1:]
+            made = self._pdfs.get(language)
+            if made is None or made[0] != page.version:
+                made = (page.version, name, printed())
+                self._pdfs = {key: value for key, value in self._pdfs.items() if value[0] == page.version}
+                self._pdfs[language] = made
+            return made[1:]
 
     def _version(self) -> str:
         return f"{self._boot}-{self._count}"
@@ -174,6 +201,10 @@ class Preview:
 
 class InvalidFormError(AuthoringError):
     """Raised when the PDF is asked for while the form has problems."""
+
+
+class NoTranslationError(AuthoringError):
+    """Raised when the PDF of a language the release is not in is asked for."""
 
 
 def _stamp(path: Path) -> tuple[str, int, int, int] | tuple[str, None, None, None]:
@@ -241,13 +272,19 @@ class _Handler(BaseHTTPRequestHandler):
             return _Response(HTTPStatus.OK, news.encode(), "application/json")
         if url.path == PDF_PATH:
             return self._pdf()
+        if url.path == DOCUMENT_PDF_PATH:
+            return self._pdf(BILINGUAL_KEY)
+        if match := TRANSLATION_PDF_PATH.fullmatch(url.path):
+            return self._pdf(match.group(1))
         return _text(HTTPStatus.NOT_FOUND, "Not found: this preview serves the release and nothing else.")
 
-    def _pdf(self) -> _Response:
+    def _pdf(self, language: str | None = None) -> _Response:
         try:
-            data = self.server.preview.pdf()
+            data = self.server.preview.pdf(language)
         except InvalidFormError as error:
             return _text(HTTPStatus.CONFLICT, f"No PDF: {error}.")
+        except NoTranslationError as error:
+            return _text(HTTPStatus.NOT_FOUND, f"No PDF: {error}.")
         except AuthoringError as error:
             return _text(HTTPStatus.INTERNAL_SERVER_ERROR, f"No PDF: {error}")
         name, pdf = data

@@ -14,8 +14,10 @@ manifest, so that it is written, recorded and rebuilt with the release's other f
   it whichever engine prints the release (Typst lays out one release, not two);
 - **Word** (:mod:`authoring.render.bilingual_docx`): the Welsh section then the English
   one, or a table of two columns, every run marked with its language;
-- **Markdown**: the Welsh release, a rule, then the English release — Markdown has no
-  columns, so a side-by-side document is written Welsh first too.
+- **Markdown**: front matter naming the document's language (``lang: cy``, as every
+  Markdown file has its own), the Welsh release, a rule, then the English release —
+  Markdown has no columns, so a side-by-side document is written Welsh first too, and no
+  markup for a passage's language, so the English half is not marked in it.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from authoring.model.release import Release
 from authoring.render import Companion, Format, in_language, register_companion, renderer, split_format
 from authoring.render.environment import Templates
 from authoring.render.html import STYLESHEET, render_template
-from authoring.render.md import render_markdown
+from authoring.render.md import MARKDOWN_TEMPLATE, front_matter
 
 BILINGUAL_TEMPLATE = "html/bilingual.html.j2"
 BILINGUAL_STYLESHEET = "html/bilingual.css"
@@ -59,9 +61,11 @@ def render_bilingual_html(document: BilingualDocument, templates: Templates | No
 
 
 def render_bilingual_markdown(document: BilingualDocument, templates: Templates | None = None) -> str:
-    """The bilingual document as Markdown: the Welsh release, a thematic break, the English release."""
-    welsh, english = (render_markdown(release, templates) for release in document.languages)
-    return welsh.rstrip("\n") + "\n" + MARKDOWN_BREAK + english
+    """The bilingual document as Markdown: its front matter (``lang: cy``), the Welsh release, a thematic break,
+    the English release (each as its own file has it, after its front matter)."""
+    environment = (templates or Templates.at()).markdown
+    welsh, english = (render_template(environment, MARKDOWN_TEMPLATE, release) for release in document.languages)
+    return front_matter(document.language) + welsh.rstrip("\n") + "\n" + MARKDOWN_BREAK + english
 
 
 def render_bilingual_pdf(document: BilingualDocument, html: str | None, templates: Templates | None = None) -> bytes:

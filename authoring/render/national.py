@@ -41,6 +41,7 @@ from authoring.render.assets import assets_fetcher, base_url, font_config, house
 from authoring.render.charts import DrawnChart, alt_text, chart_csv, draw
 from authoring.render.docx import DOCX_TEMPLATE, LANGUAGE, LINK_COLOUR, _fixed_timestamps
 from authoring.render.environment import Templates, template_problem
+from authoring.render.md import front_matter
 from authoring.render.pdf import PDF_VARIANT, _printed_text
 from authoring.render.weasy import fatal_class, forbidden_class, use_fast_compression, weasyprint_module
 
@@ -169,10 +170,11 @@ def render_national_html(
 def render_national_markdown(
     release: NationalRelease, templates: Templates | None = None, files: dict[str, str] | None = None
 ) -> str:
-    """The national release as Markdown (GFM tables)."""
+    """The national release as Markdown (GFM tables), after front matter naming its language, as every release's."""
     templates = templates or Templates.at()
     alt = {chart.key: alt_text(chart) for chart in release.charts}
-    return _render(templates.markdown, MARKDOWN_TEMPLATE, release=release, files=files or {}, alt=alt)
+    body = _render(templates.markdown, MARKDOWN_TEMPLATE, release=release, files=files or {}, alt=alt)
+    return front_matter(LANGUAGE) + body
 
 
 # --------------------------------------------------------------------------- PDF

@@ -12,7 +12,9 @@ for each release. About ten times less CPU than printing the HTML page (figures:
   can run as Typst.
 - **The house fonts only.** Typst reads the two font packages' folders
   (:func:`authoring.fonts.font_dirs`), neither the machine's fonts nor the fonts Typst
-  embeds; a character neither family prints stops the build, as with WeasyPrint.
+  embeds; a character neither family prints stops the build, as with WeasyPrint. A
+  bilingual release (both its languages) is set in one family alone,
+  :data:`authoring.fonts.BILINGUAL_FAMILY`, as WeasyPrint sets it (:func:`font_data`).
 - **Nothing else.** The template's root is its own folder: it can read no file outside it.
 - **The same bytes.** The creation date is the release date, never the time of the build.
 
@@ -31,8 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from authoring.exceptions import RenderError, TemplateProblemError
-from authoring.fonts import HOUSE, _family_covered, font_dirs
+from authoring.fonts import BILINGUAL_FAMILY, FALLBACK, HOUSE, Family, _family_covered, font_dirs
 from authoring.model.inline import Inline
+from authoring.model.language import WELSH
 from authoring.model.release import Release
 from authoring.render.environment import Templates
 from authoring.render.unprintable import refuse_unprintable
@@ -110,8 +113,59 @@ def release_data(release: Release) -> dict[str, Any]:
         "notes_heading": release.notes_heading,
         "notes": [_spans(note) for note in release.notes],
         "footer": release.footer,
-        "house_covers": house_covers(),
+        "page_number": list(release.page_number),
+        "font": font_data(one_family(release)),
     }
+
+
+def one_family(release: Release) -> Family | None:
+    """The one family a release is set in, if it is bilingual (either language); None: the house font and its fallback.
+
+    The same releases as WeasyPrint's (:func:`authoring.render.pdf.lay_out`) and the Word document's.
+    """
+    return BILINGUAL_FAMILY if release.language == WELSH or release.translations else None
+
+
+def font_data(family: Family | None) -> dict[str, Any]:
+    """The template's font: the families in order, whether Typst may look further, and the line metrics.
+
+    ``None``: the house font for the characters its own table has (:func:`house_covers`), the
+    fallback for every other character, one by one, as WeasyPrint falls back. A ``family``:
+    that family alone, every letter from it (``fallback: false``: Typst takes no glyph from
+    another family; :data:`~authoring.fonts.BILINGUAL_FAMILY` prints every character the
+    house font does, a test checks it, and a character neither prints is refused before).
+    The ascent and descent (in em) place the lines as the browser places them in that font.
+    """
+    first = family or HOUSE
+    ascent, descent = line_metrics(first)
+    if family is None:
+        families = [{"name": HOUSE.name, "covers": house_covers()}, {"name": FALLBACK.name, "covers": None}]
+    else:
+        families = [{"name": family.name, "covers": None}]
+    return {"families": families, "fallback": family is None, "ascent": ascent, "descent": descent}
+
+
+@cache
+def line_metrics(family: Family) -> tuple[float, float]:
+    """The family's ascent and descent in em (its regular face's), as the browser's text shaper reads them.
+
+    HarfBuzz (under WeasyPrint) takes the OS/2 table's typographic ascent and descent where the
+    font asks for them (``USE_TYPO_METRICS``), else the ``hhea`` table's.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(family.folder() / family.faces[0].file, lazy=True) as font:
+        units = font["head"].unitsPerEm
+        os2, hhea = font["OS/2"], font["hhea"]
+        if os2.fsSelection & _USE_TYPO_METRICS:
+            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
+        else:
+            ascent, descent = hhea.ascent, -hhea.descent
+    return round(ascent / units, 6), round(descent / units, 6)
+
+
+#: The OS/2 ``fsSelection`` bit that tells a shaper to use the typographic metrics.
+_USE_TYPO_METRICS = 1 << 7
 
 
 @cache

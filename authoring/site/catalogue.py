@@ -9,7 +9,8 @@
    edited since, or fails to validate now (the batch then keeps its older good files);
 2. read each release's files, and keep only those still as the batch wrote them (the
    SHA-256 the manifest recorded);
-3. keep what may be shown at ``now``: never a draft, never a release before its embargo;
+3. keep what may be shown at ``now``: never a draft, never a release before its embargo, and
+   never a release of an example round (``round: example``: invented, not news) unless asked;
 4. gather each round's releases, its national release (if the batch built one), and the
    languages each release is in.
 
@@ -176,6 +177,8 @@ class Catalogue:
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
     """Each round held back by its embargo, and when it lifts."""
     drafts: int = 0
+    examples: list[str] = field(default_factory=list)
+    """Each example round left out, by its folder (``forces/value-for-money-2013``)."""
     problems: list[str] = field(default_factory=list)
     """Releases left out because their files do not match their form (and what to do)."""
 
@@ -184,10 +187,12 @@ class Catalogue:
         return [release for round_ in self.rounds for release in round_.releases]
 
 
-def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
+def catalogue(built: Path, *, now: dt.datetime, examples: bool = False) -> Catalogue:
     """What the batch output folder ``built`` may show at ``now`` (see the module docstring).
 
-    Raises :class:`UsageError` if ``built`` has no manifest (no batch has run there).
+    Example rounds (``round: example`` in their campaign) are left out, and listed, unless
+    ``examples``: a press office's site shows no invented release (nor takes its words from
+    one). Raises :class:`UsageError` if ``built`` has no manifest (no batch has run there).
     """
     manifest_path = built / MANIFEST_FILE
     if not manifest_path.is_file() or manifest_path.is_symlink():
@@ -197,8 +202,10 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
     rounds: dict[str, Round] = {}
     drafts = 0
     embargoed: dict[str, dt.datetime] = {}
+    left_out: set[str] = set()
     newest_words: tuple[dt.date, str, SiteWords] | None = None
     lifts = _embargoes(manifest)
+    example_rounds = set() if examples else _examples(manifest)
     for key, entry in sorted(manifest.releases.items()):
         slug = _round_slug(PurePosixPath(key).parent.name)
         if not entry.release:
@@ -211,6 +218,9 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
             problems.append(
                 f"{key}: not published: its record in {MANIFEST_FILE} is damaged; run 'authoring batch --force'"
             )
+            continue
+        if slug in example_rounds:
+            left_out.add(PurePosixPath(key).parent.as_posix())
             continue
         if newest_words is None or (facts.release_date, facts.round_title) > newest_words[:2]:
             newest_words = (facts.release_date, facts.round_title, facts.words)
@@ -258,6 +268,7 @@ def catalogue(built: Path, *, now: dt.datetime) -> Catalogue:
         words=newest_words[2] if newest_words else _house_words(),
         embargoed=embargoed,
         drafts=drafts,
+        examples=sorted(left_out),
         problems=problems,
     )
 
@@ -281,6 +292,24 @@ def _embargoes(manifest: Manifest) -> dict[str, dt.datetime]:
     return lifts
 
 
+def _examples(manifest: Manifest) -> set[str]:
+    """The rounds any of whose releases records its round as an example: the whole round is one.
+
+    As for the embargo, a release whose form fails keeps the facts of its older build; a
+    round is left out if any record says it is an example, so that no older record can
+    publish an invented release.
+    """
+    rounds: set[str] = set()
+    for key, entry in manifest.releases.items():
+        try:
+            example = _Facts.of(entry.release).example
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+        if example:
+            rounds.add(_round_slug(PurePosixPath(key).parent.name))
+    return rounds
+
+
 def _round_slug(folder_name: str) -> str:
     return file_name_part(folder_name) or "round"
 
@@ -302,6 +331,8 @@ class _Facts:
     embargo: dt.datetime | None
     website: str
     words: SiteWords
+    example: bool = False
+    """Whether its round is an example (``round: example``); a record from before rounds recorded it says no."""
     tag: str = DEFAULT_LANGUAGE
     """The language tag as the batch recorded it (``en-GB``, ``cy``): a translation's files are keyed by it."""
     translations: tuple[_Facts, ...] = ()
@@ -336,6 +367,7 @@ class _Facts:
             release_date=dt.date.fromisoformat(_text(round_["release_date"])),
             embargo=dt.datetime.fromisoformat(_text(embargo)) if embargo else None,
             website=_text(round_.get("website") or ""),
+            example=_text(round_.get("state") or "open") == "example",
             words=SiteWords(
                 title=_text(words["site_title"]),
                 accessibility_statement=tuple(Inline.parse(_text(t)) for t in words["accessibility_statement"]),

@@ -76,11 +76,13 @@ def build_site(
     now: dt.datetime,
     base_url: str | None = None,
     templates: Templates | None = None,
+    examples: bool = False,
 ) -> SiteReport:
     """Write the newsroom for ``now`` from the batch output ``built`` into ``site_dir``; see the module docstring.
 
     ``base_url`` is the address the folder is served at (the feeds and the sitemap need
-    whole addresses); by default the newest round's web address. Raises
+    whole addresses); by default the newest round's web address. Example rounds are left
+    out unless ``examples`` (to try the site out). Raises
     :class:`UsageError` (no manifest, a bad address), :class:`OutputLockedError` (a batch or
     another site run is busy) and :class:`OutputWriteError` (a link in the way, a full disk).
     """
@@ -90,7 +92,7 @@ def build_site(
             f"--out {site_dir} is the batch's output folder; give a folder of its own, e.g. {built / 'site'}"
         )
     with output_lock(built):
-        shown = catalogue(built, now=now)
+        shown = catalogue(built, now=now, examples=examples)
     url = _base_url(base_url or shown.words.website or "http://localhost/")
     files = site_files(shown, base_url=url, templates=templates)
     _refuse_links(site_dir)
