@@ -164,6 +164,29 @@ def uncovered(text: str) -> list[str]:
     return list(missing)
 
 
+@cache
+def _advances() -> tuple[dict[int, int], float]:
+    """The house font's regular face: each code point's advance width, and its units per em."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(HOUSE.folder() / FACES[0].file, lazy=True) as font:
+        metrics = font["hmtx"]
+        widths = {point: metrics[glyph][0] for point, glyph in font.getBestCmap().items()}
+        return widths, float(font["head"].unitsPerEm)
+
+
+def text_width(text: str, *, size: float) -> float | None:
+    """How wide ``text`` is set in the house font's regular face at ``size`` pixels, before kerning.
+
+    ``None`` if the face lacks one of its characters (another family would print it).
+    """
+    widths, units = _advances()
+    try:
+        return sum(widths[ord(char)] for char in text) * size / units
+    except KeyError:
+        return None
+
+
 def describe(char: str) -> str:
     """``'😀' (U+1F600 GRINNING FACE)``: a character as a message names it."""
     return f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')})"

@@ -121,3 +121,38 @@ def test_hostile_correction_notes_add_no_block_no_markup_and_read_as_written(tmp
     for _, date, note in release.correction_notes:
         assert normalise(f"{date}: {note}") in page
         assert normalise(f"{date}: {note}") in markdown_text(outputs[Format.MD])
+
+
+def test_a_campaigns_own_correction_words_mark_a_correction_sent_again_and_stay_text(tmp_path: Path) -> None:
+    """The correction's subject mark and note are house words a campaign may change: escaped, never markup."""
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from authoring.mail.message import Contents, compose
+
+    form = form_copy("thames-valley", "final", tmp_path)
+    campaign = tmp_path / "campaign.yaml"
+    text = (FORCES / "campaign.yaml").read_text(encoding="utf-8")
+    note = "Re-issued <b>now</b> & {{ force.name }}"
+    campaign.write_text(
+        text.replace("\nsentences:", f"\nsentences:\n  correction_mark: RE-ISSUE\n  correction_note: '{note}'\n  #", 1),
+        encoding="utf-8",
+    )
+    assert "correction_mark" in campaign.read_text(encoding="utf-8")
+    [(_, release)] = load_releases([form], campaign=campaign)
+    assert release.correction_mark == "RE-ISSUE"
+    assert release.correction_note == "Re-issued <b>now</b> & Thames Valley Police"
+    files = render(release, (Format.HTML, Format.PDF))
+    contents = Contents(
+        release=release, text="", html=files[Format.HTML].decode(), pdf=files[Format.PDF], pdf_name="release.pdf"
+    )
+    message = compose(contents, sender="press@example.org", date=datetime(2012, 12, 12, tzinfo=UTC), correction=True)
+    assert ": RE-ISSUE: " in str(message["Subject"])
+    assert "CORRECTION" not in str(message["Subject"])
+    plain = message.get_body(("plain",)).get_content()
+    assert plain.startswith("Re-issued <b>now</b> & Thames Valley Police")
+    html = message.get_body(("html",)).get_content()
+    assert "<p><strong>Re-issued &lt;b&gt;now&lt;/b&gt; &amp; Thames Valley Police</strong></p>" in html
+    assert "<b>now</b>" not in html
+    plain_again = compose(replace(contents), sender="press@example.org", date=datetime(2012, 12, 12, tzinfo=UTC))
+    assert "RE-ISSUE" not in str(plain_again["Subject"])  # a first sending is not marked

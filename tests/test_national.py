@@ -559,3 +559,31 @@ def test_a_summary_the_hint_misses_is_still_drawn(tmp_path: Path) -> None:
     (national,) = report.national
     assert national.status == "built"
     assert {path.suffix for path in national.files} >= {".pdf", ".docx", ".html", ".md", ".svg", ".csv", ".json"}
+
+
+@pytest.mark.parametrize(
+    ("names", "cut"),
+    [
+        (("Avon and Somerset Constabulary", "Heddlu Trafnidiaeth Prydain", "Kent Police"), False),
+        (("W" * 40, "Kent Police"), True),  # wider than the limit: cut short with an ellipsis
+        (("Tŷ Glas and Ŵyr Police", "Kent Police"), False),  # letters the house font lacks: the limit stays on
+    ],
+)
+def test_a_bars_name_is_cut_short_only_when_it_is_wider_than_the_limit(names: tuple[str, ...], cut: bool) -> None:
+    from authoring.model.national import Cell, ChartData, TableData
+    from authoring.model.summary import ChartKind
+    from authoring.render.charts import LABEL_LIMIT, chart_spec, draw
+
+    points = tuple((name, float(index + 1)) for index, name in enumerate(names))
+    rows = tuple((Cell(name), Cell(str(value), value)) for name, value in points)
+    table = TableData("Figures", ("Force", "Jobs"), rows)
+    chart = ChartData("jobs", ChartKind.BAR, "Jobs by force", "One bar a force.", "Force", "Jobs", points, table)
+    limit = chart_spec(chart)["encoding"]["y"]["axis"]["labelLimit"]
+    drawn = str(draw(chart, ident="chart-jobs").svg)
+    assert ("…" in drawn) is cut
+    if cut or any(char in name for name in names for char in "ŷŴ"):
+        assert limit == LABEL_LIMIT
+    else:
+        assert limit == 0  # nothing to measure: every name fits
+    for name in names:
+        assert (name in drawn) is not (cut and len(name) > 30)

@@ -143,7 +143,10 @@ def test_a_change_to_the_welsh_alone_is_a_change_held_listed_and_resent_as_a_thr
     assert len(listed) == 1
     assert listed[0].startswith(f"would send: {STEM}-cy.pdf and {STEM}.pdf to {DYFED_POWYS[0]} (correction), subject: ")
     assert "DAN EMBARGO TAN" in listed[0]
-    assert "CORRECTION" in listed[0]
+    welsh_subject, english_subject = listed[0].split("subject: ", 1)[1].split(" / ")
+    assert "CYWIRIAD" in welsh_subject
+    assert "CORRECTION" not in welsh_subject
+    assert "CORRECTION" in english_subject
 
     status, _, stderr = send(server, "--resend")
 
@@ -152,7 +155,18 @@ def test_a_change_to_the_welsh_alone_is_a_change_held_listed_and_resent_as_a_thr
     assert len(server.received) == 4  # the Dyfed-Powys correction, and nothing else
     assert correction.message["In-Reply-To"] == first.message["Message-ID"]  # threaded under the first message
     assert correction.message["References"] == first.message["Message-ID"]
-    assert "CORRECTION" in str(correction.message["Subject"])
+    subject = str(correction.message["Subject"])
+    assert subject.index("CYWIRIAD") < subject.index(" / ") < subject.index("CORRECTION")  # Welsh first
+    text = correction.message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    welsh_text, english_text = text.split("\n\n---\n\n")
+    assert " ".join(welsh_text.split()).startswith("CYWIRIAD: mae’r fersiwn hon yn cymryd lle’r un a anfonwyd atoch")
+    assert " ".join(english_text.split()).startswith("CORRECTION: this version replaces the one sent to you earlier")
+    html = correction.message.get_body(("html",)).get_content().replace("\r\n", "\n")
+    welsh_html, english_html = html.split('<div lang="en-GB">')
+    assert '<div lang="cy">' in welsh_html
+    assert "<p><strong>CYWIRIAD: mae’r fersiwn" in welsh_html
+    assert "CORRECTION" not in welsh_html
+    assert "<p><strong>CORRECTION: this version replaces" in english_html
     files = attached(correction)
     assert list(files) == [f"{STEM}-cy.pdf", f"{STEM}.pdf"]
     assert files[f"{STEM}-cy.pdf"] == (OUT / WELSH_PDF).read_bytes()  # the corrected Welsh

@@ -50,7 +50,17 @@ def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple
     own = campaign.sentences
     for name in ("headline", "findings_lead_in", "attribution", "full_report"):
         yield ("sentences", name), name, getattr(own, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
-    names = ("dateline", "footer", "subject", "embargo", "notes_heading", "corrections_heading", "draft_mark")
+    names = (
+        "dateline",
+        "footer",
+        "subject",
+        "embargo",
+        "notes_heading",
+        "corrections_heading",
+        "correction_mark",
+        "correction_note",
+        "draft_mark",
+    )
     for name in (*names, "watermark", "category", "page_number"):
         loc: Loc | None = ("sentences", name) if getattr(own, name) is not None else None
         yield loc, name, getattr(words, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email import policy
 from email.header import Header
@@ -35,14 +35,14 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 
+from markupsafe import Markup
+
 from authoring.mail.smtp import ascii_domain
 from authoring.mail.text import plain_text
 from authoring.model.release import Release
 
 #: The ``To`` of every sent message: a group with no members, as for blind copies.
 UNDISCLOSED = "undisclosed-recipients:;"
-CORRECTION = "CORRECTION"
-CORRECTION_NOTE = "CORRECTION: this version replaces the one sent to you earlier; please use it instead."
 #: The SMTP policy; header values this module writes itself (``set_raw``) are sent as they are.
 POLICY = policy.SMTP.clone(refold_source="none")
 #: The longest header line a mail server must take (RFC 5322), less room for the header's name.
@@ -76,7 +76,7 @@ def one_line(value: str) -> str:
 
 def subject(release: Release, *, correction: bool = False) -> str:
     """'EMBARGOED UNTIL 00:01 TUESDAY 11 DECEMBER 2012: <headline>', as on the PDF (with a correction marked)."""
-    parts = [release.embargo, CORRECTION if correction else None, release.headline]
+    parts = [release.embargo, release.correction_mark if correction else None, release.headline]
     return one_line(": ".join(part for part in parts if part))
 
 
@@ -106,14 +106,16 @@ def compose(
     versions = (*contents.translations, contents)  # a bilingual release: Welsh first, with no less prominence
     _set_subject(message, message_subject(contents, correction=correction))
     message["Date"] = format_datetime(date)
+    if correction:  # each language says so in its own words (the house's correction_note)
+        versions = tuple(
+            replace(version, html=_noted(version.html, version.release.correction_note)) for version in versions
+        )
     html = _together(versions)
     if text is None:
         text = "\n\n---\n\n".join(
-            plain_text(version.release, preface=CORRECTION_NOTE if correction and index == 0 else None)
-            for index, version in enumerate(versions)
+            plain_text(version.release, preface=version.release.correction_note if correction else None)
+            for version in versions
         )
-    if correction:
-        html = _BODY_TAG.sub(lambda tag: f"{tag.group()}\n<p><strong>{CORRECTION_NOTE}</strong></p>", html, count=1)
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     attachments = [*((contents.together,) if contents.together else ()), *((v.pdf_name, v.pdf) for v in versions)]
@@ -121,6 +123,12 @@ def compose(
         message.add_attachment(pdf, maintype="application", subtype="pdf", filename=name)
         _name_attachment(message, name)
     return message
+
+
+def _noted(html: str, note: str) -> str:
+    """The page with ``note`` in bold at the top of its body (the note escaped: it is a house word, not markup)."""
+    paragraph = Markup("<p><strong>{}</strong></p>").format(note)
+    return _BODY_TAG.sub(lambda tag: f"{tag.group()}\n{paragraph}", html, count=1)
 
 
 def _together(versions: Sequence[Contents]) -> str:

@@ -35,6 +35,8 @@ HOUSE_WORDS = (
     "embargo",
     "notes_heading",
     "corrections_heading",
+    "correction_mark",
+    "correction_note",
     "draft_mark",
     "watermark",
     "category",

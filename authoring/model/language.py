@@ -104,6 +104,8 @@ class WelshSentences(_Model):
     embargo: Text | None = None
     notes_heading: Text | None = None
     corrections_heading: Text | None = None
+    correction_mark: Text | None = None
+    correction_note: Text | None = None
     draft_mark: Text | None = None
     watermark: Text | None = None
     category: Text | None = None

@@ -83,6 +83,10 @@ class Release:
     """What prints the PDF: the house's choice, the campaign's, or the run's (``--pdf-engine``)."""
     corrections_heading: str = ""
     """The heading of the correction notes (a house word)."""
+    correction_mark: str = "CORRECTION"
+    """In the subject of a corrected release sent again (a house word)."""
+    correction_note: str = ""
+    """At the top of a corrected release sent again: what it replaces (a house word)."""
     page_number: tuple[str, str, str] = ("Page ", " of ", "")
     """The page-number words around the page's number and the number of pages: ('Page ', ' of ', '')."""
     language: str = "en-GB"
@@ -209,6 +213,8 @@ def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
         corrections=tuple(form.corrections),
         pdf_engine=words.pdf_engine,
         corrections_heading=made("corrections_heading"),
+        correction_mark=made("correction_mark"),
+        correction_note=made("correction_note"),
         page_number=_page_number(made("page_number", {"page": _PAGE, "pages": _PAGES})),
     )
 
