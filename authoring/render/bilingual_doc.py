@@ -30,7 +30,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from authoring.exceptions import TemplateProblemError
+from authoring.exceptions import RenderError, TemplateProblemError
 from authoring.model.bilingual_document import BILINGUAL_KEY, LANGUAGE_NAMES, BilingualDocument, bilingual_document
 from authoring.model.release import Release
 from authoring.render import Companion, Format, in_language, register_companion, renderer, split_format
@@ -124,7 +124,9 @@ def _install() -> None:
     from weasyprint.formatting_structure import boxes
     from weasyprint.pdf import tags
 
-    build = tags._build_box_tree
+    build = getattr(tags, "_build_box_tree", None)
+    if build is None:  # pragma: no cover - a WeasyPrint other than the locked one
+        raise RenderError("this WeasyPrint builds its PDF structure otherwise: the parts' languages cannot be marked")
 
     def with_languages(box: Any, parent: Any, *args: Any) -> Iterator[Any]:
         elements = build(box, parent, *args)
