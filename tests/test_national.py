@@ -25,6 +25,7 @@ from authoring.build.batch import BuildStatus, run_batch
 from authoring.exceptions import InvalidInputError
 from authoring.inputs.load import load_campaign
 from authoring.model.phrasing import money, number
+from authoring.render.environment import Templates
 from tests.conftest import ROOT
 from tests.readback import front_matter, markdown_text, normalise, pdf_text
 from tests.test_accessibility_html import needs_axe, run_axe
@@ -587,3 +588,21 @@ def test_a_bars_name_is_cut_short_only_when_it_is_wider_than_the_limit(names: tu
         assert limit == 0  # nothing to measure: every name fits
     for name in names:
         assert (name in drawn) is not (cut and len(name) > 30)
+
+
+def test_a_batch_in_a_process_that_has_drawn_a_chart_draws_its_own_charts(tmp_path: Path) -> None:
+    """vl-convert's engine threads do not survive a fork: once it has run here, nothing is drawn in a forked process."""
+    from authoring.build.national import Drawing
+    from authoring.render.charts import fork_safe, warm_up
+
+    warm_up()  # as a long-lived program (or this test run) may have done
+    assert not fork_safe()
+    folders = copy_rounds(tmp_path / "forces")
+    forms = sorted(folders["value-for-money-2013"].glob("*.yaml"))
+    drawing = Drawing.start(forms, formats=("html",), templates=Templates.at())  # type: ignore[arg-type]
+    assert drawing is not None
+    assert drawing.result() is None  # no process: the batch makes everything itself
+    report = run_batch([folders["value-for-money-2013"]], out_dir=tmp_path / "output", jobs=2)
+    (national,) = report.national
+    assert national.status == "built"
+    assert {path.suffix for path in national.files} >= {".pdf", ".docx", ".svg"}

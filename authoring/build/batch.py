@@ -224,8 +224,10 @@ def run_batch(
         try:
             if plan.jobs:
                 tasks = [(job, job.release, job.stale) for job in plan.jobs]
-                for job, rendered in render_all(tasks, workers=workers, templates=templates, close_fds=[lock_fd]):
-                    national.start()  # in a thread, now that the workers are forked
+                rendering = render_all(
+                    tasks, workers=workers, templates=templates, close_fds=[lock_fd], extra=national.extra
+                )
+                for job, rendered in rendering:
                     outcome = _store(job, rendered, out_dir=out_dir, manifest=manifest)
                     outcomes.append(outcome)
                     if observer:

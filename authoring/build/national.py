@@ -12,8 +12,9 @@ campaign with a ``summary``:
 3. it is rendered in every format asked for, plus the figures as JSON and each chart's
    CSV and SVG: all but the PDF in a process forked as the batch starts (:class:`Drawing`:
    it starts vl-convert while the batch reads the forms and warms up, then draws what the
-   plan hands it), the PDF in a thread of the batch beside the workers
-   (:func:`authoring.render.national.render_national_pdf`);
+   plan hands it); the PDF by a batch worker, ahead of the releases still waiting, as soon
+   as its page is made (:meth:`NationalBuilds.extra`), or in the batch itself where no
+   worker runs (:func:`authoring.render.national.render_national_pdf`);
 4. its files are swapped in as one set into ``OUT/national/<round>/``
    (:func:`authoring.files.write.write_release`), and recorded in the manifest under
    ``national`` (docs/national.md). A national release that fails leaves its previous
@@ -24,13 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import gc
 import hashlib
+import importlib
 import multiprocessing
 import os
 import re
 import signal
-import threading
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,7 +43,7 @@ from authoring import __version__
 from authoring.build.fingerprint import toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import Loaded
-from authoring.build.workers import _die_with
+from authoring.build.workers import Extra, _die_with
 from authoring.exceptions import AuthoringError, Problem
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_release
@@ -50,6 +52,7 @@ from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
 from authoring.render import Format
+from authoring.render.charts import fork_safe as charts_fork_safe
 from authoring.render.charts import warm_up as warm_up_charts
 from authoring.render.environment import Templates
 from authoring.render.national import file_names, render_national, render_national_parts, render_national_pdf
@@ -84,6 +87,8 @@ class _Job:
     folder: Path
     reason: str
     rendered: dict[str, bytes] | None = None
+    html: str | None = None
+    """The page the PDF is printed from, while the PDF is still to be printed."""
     error: str | None = None
 
 
@@ -97,8 +102,8 @@ class NationalBuilds:
     templates: Templates
     jobs: list[_Job] = field(default_factory=list)
     done: list[NationalOutcome] = field(default_factory=list)
-    _thread: threading.Thread | None = None
     _drawing: Drawing | None = None
+    _collected: bool = False
 
     @classmethod
     def plan(
@@ -204,33 +209,59 @@ class NationalBuilds:
         entry.update(status="failed", problems=[str(problem)], toolkit_version=__version__)
         self.done.append(NationalOutcome(path, name, "failed", problems=(problem,), reason=reason))
 
-    def start(self) -> None:
-        """Render the stale national releases in a thread (once; call it after the batch's workers have started)."""
-        if self._thread is None and self.jobs:
-            self._thread = threading.Thread(target=self._render_all, name="national-release", daemon=True)
-            self._thread.start()
+    def extra(self, block: bool) -> tuple[list[Extra], bool]:
+        """The batch workers' extra work (:data:`authoring.build.workers.ExtraSource`): each stale release's PDF.
 
-    def _render_all(self) -> None:
+        Ready once the drawing process has made the pages: each PDF then goes to the next free
+        worker, which has WeasyPrint warm, ahead of the forces' releases still waiting. With
+        ``block``, waits for the drawing process. What no worker prints, :meth:`finish` prints.
+        """
+        if self._collected or not self.jobs:
+            return [], False
+        if not block and self._drawing is not None and not self._drawing.ready():
+            return [], True
+        self._collect()
+        root = str(self.templates.root)
+        return [
+            Extra(_print_pdf, (job.release, job.html, root), functools.partial(self._printed, job))
+            for job in self.jobs
+            if job.html is not None
+        ], False
+
+    def _collect(self) -> None:
+        """Take what the drawing process made (once): each job's files but the PDF and its page, or its error."""
+        self._collected = True
         made = self._drawing.result() if self._drawing is not None else None
         for index, job in enumerate(self.jobs):
             parts = made[index] if made is not None else None
             if isinstance(parts, str):
                 job.error = parts
-                continue
-            try:
-                if parts is None:  # no process made them: everything here
-                    job.rendered = render_national(job.release, self.formats, self.templates)
-                    continue
-                files, html = parts
-                if Format.PDF in self.formats:
-                    pdf = render_national_pdf(job.release, html, self.templates)
-                    files[file_names(job.release, self.formats)["pdf"]] = pdf
-                job.rendered = files
-            except AuthoringError as exc:
-                job.error = str(exc)
-            except Exception as exc:  # a bug: fail this release, keep the batch, say so
-                detail = traceback.format_exception_only(exc)[-1].strip()
-                job.error = f"unexpected error while rendering (a bug; please report it): {detail}"
+            elif parts is not None:
+                job.rendered, html = parts
+                job.html = html if Format.PDF in self.formats else None
+
+    def _printed(self, job: _Job, result: object) -> None:
+        """A worker's PDF of ``job`` (or why it could not print it), into the job's files."""
+        job.html = None
+        if isinstance(result, bytes) and job.rendered is not None:
+            job.rendered[file_names(job.release, self.formats)["pdf"]] = result
+        else:
+            job.error = result if isinstance(result, str) else f"the worker process failed: {result}"
+
+    def _render_here(self, job: _Job) -> None:
+        """Make in this process what no other process made of ``job``: everything, or its PDF."""
+        try:
+            if job.rendered is None:  # no process made them: everything here
+                job.rendered = render_national(job.release, self.formats, self.templates)
+            elif job.html is not None:
+                pdf = render_national_pdf(job.release, job.html, self.templates)
+                job.rendered[file_names(job.release, self.formats)["pdf"]] = pdf
+        except AuthoringError as exc:
+            job.error = str(exc)
+        except Exception as exc:  # a bug: fail this release, keep the batch, say so
+            detail = traceback.format_exception_only(exc)[-1].strip()
+            job.error = f"unexpected error while rendering (a bug; please report it): {detail}"
+        job.html = None
 
     def finish(self, failed: Iterable[Path] = ()) -> tuple[NationalOutcome, ...]:
         """Wait for the rendering, write each national release's files as one set, record them in the manifest.
@@ -238,9 +269,11 @@ class NationalBuilds:
         ``failed`` are the forms whose releases failed to render in this batch: the national
         release of their round is not written (its last files stay), as it would count them.
         """
-        self.start()
-        if self._thread is not None:
-            self._thread.join()
+        if not self._collected:
+            self._collect()
+        for job in self.jobs:
+            if job.error is None:
+                self._render_here(job)
         failing: dict[Path, list[Path]] = {}
         for form in failed:
             failing.setdefault(campaign_for(form), []).append(form)
@@ -344,9 +377,10 @@ class Drawing:
     and checks the forms and warms WeasyPrint up (a single-threaded spell that leaves a
     core free), then waits for the national releases the batch hands it
     (:meth:`draw`) and makes their files but the PDF, which needs WeasyPrint and is
-    printed in the batch itself. Handed nothing (:meth:`close`: no round with a summary
-    needs rebuilding), it ends at once. Where processes cannot be forked, or the process
-    dies, everything is made in the batch. The process never outlives the batch.
+    printed by a batch worker (:meth:`NationalBuilds.extra`). Handed nothing (:meth:`close`: no round with a summary
+    needs rebuilding), it ends at once. Where processes cannot be forked, where this process
+    has drawn a chart itself (a long-lived program or a test: :func:`authoring.render.charts.fork_safe`),
+    or where the process dies, everything is made in the batch. The process never outlives the batch.
     """
 
     def __init__(self, formats: tuple[Format, ...], templates: Templates, close_fds: tuple[int, ...]) -> None:
@@ -354,14 +388,17 @@ class Drawing:
         self._receive: Any = None
         self._process: Any = None
         self._handed = False
-        if "fork" not in multiprocessing.get_all_start_methods():
-            return
+        self._answered = False
+        if "fork" not in multiprocessing.get_all_start_methods() or not charts_fork_safe():
+            return  # everything is made in the batch
+        if Format.DOCX in formats:  # the batch loads python-docx anyway (to warm up): loaded once, before the fork
+            importlib.import_module("docx")
         context = multiprocessing.get_context("fork")
         jobs_receive, jobs_send = context.Pipe(duplex=False)
         receive, send = context.Pipe(duplex=False)
         self._process = context.Process(
             target=_make_in_child,
-            args=(formats, templates, jobs_receive, send, close_fds, os.getpid()),
+            args=(formats, templates, jobs_receive, send, (jobs_send, receive), close_fds, os.getpid()),
             name="national-release",
             daemon=True,
         )
@@ -399,12 +436,20 @@ class Drawing:
         finally:
             self._jobs.close()
 
+    def ready(self) -> bool:
+        """Whether :meth:`result` would answer at once (the process has sent its work, or ended)."""
+        try:
+            return self._receive is None or bool(self._receive.poll())
+        except OSError:
+            return True
+
     def result(self) -> list[tuple[dict[str, bytes], str] | str] | None:
         """Each release's files but the PDF, and its HTML (or why they could not be made); ``None``: make them here."""
         if self._receive is None:
             return None
         try:
             result: list[tuple[dict[str, bytes], str] | str] | None = self._receive.recv()
+            self._answered = True
         except (EOFError, OSError):  # the process died (killed, out of memory): make them here instead
             result = None
         finally:
@@ -412,13 +457,26 @@ class Drawing:
         return result
 
     def close(self) -> None:
-        """End the process if it was handed nothing, and collect it (idempotent)."""
+        """End the process and collect it (idempotent): handed nothing, it ends; still drawing, it is stopped."""
         if self._process is None:
             return
         self.draw([])
         self._receive.close()
+        if self._handed and not self._answered:  # the batch was interrupted: its drawing is of no use
+            self._process.terminate()
         self._process.join()
         self._process = None
+
+
+def _print_pdf(release: NationalRelease, html: str, templates: str) -> bytes | str:
+    """In a batch worker: the national release's PDF, or why it cannot be printed (a message)."""
+    try:
+        return render_national_pdf(release, html, Templates.at(Path(templates)))
+    except AuthoringError as exc:
+        return str(exc)
+    except Exception as exc:  # a bug: that release fails, saying so
+        detail = traceback.format_exception_only(exc)[-1].strip()
+        return f"unexpected error while printing (a bug; please report it): {detail}"
 
 
 def summary_likely(forms: Iterable[Path]) -> bool:
@@ -452,6 +510,7 @@ def _make_in_child(
     templates: Templates,
     jobs: Any,
     send: Any,
+    parent_ends: tuple[Any, ...],
     close_fds: tuple[int, ...],
     parent: int,
 ) -> None:
@@ -462,6 +521,8 @@ def _make_in_child(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for fd in close_fds:
         os.close(fd)
+    for end in parent_ends:  # the batch's ends of the pipes: held here too, a full pipe would never break
+        end.close()
     with contextlib.suppress(Exception):  # a chart that cannot be drawn is reported when drawn, by name
         warm_up_charts()
     try:
@@ -481,5 +542,6 @@ def _make_in_child(
         except Exception as exc:  # a bug: that release fails, saying so
             detail = traceback.format_exception_only(exc)[-1].strip()
             made.append(f"unexpected error while rendering (a bug; please report it): {detail}")
-    send.send(made)
+    with contextlib.suppress(OSError):  # the batch stopped listening (interrupted): nothing to hand over
+        send.send(made)
     send.close()

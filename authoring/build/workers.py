@@ -29,11 +29,12 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from authoring.exceptions import AuthoringError
 from authoring.model.release import Release
@@ -53,14 +54,38 @@ class Rendered:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class Extra:
+    """Work that becomes ready while the workers run (a national release's PDF): it goes ahead of the queue.
+
+    ``function(*args)`` runs in a worker (a module-level function: it is sent by name);
+    ``done`` is called in this process with what it returned, or the exception it raised.
+    """
+
+    function: Callable[..., object]
+    args: tuple[Any, ...]
+    done: Callable[[object], None]
+
+
+#: Where :func:`render_all` finds :class:`Extra` work: called with ``block`` (wait until some is
+#: ready or none will come), it returns the work ready now and whether more may come.
+ExtraSource = Callable[[bool], tuple[list[Extra], bool]]
+
+
 def render_all(
     tasks: Sequence[tuple[K, Release, tuple[Format, ...]]],
     *,
     workers: int,
     templates: Templates | None = None,
     close_fds: Iterable[int] = (),
+    extra: ExtraSource | None = None,
 ) -> Iterator[tuple[K, Rendered]]:
     """Render every task in ``workers`` processes; yield ``(key, result)`` as each finishes.
+
+    ``extra`` (forked workers only) hands over more work as it becomes ready: each piece goes
+    to the next free worker, ahead of the releases still waiting (only a few are queued at a
+    time), so that it shares the workers instead of running beside them. Where this process
+    renders the releases itself, ``extra`` is not asked: its owner does that work.
 
     ``templates`` is the templates folder (default: the shipped one); ``close_fds`` are closed
     in each worker (e.g. the output lock, so only the parent ever holds it). Workers warm
@@ -94,17 +119,62 @@ def render_all(
         initargs=(str(templates.root), tuple(close_fds), warm, os.getpid(), releases if warm else ()),
     )
     try:
-        futures: dict[Future[Rendered], K] = {
-            pool.submit(_render, release, formats): key for key, release, formats in tasks
-        }
-        for future in as_completed(futures):
-            try:
-                result = future.result()
-            except Exception as exc:  # a worker died (killed, out of memory): report, carry on
-                result = Rendered({}, f"the worker process failed: {type(exc).__name__}: {exc}")
-            yield futures[future], result
+        yield from _run(pool, tasks, workers, extra)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run(
+    pool: ProcessPoolExecutor,
+    tasks: Sequence[tuple[K, Release, tuple[Format, ...]]],
+    workers: int,
+    extra: ExtraSource | None,
+) -> Iterator[tuple[K, Rendered]]:
+    """Keep every worker busy with at most one release queued behind it; extra work goes first as it comes."""
+    waiting = deque(tasks)
+    running: dict[Future[Any], tuple[K, None] | tuple[None, Extra]] = {}
+    more = extra is not None
+
+    def fill(block: bool = False) -> None:
+        nonlocal more
+        if more and extra is not None:
+            ready, more = extra(block)
+            for job in ready:
+                running[pool.submit(job.function, *job.args)] = (None, job)
+        while waiting and len(running) < 2 * workers:
+            key, release, formats = waiting.popleft()
+            running[pool.submit(_render, release, formats)] = (key, None)
+
+    fill()
+    while running or more:
+        if not running:  # only extra work is left to come: wait for it
+            fill(block=True)
+            continue
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        results = []
+        for future in finished:
+            key, job = running.pop(future)
+            if job is not None:
+                job.done(_outcome(future))
+            elif key is not None:
+                results.append((key, _rendered_result(future)))
+        fill()  # before handing the results on, so no worker waits while they are stored
+        yield from results
+
+
+def _outcome(future: Future[Any]) -> object:
+    """What an extra job returned, or the exception it raised (a worker that died included)."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return exc
+
+
+def _rendered_result(future: Future[Rendered]) -> Rendered:
+    try:
+        return future.result()
+    except Exception as exc:  # a worker died (killed, out of memory): report, carry on
+        return Rendered({}, f"the worker process failed: {type(exc).__name__}: {exc}")
 
 
 #: The templates folder of this worker process (set when it starts).

@@ -65,6 +65,15 @@ def _vl_convert() -> Any:
     return vl_convert
 
 
+def fork_safe() -> bool:
+    """Whether a process forked from this one can draw charts: not once vl-convert has run here.
+
+    vl-convert runs its JavaScript engine on threads of its own, started by the first chart a
+    process draws; a forked process has none of them, and its first chart would wait forever.
+    """
+    return _vl_convert.cache_info().currsize == 0
+
+
 def warm_up() -> None:
     """Start vl-convert's JavaScript engine and load the house font now, with a chart of one bar.
 

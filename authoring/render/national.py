@@ -224,9 +224,10 @@ def render_national_docx(
         if not child.tag.endswith("}sectPr"):
             body.remove(child)
     _header_and_footer(document, release)
+    styles = _Styles(document)
 
     def para(text: str | Inline, style: str = "Normal") -> Any:
-        paragraph = document.add_paragraph(style=style)
+        paragraph = document.add_paragraph(style=styles[style])
         _runs(paragraph, text if isinstance(text, Inline) else Inline.plain(text))
         return paragraph
 
@@ -240,7 +241,7 @@ def render_national_docx(
     for paragraph in release.lead:
         para(paragraph)
     para(release.counted, "Lead In")
-    _table(document, release.table)
+    _table(document, release.table, styles)
     for chart in release.charts:
         para(chart.title, "Heading 2")
         drawn = charts[chart.key]
@@ -249,7 +250,7 @@ def render_national_docx(
         properties.set("title", alt_text(chart))
         properties.set("descr", f"{alt_text(chart)}. {chart.description}")
         para(chart.description)
-        _table(document, chart.table)
+        _table(document, chart.table, styles)
     para(release.attribution, "Lead In")
     for paragraph in release.quote:
         para(paragraph, "Quote")
@@ -311,35 +312,48 @@ def _header_and_footer(document: Any, release: NationalRelease) -> None:
                 run.text = run.text.replace("{{ release.footer }}", release.footer)
 
 
-def _table(document: Any, table: TableData) -> None:
+class _Styles:
+    """The document's styles by name, each looked up once (python-docx searches them all for a name)."""
+
+    def __init__(self, document: Any) -> None:
+        self._document = document
+        self._found: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._found:
+            self._found[name] = self._document.styles[name] if _has_style(self._document, name) else None
+        return self._found[name]
+
+
+def _table(document: Any, table: TableData, styles: _Styles) -> None:
     """A real Word table: a caption, a header row (repeated on every page), a bold totals row."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
 
-    caption = document.add_paragraph(style="Caption" if _has_style(document, "Caption") else "Lead In")
+    caption = document.add_paragraph(style=styles["Caption"] or styles["Lead In"])
     caption.add_run(table.caption)
     rows = [list(table.header), *([cell.text for cell in row] for row in table.rows)]
     if table.totals:
         rows.append([cell.text for cell in table.totals])
     grid = document.add_table(rows=len(rows), cols=len(table.header))
-    if _has_style(document, "Table Grid"):
-        grid.style = document.styles["Table Grid"]
+    if styles["Table Grid"] is not None:
+        grid.style = styles["Table Grid"]
     properties = grid._tbl.tblPr
     for tag, text in (("w:tblCaption", table.caption), ("w:tblDescription", table.caption)):
         element = OxmlElement(tag)
         element.set(qn("w:val"), text[:255])
         properties.append(element)
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    for index, (row, values) in enumerate(zip(grid.rows, rows, strict=True)):
+    for index, (row, values) in enumerate(zip(grid._tbl.tr_lst, rows, strict=True)):
         bold = index == 0 or (table.totals is not None and index == len(rows) - 1)
-        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):  # row.cells: once a row
-            paragraph = cell.paragraphs[0]
+        for column, (cell, value) in enumerate(zip(row.tc_lst, values, strict=True)):  # the cells' XML, as made
+            paragraph = Paragraph(cell.p_lst[0], grid)
             run = paragraph.add_run(value)
             run.bold = bold or None
             if column:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    header = grid.rows[0]._tr.get_or_add_trPr()
+    header = grid._tbl.tr_lst[0].get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     header.append(repeat)
