@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from authoring.exceptions import Problem
 from authoring.inputs.summary_check import check_summary
 from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
+from authoring.model.bilingual import HOUSE_WORDS
 from authoring.model.campaign import Campaign
 from authoring.model.findings import FindingKindSpec, finding_model
 from authoring.model.gaps import Todo
@@ -50,18 +51,7 @@ def _templates(campaign: Campaign) -> Iterator[tuple[Loc | None, str, str, tuple
     own = campaign.sentences
     for name in ("headline", "findings_lead_in", "attribution", "full_report"):
         yield ("sentences", name), name, getattr(own, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
-    names = (
-        "dateline",
-        "footer",
-        "subject",
-        "embargo",
-        "notes_heading",
-        "corrections_heading",
-        "correction_mark",
-        "correction_note",
-        "draft_mark",
-    )
-    for name in (*names, "watermark", "category", "page_number"):
+    for name in HOUSE_WORDS:
         loc: Loc | None = ("sentences", name) if getattr(own, name) is not None else None
         yield loc, name, getattr(words, name), (*COMMON_NAMES, *EXTRA_NAMES.get(name, ()))
     for index, note in enumerate(words.press_office_notes):

@@ -28,14 +28,12 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from markupsafe import Markup
-
-from authoring.exceptions import RenderError, TemplateProblemError
+from authoring.exceptions import RenderError
 from authoring.model.bilingual_document import BILINGUAL_KEY, LANGUAGE_NAMES, BilingualDocument, bilingual_document
 from authoring.model.release import Release
 from authoring.render import Companion, Format, in_language, register_companion, renderer, split_format
 from authoring.render.environment import Templates
-from authoring.render.html import STYLESHEET, render_template
+from authoring.render.html import embedded_stylesheet, render_template
 from authoring.render.md import MARKDOWN_TEMPLATE, front_matter
 
 BILINGUAL_TEMPLATE = "html/bilingual.html.j2"
@@ -55,8 +53,8 @@ def render_bilingual_html(document: BilingualDocument, templates: Templates | No
         document.english,
         document=document,
         names=LANGUAGE_NAMES,
-        stylesheet=_embedded(templates, STYLESHEET),
-        bilingual_stylesheet=_embedded(templates, BILINGUAL_STYLESHEET),
+        stylesheet=embedded_stylesheet(templates),
+        bilingual_stylesheet=embedded_stylesheet(templates, BILINGUAL_STYLESHEET),
     )
 
 
@@ -76,18 +74,6 @@ def render_bilingual_pdf(document: BilingualDocument, html: str | None, template
         html = render_bilingual_html(document, templates)
     with tagged_languages():
         return write(document.english, lay_out(document.english, html, templates), html)
-
-
-def _embedded(templates: Templates, name: str) -> Markup:
-    """A stylesheet of the templates, to embed in a <style> element (it is the project's, not form data)."""
-    path = templates.root / name
-    try:
-        css = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TemplateProblemError(f"stylesheet {path}: {exc.strerror}") from exc
-    if "</" in css:
-        raise TemplateProblemError(f"stylesheet {path}: '</' cannot stand in an embedded stylesheet")
-    return Markup(css)
 
 
 # --------------------------------------------------------------------------- each part's language in the PDF

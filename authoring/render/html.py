@@ -24,12 +24,15 @@ def render_html(release: Release, templates: Templates | None = None) -> str:
     the PDF is printed from.
     """
     templates = templates or Templates.at()
-    return render_template(templates.html, HTML_TEMPLATE, release, stylesheet=_stylesheet(templates))
+    return render_template(templates.html, HTML_TEMPLATE, release, stylesheet=embedded_stylesheet(templates))
 
 
-def _stylesheet(templates: Templates) -> Markup:
-    """The house stylesheet, to embed in a <style> element (it is the project's, not form data)."""
-    path = templates.root / STYLESHEET
+def embedded_stylesheet(templates: Templates, name: str = STYLESHEET) -> Markup:
+    """A stylesheet of the templates (the house one by default), to embed in a <style> element.
+
+    It is the project's, not form data; one that holds ``</`` is refused (it could end the element).
+    """
+    path = templates.root / name
     try:
         css = path.read_text(encoding="utf-8")
     except OSError as exc:

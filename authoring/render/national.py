@@ -41,6 +41,7 @@ from authoring.render.assets import assets_fetcher, base_url, font_config, house
 from authoring.render.charts import DrawnChart, alt_text, chart_csv, draw
 from authoring.render.docx import DOCX_TEMPLATE, LANGUAGE, LINK_COLOUR, _fixed_timestamps
 from authoring.render.environment import Templates, template_problem
+from authoring.render.html import embedded_stylesheet
 from authoring.render.md import front_matter
 from authoring.render.pdf import PDF_VARIANT, _printed_text
 from authoring.render.weasy import fatal_class, forbidden_class, use_fast_compression, weasyprint_module
@@ -130,17 +131,6 @@ def _standalone_svg(drawn: DrawnChart) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + str(drawn.svg) + "\n").encode()
 
 
-def _read(templates: Templates, name: str) -> Markup:
-    path = templates.root / name
-    try:
-        css = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TemplateProblemError(f"stylesheet {path}: {exc.strerror}") from exc
-    if "</" in css:
-        raise TemplateProblemError(f"stylesheet {path}: '</' cannot stand in an embedded stylesheet")
-    return Markup(css)
-
-
 def _render(env: jinja2.Environment, name: str, **context: Any) -> str:
     try:
         return env.get_template(name).render(**context)
@@ -163,7 +153,7 @@ def render_national_html(
         charts=charts,
         files=files or {},
         stylesheet=Markup(stylesheet_text(templates)),
-        national_stylesheet=_read(templates, NATIONAL_STYLESHEET),
+        national_stylesheet=embedded_stylesheet(templates, NATIONAL_STYLESHEET),
     )
 
 
