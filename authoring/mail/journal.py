@@ -10,8 +10,9 @@ accepted a message for one recipient — or as soon as it *may* have (``"status"
 server said so); such a message is never sent again unless asked. Each line records the
 release (its form's file name in the round), its PDF and that PDF's SHA-256, every file the
 message carried with its SHA-256 (``attachments``, in the message's order: a bilingual
-release's Welsh PDF, then the English), the recipient, the Message-ID, the time, whether it
-was a correction, and the status::
+release's one bilingual document if its round asks for one, its Welsh PDF, then the
+English), the recipient, the Message-ID, the time, whether it was a correction, and the
+status::
 
     {"release": "thames-valley.yaml", "force": "thames-valley",
      "file": "thames-valley/2012-12-11-….pdf", "sha256": "…", "recipient": "crime@oxford.example",
