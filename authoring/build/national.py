@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import re
 import signal
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -43,8 +42,8 @@ from authoring import __version__
 from authoring.build.fingerprint import toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import Loaded
-from authoring.build.workers import Extra, _die_with
-from authoring.exceptions import AuthoringError, Problem
+from authoring.build.workers import Extra, _die_with, failure_message
+from authoring.exceptions import Problem
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_release
 from authoring.inputs.load import campaign_for
@@ -256,11 +255,8 @@ class NationalBuilds:
             elif job.html is not None:
                 pdf = render_national_pdf(job.release, job.html, self.templates)
                 job.rendered[file_names(job.release, self.formats)["pdf"]] = pdf
-        except AuthoringError as exc:
-            job.error = str(exc)
-        except Exception as exc:  # a bug: fail this release, keep the batch, say so
-            detail = traceback.format_exception_only(exc)[-1].strip()
-            job.error = f"unexpected error while rendering (a bug; please report it): {detail}"
+        except Exception as exc:  # this release fails, the batch goes on (a bug is named as one)
+            job.error = failure_message(exc)
         job.html = None
 
     def finish(self, failed: Iterable[Path] = ()) -> tuple[NationalOutcome, ...]:
@@ -472,11 +468,8 @@ def _print_pdf(release: NationalRelease, html: str, templates: str) -> bytes | s
     """In a batch worker: the national release's PDF, or why it cannot be printed (a message)."""
     try:
         return render_national_pdf(release, html, Templates.at(Path(templates)))
-    except AuthoringError as exc:
-        return str(exc)
-    except Exception as exc:  # a bug: that release fails, saying so
-        detail = traceback.format_exception_only(exc)[-1].strip()
-        return f"unexpected error while printing (a bug; please report it): {detail}"
+    except Exception as exc:  # that release fails, saying why (a bug is named as one)
+        return failure_message(exc, "printing")
 
 
 def summary_likely(forms: Iterable[Path]) -> bool:
@@ -537,11 +530,8 @@ def _make_in_child(
     for release in releases:
         try:
             made.append(render_national_parts(release, formats, templates))
-        except AuthoringError as exc:
-            made.append(str(exc))
-        except Exception as exc:  # a bug: that release fails, saying so
-            detail = traceback.format_exception_only(exc)[-1].strip()
-            made.append(f"unexpected error while rendering (a bug; please report it): {detail}")
+        except Exception as exc:  # that release fails, saying why (a bug is named as one)
+            made.append(failure_message(exc))
     with contextlib.suppress(OSError):  # the batch stopped listening (interrupted): nothing to hand over
         send.send(made)
     send.close()

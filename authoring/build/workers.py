@@ -242,6 +242,13 @@ def _rendered(release: Release, formats: tuple[Format, ...], templates: Template
         return Rendered({}, str(exc))
     except Exception as exc:  # a bug: fail this release, keep the batch going, keep the traceback
         log.debug("rendering %s failed", release.force.slug, exc_info=True)
-        detail = traceback.format_exception_only(exc)[-1].strip()
-        return Rendered({}, f"unexpected error while rendering (a bug; please report it): {detail}")
+        return Rendered({}, failure_message(exc))
     return Rendered(outputs)
+
+
+def failure_message(exc: BaseException, doing: str = "rendering") -> str:
+    """Why one output failed, in a line: an :class:`AuthoringError`'s own words, anything else named as a bug."""
+    if isinstance(exc, AuthoringError):
+        return str(exc)
+    detail = traceback.format_exception_only(exc)[-1].strip()
+    return f"unexpected error while {doing} (a bug; please report it): {detail}"
