@@ -1,5 +1,5 @@
 """``python -m authoring``: the same as the ``authoring`` command."""
 
-from authoring.cli.app import run
+from authoring.cli.launch import run
 
 run()

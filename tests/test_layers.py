@@ -1,7 +1,8 @@
 """The package's stages import downwards only, and no module imports itself back.
 
-Stages, lowest first: the shared base (``exceptions``, ``registry``, ``fonts``, ``files``),
-``model``, ``inputs``, ``render``, ``build``, then ``mail`` and ``preview``, then ``cli``.
+Stages, lowest first: the shared base (``exceptions``, ``registry``, ``fonts``, ``files``,
+``processes``, ``chart_engine``), ``model``, ``inputs``, ``render``, ``build``, then ``mail``
+and ``preview``, then ``cli``.
 Imports inside functions count too: a lazy import is still a dependency.
 """
 
@@ -27,7 +28,7 @@ STAGES: dict[str, set[str]] = {
     "site": {"base", "model", "inputs", "render", "build"},
     "cli": {"base", "model", "inputs", "render", "build", "mail", "preview", "site", "sheet"},
 }
-BASE = {"exceptions", "registry", "fonts", "files", ""}
+BASE = {"exceptions", "registry", "fonts", "files", "processes", "chart_engine", ""}
 
 
 def module_name(path: Path) -> str:

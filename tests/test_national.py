@@ -593,7 +593,7 @@ def test_a_bars_name_is_cut_short_only_when_it_is_wider_than_the_limit(names: tu
 def test_a_batch_in_a_process_that_has_drawn_a_chart_draws_its_own_charts(tmp_path: Path) -> None:
     """vl-convert's engine threads do not survive a fork: once it has run here, nothing is drawn in a forked process."""
     from authoring.build.national import Drawing
-    from authoring.render.charts import fork_safe, warm_up
+    from authoring.chart_engine import fork_safe, warm_up
 
     warm_up()  # as a long-lived program (or this test run) may have done
     assert not fork_safe()

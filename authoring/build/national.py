@@ -11,10 +11,10 @@ campaign with a ``summary``:
    force's release) and nothing else; unchanged, with its files intact, it is not rendered;
 3. it is rendered in every format asked for, plus the figures as JSON and each chart's
    CSV and SVG: all but the PDF in a process forked as the batch starts (:class:`Drawing`:
-   it starts vl-convert while the batch reads the forms and warms up, then draws what the
-   plan hands it); the PDF by a batch worker, ahead of the releases still waiting, as soon
-   as its page is made (:meth:`NationalBuilds.extra`), or in the batch itself where no
-   worker runs (:func:`authoring.render.national.render_national_pdf`);
+   its charts drawn by the chart server the command started, or by vl-convert started
+   there while the batch reads the forms and warms up); the PDF by a batch worker, ahead
+   of the releases still waiting, as soon as its page is made (:meth:`NationalBuilds.extra`),
+   or in the batch itself where no worker runs (:func:`authoring.render.national.render_national_pdf`);
 4. its files are swapped in as one set into ``OUT/national/<round>/``
    (:func:`authoring.files.write.write_release`), and recorded in the manifest under
    ``national`` (docs/national.md). A national release that fails leaves its previous
@@ -31,18 +31,17 @@ import hashlib
 import importlib
 import multiprocessing
 import os
-import re
 import signal
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from authoring import __version__
+from authoring import __version__, chart_engine
 from authoring.build.fingerprint import toolkit_digest, tree_digest
 from authoring.build.manifest import Manifest, form_key
 from authoring.build.pipeline import Loaded
-from authoring.build.workers import Extra, _die_with, failure_message
+from authoring.build.workers import Extra, failure_message
 from authoring.exceptions import Problem
 from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_release
@@ -50,9 +49,8 @@ from authoring.inputs.load import campaign_for
 from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
+from authoring.processes import die_with
 from authoring.render import Format
-from authoring.render.charts import fork_safe as charts_fork_safe
-from authoring.render.charts import warm_up as warm_up_charts
 from authoring.render.environment import Templates
 from authoring.render.national import file_names, render_national, render_national_parts, render_national_pdf
 
@@ -369,14 +367,17 @@ class Drawing:
     JavaScript engine), and a round of 44 forces has tables and charts of 44 rows. The
     batch forks this process as it starts (:meth:`start`), before it reads a single form,
     when a campaign of the run looks as if it declares a summary
-    (:func:`summary_likely`): the process starts vl-convert at once, while the batch reads
-    and checks the forms and warms WeasyPrint up (a single-threaded spell that leaves a
-    core free), then waits for the national releases the batch hands it
-    (:meth:`draw`) and makes their files but the PDF, which needs WeasyPrint and is
-    printed by a batch worker (:meth:`NationalBuilds.extra`). Handed nothing (:meth:`close`: no round with a summary
-    needs rebuilding), it ends at once. Where processes cannot be forked, where this process
-    has drawn a chart itself (a long-lived program or a test: :func:`authoring.render.charts.fork_safe`),
-    or where the process dies, everything is made in the batch. The process never outlives the batch.
+    (:func:`summary_likely`); it waits for the national releases the batch hands it
+    (:meth:`draw`) while the batch reads and checks the forms and warms WeasyPrint up (a
+    single-threaded spell that leaves a core free), and makes their files but the PDF,
+    which needs WeasyPrint and is printed by a batch worker (:meth:`NationalBuilds.extra`).
+    Its charts are drawn by the chart server the ``authoring`` command started before it
+    loaded the toolkit (:mod:`authoring.chart_engine`), which this process takes over from
+    the batch; without one, it starts vl-convert itself as soon as it is forked. Handed
+    nothing (:meth:`close`: no round with a summary needs rebuilding), it ends at once,
+    and so does the server. Where processes cannot be forked, where this process has drawn
+    a chart itself (a long-lived program or a test: :func:`authoring.chart_engine.fork_safe`),
+    or where the process dies, everything is made in the batch. Neither process outlives the batch.
     """
 
     def __init__(self, formats: tuple[Format, ...], templates: Templates, close_fds: tuple[int, ...]) -> None:
@@ -385,7 +386,8 @@ class Drawing:
         self._process: Any = None
         self._handed = False
         self._answered = False
-        if "fork" not in multiprocessing.get_all_start_methods() or not charts_fork_safe():
+        if "fork" not in multiprocessing.get_all_start_methods() or not chart_engine.fork_safe():
+            chart_engine.stop_server()
             return  # everything is made in the batch
         if Format.DOCX in formats:  # the batch loads python-docx anyway (to warm up): loaded once, before the fork
             importlib.import_module("docx")
@@ -399,6 +401,7 @@ class Drawing:
             daemon=True,
         )
         self._process.start()
+        chart_engine.hand_over_server()  # the drawing process is the chart server's one client
         jobs_receive.close()
         send.close()
         self._jobs, self._receive = jobs_send, receive
@@ -417,6 +420,7 @@ class Drawing:
         ``close_fds`` are closed in that process (the output lock: only the batch ever holds it).
         """
         if not summary_likely(forms):
+            chart_engine.stop_server()  # started on the same hint, read from the command line: nothing to draw
             return None
         return cls(tuple(formats), templates, tuple(close_fds))
 
@@ -462,6 +466,7 @@ class Drawing:
             self._process.terminate()
         self._process.join()
         self._process = None
+        chart_engine.stop_server()
 
 
 def _print_pdf(release: NationalRelease, html: str, templates: str) -> bytes | str:
@@ -485,17 +490,12 @@ def summary_likely(forms: Iterable[Path]) -> bool:
             continue
         seen.add(campaign)
         try:
-            source = read_regular(campaign, limit=CAMPAIGN_HINT_LIMIT, what="a campaign file")
+            source = read_regular(campaign, limit=chart_engine.HINT_LIMIT, what="a campaign file")
         except (UnreadableFileError, OSError):
             continue
-        if _SUMMARY_KEY.search(source):
+        if chart_engine.declares_summary(source):
             return True
     return False
-
-
-#: A campaign file read for :func:`summary_likely` no further than this (the file's own limit is checked later).
-CAMPAIGN_HINT_LIMIT = 4 * 1024 * 1024
-_SUMMARY_KEY = re.compile(rb"^summary[ \t]*:", re.MULTILINE)
 
 
 def _make_in_child(
@@ -507,9 +507,10 @@ def _make_in_child(
     close_fds: tuple[int, ...],
     parent: int,
 ) -> None:
-    """In the forked process: settle it as a batch worker is settled, start vl-convert, make what it is handed."""
+    """In the forked process: settle it as a batch worker is settled, start vl-convert (unless a chart server runs),
+    make what it is handed."""
     gc.freeze()  # what the batch had loaded is never scanned (or copied, page by page) by this process's collector
-    _die_with(parent)
+    die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     for fd in close_fds:
@@ -517,7 +518,7 @@ def _make_in_child(
     for end in parent_ends:  # the batch's ends of the pipes: held here too, a full pipe would never break
         end.close()
     with contextlib.suppress(Exception):  # a chart that cannot be drawn is reported when drawn, by name
-        warm_up_charts()
+        chart_engine.warm_up()  # unless the chart server, started before the batch, has
     try:
         releases: list[NationalRelease] = jobs.recv()
     except (EOFError, OSError):  # the batch ended or handed nothing

@@ -11,23 +11,17 @@ release costs only its own rendering.
 Workers only render; the parent process writes every file, so all writing (and the
 output folder's lock) stays in one place.
 
-A worker never outlives its batch: on Linux the kernel sends it SIGKILL when the parent
-dies (``prctl(PR_SET_PDEATHSIG)``), even after ``kill -9`` of the parent; elsewhere a
-thread in each worker checks every second that its parent is still the same, and exits
-if not (as it does at once if the parent died before the worker started).
+A worker never outlives its batch (:func:`authoring.processes.die_with`), even after
+``kill -9`` of the parent.
 """
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import multiprocessing
 import os
 import signal
-import sys
-import threading
-import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -38,6 +32,7 @@ from typing import Any, TypeVar
 
 from authoring.exceptions import AuthoringError
 from authoring.model.release import Release
+from authoring.processes import die_with
 from authoring.render import Format, making, render, renderer
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
@@ -186,7 +181,7 @@ def _start_worker(
 ) -> None:
     """Worker initializer: settle the process, then warm up the renderers of ``warm`` once."""
     global _templates
-    _die_with(parent)
+    die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see authoring.cli.app)
     for fd in close_fds:
@@ -207,26 +202,6 @@ def _warm_up(templates: Templates, formats: tuple[Format, ...], releases: Sequen
     for fmt in formats:
         renderer(fmt).warm_up_for(templates, releases)
     gc.freeze()
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with(parent: int) -> None:
-    """Make this worker end when ``parent`` (the batch) ends, however it ends."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    else:
-        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
-    if os.getppid() != parent:  # the parent died before the line above: nobody will collect our work
-        os._exit(1)
-
-
-def _watch(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(1)
-    os._exit(1)
 
 
 def _render(release: Release, formats: tuple[Format, ...]) -> Rendered:

@@ -1,7 +1,8 @@
 """Charts of the national release: Vega-Lite specifications written as data, drawn by vl-convert.
 
 :func:`chart_spec` turns a :class:`~authoring.model.national.ChartData` into a Vega-Lite
-specification (plain data: no Altair, no browser); :func:`draw` has vl-convert draw it as
+specification (plain data: no Altair, no browser); :func:`draw` has vl-convert
+(:mod:`authoring.chart_engine`) draw it as
 vector SVG (for the HTML page, and so for the PDF printed from it) and as a PNG at three
 times its size (for the Word document), in the house font (vl-convert loads the font
 package's own folder). The charts use one colour, the house blue (5.2:1 against white, above
@@ -20,13 +21,14 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from markupsafe import Markup
 
+from authoring import chart_engine
+from authoring.chart_engine import ChartEngineError
 from authoring.exceptions import RenderError
-from authoring.fonts import CSS_FAMILY, FALLBACK, FALLBACK_CSS_FAMILY, HOUSE, HOUSE_FONT, text_width
+from authoring.fonts import CSS_FAMILY, FALLBACK_CSS_FAMILY, HOUSE_FONT, text_width
 from authoring.model.national import ChartData
 from authoring.model.summary import ChartKind
 
@@ -53,40 +55,6 @@ class DrawnChart:
     png: bytes
     width: int
     height: int
-
-
-@cache
-def _vl_convert() -> Any:
-    """vl-convert, with the house font's folders registered (once per process)."""
-    import vl_convert
-
-    for family in (HOUSE, FALLBACK):
-        vl_convert.register_font_directory(str(family.folder()))
-    return vl_convert
-
-
-def fork_safe() -> bool:
-    """Whether a process forked from this one can draw charts: not once vl-convert has run here.
-
-    vl-convert runs its JavaScript engine on threads of its own, started by the first chart a
-    process draws; a forked process has none of them, and its first chart would wait forever.
-    """
-    return _vl_convert.cache_info().currsize == 0
-
-
-def warm_up() -> None:
-    """Start vl-convert's JavaScript engine and load the house font now, with a chart of one bar.
-
-    The first chart a process draws costs about 0.4 CPU-seconds more than the next; a batch
-    pays that while it reads its forms (:class:`authoring.build.national.Drawing`).
-    """
-    spec = {
-        "data": {"values": [{"value": 1}]},
-        "mark": {"type": "bar", "color": BAR_COLOUR},
-        "encoding": {"x": {"field": "value", "type": "quantitative"}},
-        "config": {"font": HOUSE_FONT},
-    }
-    _vl_convert().vegalite_to_svg(spec)
 
 
 def chart_spec(chart: ChartData) -> dict[str, Any]:
@@ -165,12 +133,11 @@ def draw(chart: ChartData, *, ident: str) -> DrawnChart:
 
     Raises :class:`RenderError` if vl-convert fails or draws anything but shapes and text.
     """
-    converter = _vl_convert()
     spec = chart_spec(chart)
     try:
-        svg = converter.vegalite_to_svg(spec)
-        png = converter.svg_to_png(svg, scale=PNG_SCALE)  # the same drawing, rasterised (no second Vega run)
-    except Exception as exc:  # vl-convert reports its errors as ValueError or its own types
+        svg = chart_engine.svg(spec)
+        png = chart_engine.png(svg, scale=PNG_SCALE)  # the same drawing, rasterised (no second Vega run)
+    except ChartEngineError as exc:
         raise RenderError(f"the chart '{chart.key}' could not be drawn: {exc}") from None
     root = _checked(svg, chart.key)
     width, height = int(float(root.get("width", "0"))), int(float(root.get("height", "0")))
