@@ -153,7 +153,12 @@ def start_server() -> bool:
     requests_read, requests_write = os.pipe()
     replies_read, replies_write = os.pipe()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare (a limit on processes, or memory): the charts are drawn as without
+        for fd in (requests_read, requests_write, replies_read, replies_write):
+            os.close(fd)
+        return False
     if pid == 0:  # the server: never returns
         code = 1
         try:

@@ -192,6 +192,29 @@ def test_a_chart_is_drawn_here_when_the_server_has_died(tmp_path: Path) -> None:
     assert "drawn here: True True" in done.stdout
 
 
+@needs_proc
+def test_no_process_to_spare_means_no_server_and_no_lost_descriptors(tmp_path: Path) -> None:
+    """Root ignores process limits, so the fork's failure (EAGAIN) is made by hand here."""
+    done = run_python(
+        """
+        import errno, os
+        from authoring import chart_engine
+        def refuse():
+            raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+        os.fork = refuse
+        before = sorted(os.listdir("/proc/self/fd"))
+        print("started:", chart_engine.start_server(), "same fds:", sorted(os.listdir("/proc/self/fd")) == before)
+        print("drawn here:", chart_engine.svg({"data": {"values": [{"b": 1}]}, "mark": "bar",
+                                "encoding": {"x": {"field": "b", "type": "quantitative"}}}).startswith("<svg"))
+        """,
+        tmp_path,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert "started: False same fds: True" in done.stdout
+    assert "drawn here: True" in done.stdout
+
+
 # --------------------------------------------------------------------------- the command
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import docx
 import pikepdf
+import pypdf
 import pytest
 import yaml
 
@@ -507,7 +508,7 @@ def test_charts_pass_contrast_use_one_colour_and_the_house_font(
                 for font in (xobject.get("/Resources", {}).get("/Font") or {}).values():
                     fonts.add(str(font.BaseFont))
     assert fonts
-    assert all("Atkinson-Hyperlegible" in font or "Fira" in font for font in fonts), fonts
+    assert all("AtkinsonHyperlegible" in font.replace("-", "") or "Fira" in font for font in fonts), fonts
 
 
 def test_the_drawing_process_is_started_early_only_for_a_round_with_a_summary(tmp_path: Path) -> None:
@@ -606,3 +607,45 @@ def test_a_batch_in_a_process_that_has_drawn_a_chart_draws_its_own_charts(tmp_pa
     (national,) = report.national
     assert national.status == "built"
     assert {path.suffix for path in national.files} >= {".pdf", ".docx", ".svg"}
+
+
+def test_the_pdf_numbers_its_pages_in_the_press_offices_words(built: tuple[dict[str, Path], Path, Any]) -> None:
+    _folders, out, _ = built
+    data = national_files(out, "revisiting-police-relationships-2012")["pdf"].read_bytes()
+    pages = pypdf.PdfReader(io.BytesIO(data)).pages
+
+    assert len(pages) > 1
+    for index, page in enumerate(pages, start=1):
+        assert f"Page {index} of {len(pages)}" in page.extract_text()  # the page's foot (an artifact)
+
+
+HOSTILE = '#panic("typst ran") $x^2$ [link] <label> @ref \\u{41} // not a comment */ ```raw``` #set text(red)'
+
+
+def test_campaign_text_that_looks_like_typst_is_printed_as_written(tmp_path: Path) -> None:
+    """The PDF is laid out by Typst from the release as data: nothing a campaign says runs as Typst."""
+    folders = copy_rounds(tmp_path / "forces")
+    folder = folders["value-for-money-2013"]
+    campaign = folder / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    text = text.replace(
+        "      EXAMPLE ONLY. The forces counted",
+        f"      {HOSTILE} The forces counted",
+        1,  # a folded block: as written
+    )
+    text = text.replace(
+        "    caption: Savings and spending by force (example figures)",
+        f"    caption: {yaml.safe_dump('Caption ' + HOSTILE).strip()}",
+        1,
+    )
+    campaign.write_text(text, encoding="utf-8")
+
+    report = run_batch([folder], out_dir=tmp_path / "output", jobs=2)
+
+    assert report.ok, [outcome.problems for outcome in report.outcomes]
+    (national,) = report.national
+    assert national.status == "built", national.problems
+    printed = normalise(pdf_text(national_files(tmp_path / "output", "value-for-money-2013")["pdf"].read_bytes()))
+    assert normalise(HOSTILE) in printed
+    assert normalise("Caption " + HOSTILE) in printed
+    assert "typst ran" not in printed.replace(normalise(HOSTILE), "")

@@ -13,7 +13,7 @@ campaign with a ``summary``:
    CSV and SVG: all but the PDF in a process forked as the batch starts (:class:`Drawing`:
    its charts drawn by the chart server the command started, or by vl-convert started
    there while the batch reads the forms and warms up); the PDF by a batch worker, ahead
-   of the releases still waiting, as soon as its page is made (:meth:`NationalBuilds.extra`),
+   of the releases still waiting, as soon as its charts are drawn (:meth:`NationalBuilds.extra`),
    or in the batch itself where no worker runs (:func:`authoring.render.national.render_national_pdf`);
 4. its files are swapped in as one set into ``OUT/national/<round>/``
    (:func:`authoring.files.write.write_release`), and recorded in the manifest under
@@ -84,8 +84,8 @@ class _Job:
     folder: Path
     reason: str
     rendered: dict[str, bytes] | None = None
-    html: str | None = None
-    """The page the PDF is printed from, while the PDF is still to be printed."""
+    svgs: dict[str, str] | None = None
+    """The charts' SVG (by key) the PDF is laid out with, while the PDF is still to be printed."""
     error: str | None = None
 
 
@@ -209,7 +209,7 @@ class NationalBuilds:
     def extra(self, block: bool) -> tuple[list[Extra], bool]:
         """The batch workers' extra work (:data:`authoring.build.workers.ExtraSource`): each stale release's PDF.
 
-        Ready once the drawing process has made the pages: each PDF then goes to the next free
+        Ready once the drawing process has made the other files: each PDF then goes to the next free
         worker, which has WeasyPrint warm, ahead of the forces' releases still waiting. With
         ``block``, waits for the drawing process. What no worker prints, :meth:`finish` prints.
         """
@@ -220,13 +220,13 @@ class NationalBuilds:
         self._collect()
         root = str(self.templates.root)
         return [
-            Extra(_print_pdf, (job.release, job.html, root), functools.partial(self._printed, job))
+            Extra(_print_pdf, (job.release, job.svgs, root), functools.partial(self._printed, job))
             for job in self.jobs
-            if job.html is not None
+            if job.svgs is not None
         ], False
 
     def _collect(self) -> None:
-        """Take what the drawing process made (once): each job's files but the PDF and its page, or its error."""
+        """Take what the drawing process made (once): each job's files but the PDF and its charts' SVG, or its error."""
         self._collected = True
         made = self._drawing.result() if self._drawing is not None else None
         for index, job in enumerate(self.jobs):
@@ -234,12 +234,12 @@ class NationalBuilds:
             if isinstance(parts, str):
                 job.error = parts
             elif parts is not None:
-                job.rendered, html = parts
-                job.html = html if Format.PDF in self.formats else None
+                job.rendered, svgs = parts
+                job.svgs = svgs if Format.PDF in self.formats else None
 
     def _printed(self, job: _Job, result: object) -> None:
         """A worker's PDF of ``job`` (or why it could not print it), into the job's files."""
-        job.html = None
+        job.svgs = None
         if isinstance(result, bytes) and job.rendered is not None:
             job.rendered[file_names(job.release, self.formats)["pdf"]] = result
         else:
@@ -250,12 +250,12 @@ class NationalBuilds:
         try:
             if job.rendered is None:  # no process made them: everything here
                 job.rendered = render_national(job.release, self.formats, self.templates)
-            elif job.html is not None:
-                pdf = render_national_pdf(job.release, job.html, self.templates)
+            elif job.svgs is not None:
+                pdf = render_national_pdf(job.release, job.svgs, self.templates)
                 job.rendered[file_names(job.release, self.formats)["pdf"]] = pdf
         except Exception as exc:  # this release fails, the batch goes on (a bug is named as one)
             job.error = failure_message(exc)
-        job.html = None
+        job.svgs = None
 
     def finish(self, failed: Iterable[Path] = ()) -> tuple[NationalOutcome, ...]:
         """Wait for the rendering, write each national release's files as one set, record them in the manifest.
@@ -443,12 +443,12 @@ class Drawing:
         except OSError:
             return True
 
-    def result(self) -> list[tuple[dict[str, bytes], str] | str] | None:
+    def result(self) -> list[tuple[dict[str, bytes], dict[str, str]] | str] | None:
         """Each release's files but the PDF, and its HTML (or why they could not be made); ``None``: make them here."""
         if self._receive is None:
             return None
         try:
-            result: list[tuple[dict[str, bytes], str] | str] | None = self._receive.recv()
+            result: list[tuple[dict[str, bytes], dict[str, str]] | str] | None = self._receive.recv()
             self._answered = True
         except (EOFError, OSError):  # the process died (killed, out of memory): make them here instead
             result = None
@@ -469,10 +469,10 @@ class Drawing:
         chart_engine.stop_server()
 
 
-def _print_pdf(release: NationalRelease, html: str, templates: str) -> bytes | str:
+def _print_pdf(release: NationalRelease, svgs: dict[str, str], templates: str) -> bytes | str:
     """In a batch worker: the national release's PDF, or why it cannot be printed (a message)."""
     try:
-        return render_national_pdf(release, html, Templates.at(Path(templates)))
+        return render_national_pdf(release, svgs, Templates.at(Path(templates)))
     except Exception as exc:  # that release fails, saying why (a bug is named as one)
         return failure_message(exc, "printing")
 
@@ -527,7 +527,7 @@ def _make_in_child(
         jobs.close()
     if not releases:
         return
-    made: list[tuple[dict[str, bytes], str] | str] = []
+    made: list[tuple[dict[str, bytes], dict[str, str]] | str] = []
     for release in releases:
         try:
             made.append(render_national_parts(release, formats, templates))

@@ -588,6 +588,9 @@ def run() -> None:
         app(prog_name="authoring")
     except SystemExit as exit:
         code = exit.code
+    except KeyboardInterrupt:  # Ctrl-C before a command could handle it (while the commands are being set up)
+        print("Interrupted.", file=sys.stderr)
+        code = 128 + signal.SIGINT
     else:  # pragma: no cover - click's standalone mode always raises SystemExit
         code = 0
     if threading.active_count() > 1:

@@ -31,13 +31,12 @@ FORMS_DIR = "forces"
 def run() -> None:
     """The ``authoring`` command (``python -m authoring`` too)."""
     try:
-        wanted = wants_chart_server(sys.argv[1:])
-    except Exception:  # a hint only: never in the command's way
-        wanted = False
-    if wanted:
-        from authoring import chart_engine
+        if wants_chart_server(sys.argv[1:]):
+            from authoring import chart_engine
 
-        chart_engine.start_server()
+            chart_engine.start_server()
+    except Exception:  # a hint only (an unreadable folder, no file descriptor to spare): never in the command's way
+        pass
     try:
         from authoring.cli.app import run as run_app
     except KeyboardInterrupt:  # Ctrl-C while the toolkit loads: nothing was done yet

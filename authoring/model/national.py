@@ -24,6 +24,7 @@ from authoring.model.gaps import Todo
 from authoring.model.inline import Inline, smarten
 from authoring.model.phrasing import PhrasingError, long_date, money, percent, phrase
 from authoring.model.release import _quote as quoted
+from authoring.model.release import page_number_words
 from authoring.model.sentences import inspector_names, round_names
 from authoring.model.summary import (
     SORT_BY_FORCE,
@@ -231,6 +232,8 @@ class NationalRelease:
     """The round's figures as data (the JSON file beside the release)."""
     csv_link: str = ""
     """Before the link to a chart's CSV file."""
+    page_number: tuple[str, str, str] = ("Page ", " of ", "")
+    """At the foot of every page of the PDF: the words before, between and after the two numbers."""
 
     @property
     def file_stem(self) -> str:
@@ -302,6 +305,7 @@ def build_national(campaign: Campaign, rows: Sequence[ForceFigures], *, round_na
         category=phrase(house.category, words),
         figures=_figures_json(campaign, rows, names, types, round_name),
         csv_link=phrase(summary.csv_link, {}),
+        page_number=page_number_words(house.page_number, words),
     )
 
 

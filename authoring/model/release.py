@@ -219,6 +219,11 @@ def _built(form: ReleaseForm, campaign: Campaign, force: Force) -> Release:
     )
 
 
+def page_number_words(source: str, context: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The page-number words (``page_number``) phrased, cut around the two numbers: ('Page ', ' of ', '')."""
+    return _page_number(phrase(source, {**context, "page": _PAGE, "pages": _PAGES}))
+
+
 def _page_number(text: str) -> tuple[str, str, str]:
     """The page-number words cut around the two numbers: ('Page ', ' of ', '')."""
     before, _, rest = text.partition(_PAGE)

@@ -7,9 +7,10 @@ each format from the same :class:`~authoring.model.national.NationalRelease`:
   embedded; each table a ``<table>`` with ``<caption>``, ``<th scope>`` header cells and a
   ``<tfoot>`` totals row; each chart an inline SVG (``role="img"``, ``<title>``, ``<desc>``)
   with its description and its table after it;
-- PDF: WeasyPrint prints that page as tagged PDF/UA-1 (tables tagged ``Table``/``TH``/``TD``,
-  each chart a ``Figure`` whose alternative text is the SVG's title), fetching nothing but
-  the project's own assets (:mod:`authoring.render.assets`);
+- PDF: Typst lays the same release out (``templates/typst/national.typ``, the house style of
+  ``house.typ``) as tagged PDF/UA-1: tables tagged ``Table``/``TH``/``TD`` with their
+  captions, each chart (its SVG) a ``Figure`` whose alternative text is the chart's; about a
+  tenth of the CPU WeasyPrint takes to print the page (docs/national.md);
 - Markdown: ``templates/markdown/national.md.j2``, GFM tables, each chart as an image of its
   SVG file beside its table;
 - Word: python-docx on the house template's styles (``templates/docx/release.docx``), each
@@ -22,7 +23,6 @@ Besides those: the round's figures as JSON, and each chart's figures as CSV and 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import json
 from collections.abc import Sequence
@@ -35,18 +35,18 @@ from markupsafe import Markup
 from authoring.exceptions import RenderError, TemplateProblemError, UnprintableCharacterError
 from authoring.fonts import describe, uncovered
 from authoring.model.inline import Inline
-from authoring.model.national import NationalRelease, TableData
+from authoring.model.national import Cell, NationalRelease, TableData
 from authoring.render import Format
-from authoring.render.assets import assets_fetcher, base_url, font_config, house_font_stylesheet, stylesheet_text
+from authoring.render.assets import stylesheet_text
 from authoring.render.charts import DrawnChart, alt_text, chart_csv, draw
 from authoring.render.docx import DOCX_TEMPLATE, LANGUAGE, LINK_COLOUR, _fixed_timestamps
 from authoring.render.environment import Templates, template_problem
 from authoring.render.html import embedded_stylesheet
 from authoring.render.md import front_matter
-from authoring.render.pdf import PDF_VARIANT, _printed_text
-from authoring.render.weasy import fatal_class, forbidden_class, use_fast_compression, weasyprint_module
+from authoring.render.typst import compile_pdf, font_data, spans, strings
 
 HTML_TEMPLATE = "html/national.html.j2"
+TYPST_TEMPLATE = "typst/national.typ"
 NATIONAL_STYLESHEET = "html/national.css"
 MARKDOWN_TEMPLATE = "markdown/national.md.j2"
 #: The files besides the four formats: the figures as JSON; per chart, its CSV and SVG.
@@ -86,9 +86,9 @@ def render_national(
 
     ``charts`` are the release's charts if already drawn (:func:`draw_charts`), else they are drawn here.
     """
-    files, html = render_national_parts(release, formats, templates, charts)
+    files, svgs = render_national_parts(release, formats, templates, charts)
     if Format.PDF in formats:
-        files[file_names(release, formats)["pdf"]] = render_national_pdf(release, html, templates)
+        files[file_names(release, formats)["pdf"]] = render_national_pdf(release, svgs, templates)
     return files
 
 
@@ -97,10 +97,10 @@ def render_national_parts(
     formats: Sequence[Format],
     templates: Templates | None = None,
     charts: dict[str, DrawnChart] | None = None,
-) -> tuple[dict[str, bytes], str]:
-    """Every file of :func:`render_national` but the PDF, and the HTML page the PDF is printed from.
+) -> tuple[dict[str, bytes], dict[str, str]]:
+    """Every file of :func:`render_national` but the PDF, and each chart's SVG (by key), for the PDF.
 
-    A batch makes these apart from the PDF (:mod:`authoring.build.national`): they need no WeasyPrint.
+    A batch makes these apart from the PDF (:mod:`authoring.build.national`), in another process.
     """
     templates = templates or Templates.at()
     names = file_names(release, formats)
@@ -108,9 +108,8 @@ def render_national_parts(
     links = {chart.key: names[f"{chart.key}.csv"] for chart in release.charts}
     links |= {f"{chart.key}.svg": names[f"{chart.key}.svg"] for chart in release.charts}
     out: dict[str, bytes] = {}
-    html = render_national_html(release, charts, templates, links)
     if Format.HTML in formats:
-        out[names["html"]] = html.encode()
+        out[names["html"]] = render_national_html(release, charts, templates, links).encode()
     if Format.DOCX in formats:
         out[names["docx"]] = render_national_docx(release, charts, templates)
     if Format.MD in formats:
@@ -119,7 +118,7 @@ def render_national_parts(
     for chart in release.charts:
         out[names[f"{chart.key}.csv"]] = chart_csv(chart)
         out[names[f"{chart.key}.svg"]] = _standalone_svg(charts[chart.key])
-    return out, html
+    return out, {key: str(drawn.svg) for key, drawn in charts.items()}
 
 
 def figures_json(release: NationalRelease) -> bytes:
@@ -170,28 +169,89 @@ def render_national_markdown(
 # --------------------------------------------------------------------------- PDF
 
 
-def render_national_pdf(release: NationalRelease, html: str, templates: Templates | None = None) -> bytes:
-    """Print the national page as tagged PDF/UA-1, in the house font, fetching only the project's assets."""
-    weasyprint = weasyprint_module()
+def render_national_pdf(release: NationalRelease, svgs: dict[str, str], templates: Templates | None = None) -> bytes:
+    """Lay the national release out with Typst as tagged PDF/UA-1, its charts from their SVG (``svgs``, by key).
+
+    The same sentences, tables and charts as the page, from the same
+    :class:`~authoring.model.national.NationalRelease`, handed to ``templates/typst/national.typ``
+    as data (never markup), in the house fonts only (:mod:`authoring.render.typst`). Raises
+    :class:`UnprintableCharacterError` for a character no house font prints,
+    :class:`TemplateProblemError` if the template is missing or has a mistake.
+    """
     templates = templates or Templates.at()
-    missing = uncovered(_printed_text(html))
+    data = national_data(release)
+    missing = uncovered(" ".join(strings(data)))
     if missing:
         raise UnprintableCharacterError(
             f"national release of {release.round}: no font the PDF may use has {describe(missing[0])}; "
             "replace it in the campaign file"
         )
-    options = {"pdf_variant": PDF_VARIANT, "pdf_identifier": hashlib.sha256(html.encode()).hexdigest()[:32].encode()}
-    use_fast_compression()
-    try:
-        page = weasyprint.HTML(string=html, base_url=base_url(templates), url_fetcher=assets_fetcher(templates))
-        document = page.render(stylesheets=[house_font_stylesheet()], font_config=font_config(), **options)
-        pdf = document.write_pdf(**options)
-    except fatal_class() as exc:
-        kind = "refused an asset" if isinstance(exc, forbidden_class()) else "failed"
-        raise RenderError(f"national release of {release.round}: printing {kind}: {exc}") from None
-    if not isinstance(pdf, bytes):  # pragma: no cover - write_pdf() without a target returns bytes
-        raise RenderError(f"national release of {release.round}: WeasyPrint returned no PDF")
+    data["font"] = font_data(None)
+    inputs = {f"chart-{index}": svgs[chart.key] for index, chart in enumerate(release.charts)}
+    pdf = compile_pdf(templates, TYPST_TEMPLATE, data, date=release.campaign.release_date, inputs=inputs)
+    if pdf is None:  # pragma: no cover - compile() without an output returns the bytes
+        raise RenderError(f"national release of {release.round}: Typst returned no PDF")
     return pdf
+
+
+def national_data(release: NationalRelease) -> dict[str, Any]:
+    """What ``national.typ`` reads: every text of the release (inline text as spans), each table's cells.
+
+    A cell is ``{"t": text, "n": whether it is a figure}`` (set right-aligned in tabular digits);
+    each chart names the ``sys.inputs`` entry that holds its SVG (``chart-0`` …).
+    """
+    date = release.campaign.release_date
+    return {
+        "lang": "en",
+        "region": "gb",
+        "title": release.headline,
+        "author": release.organisation,
+        "subject": release.subject,
+        "keywords": list(release.keywords),
+        "date": [date.year, date.month, date.day],
+        "draft": release.is_draft,
+        "draft_mark": release.draft_mark,
+        "watermark": release.watermark,
+        "embargo": release.embargo,
+        "organisation": release.organisation,
+        "dateline": [release.dateline],
+        "headline": release.headline,
+        "lead": [spans(paragraph) for paragraph in release.lead],
+        "counted": release.counted,
+        "table": _table_data(release.table),
+        "charts": [
+            {
+                "svg": f"chart-{index}",
+                "title": chart.title,
+                "alt": alt_text(chart),
+                "description": chart.description,
+                "table": _table_data(chart.table),
+                "csv": [release.csv_link, file_names(release, ())[f"{chart.key}.csv"]] if release.csv_link else None,
+            }
+            for index, chart in enumerate(release.charts)
+        ],
+        "attribution": release.attribution,
+        "quote": [spans(paragraph) for paragraph in release.quote],
+        "notes_heading": release.notes_heading,
+        "notes": [spans(note) for note in release.notes],
+        "footer": release.footer,
+        "page_number": list(release.page_number),
+    }
+
+
+def _table_data(table: TableData) -> dict[str, Any]:
+    first = table.rows[0] if table.rows else ()
+    figures = [0 < index < len(first) and _cell(first[index])["n"] for index in range(len(table.header))]
+    return {
+        "caption": table.caption,
+        "header": [{"t": text, "n": figure} for text, figure in zip(table.header, figures, strict=True)],
+        "rows": [[_cell(cell) for cell in row] for row in table.rows],
+        "totals": [_cell(cell) for cell in table.totals] if table.totals else None,
+    }
+
+
+def _cell(cell: Cell) -> dict[str, Any]:
+    return {"t": cell.text, "n": isinstance(cell.value, int | float)}
 
 
 # --------------------------------------------------------------------------- Word

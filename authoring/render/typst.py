@@ -60,21 +60,33 @@ def render_typst_pdf(release: Release, templates: Templates | None = None) -> by
     templates = templates or Templates.at()
     data = release_data(release)
     _check_printable(release, data)
+    pdf = compile_pdf(templates, TYPST_TEMPLATE, data, date=release.campaign.release_date)
+    if pdf is None:  # pragma: no cover - compile() without an output returns the bytes
+        raise RenderError(f"{release.force.slug}: Typst returned no PDF")
+    return pdf
+
+
+def compile_pdf(
+    templates: Templates, name: str, data: dict[str, Any], *, date: dt.date, inputs: dict[str, str] | None = None
+) -> bytes | None:
+    """Lay out the Typst template ``name`` with ``data`` (``sys.inputs.release``) and ``inputs``, as PDF/UA-1.
+
+    The document's creation date is midnight UTC of ``date`` (never the time of the build).
+    Raises :class:`TemplateProblemError` if the template is missing or has a mistake.
+    """
     global _laid_out_in
-    compiler = _compiler(_template(templates))
+    compiler = _compiler(_template(templates, name))
     _laid_out_in = os.getpid()
     try:
         pdf = compiler.compile(
             format="pdf",
-            sys_inputs={INPUT: json.dumps(data, ensure_ascii=False)},
+            sys_inputs={INPUT: json.dumps(data, ensure_ascii=False), **(inputs or {})},
             pdf_standards=PDF_STANDARD,
-            timestamp=_timestamp(release),
+            timestamp=dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC),
         )
     except _typst().TypstError as exc:
-        raise TemplateProblemError(f"template {TYPST_TEMPLATE}: {_message(exc)}") from None
-    if not isinstance(pdf, bytes):  # pragma: no cover - compile() without an output returns the bytes
-        raise RenderError(f"{release.force.slug}: Typst returned no PDF")
-    return pdf
+        raise TemplateProblemError(f"template {name}: {_message(exc)}") from None
+    return pdf if isinstance(pdf, bytes) else None
 
 
 def release_data(release: Release) -> dict[str, Any]:
@@ -102,16 +114,16 @@ def release_data(release: Release) -> dict[str, Any]:
         "headline": release.headline,
         "corrections_heading": release.corrections_heading,
         "corrections": [[date, note] for _, date, note in release.correction_notes],
-        "background": [_spans(paragraph) for paragraph in release.background],
-        "revisit": _spans(release.revisit),
+        "background": [spans(paragraph) for paragraph in release.background],
+        "revisit": spans(release.revisit),
         "findings_intro": release.findings_intro,
-        "findings": [_spans(finding) for finding in release.findings],
-        "after_findings": [_spans(paragraph) for paragraph in release.after_findings],
+        "findings": [spans(finding) for finding in release.findings],
+        "after_findings": [spans(paragraph) for paragraph in release.after_findings],
         "attribution": release.attribution,
-        "quote": [_spans(paragraph) for paragraph in release.quote],
-        "full_report": _spans(release.full_report),
+        "quote": [spans(paragraph) for paragraph in release.quote],
+        "full_report": spans(release.full_report),
         "notes_heading": release.notes_heading,
-        "notes": [_spans(note) for note in release.notes],
+        "notes": [spans(note) for note in release.notes],
         "footer": release.footer,
         "page_number": list(release.page_number),
         "font": font_data(one_family(release)),
@@ -215,7 +227,7 @@ def fork_safe() -> bool:
 _laid_out_in: int | None = None
 
 
-def _spans(text: Inline) -> list[dict[str, Any]]:
+def spans(text: Inline) -> list[dict[str, Any]]:
     return [{"t": span.text, "i": span.italic, "u": span.target} for span in text.spans]
 
 
@@ -224,15 +236,10 @@ def _language(release: Release) -> str:
     return str(getattr(release, "language", None) or "en-GB")
 
 
-def _timestamp(release: Release) -> dt.datetime:
-    """The document's creation (and modification) time: midnight UTC of the release date."""
-    return dt.datetime.combine(release.campaign.release_date, dt.time(), tzinfo=dt.UTC)
-
-
-def _template(templates: Templates) -> Path:
-    path = templates.root / TYPST_TEMPLATE
+def _template(templates: Templates, name: str = TYPST_TEMPLATE) -> Path:
+    path = templates.root / name
     if not path.is_file():
-        raise TemplateProblemError(f"template {TYPST_TEMPLATE}: not found in {templates.root}")
+        raise TemplateProblemError(f"template {name}: not found in {templates.root}")
     return path
 
 
@@ -276,7 +283,7 @@ _LOCATION = re.compile(r"─ \S+?:(?P<line>\d+):(?P<column>\d+)")
 
 def _check_printable(release: Release, data: dict[str, Any]) -> None:
     """Refuse text no house font can print, in the words WeasyPrint's engine uses (the text in reading order)."""
-    refuse_unprintable(release, " ".join(_strings({key: data[key] for key in _PRINTED})))
+    refuse_unprintable(release, " ".join(strings({key: data[key] for key in _PRINTED})))
 
 
 #: The printed texts of :func:`release_data`, in reading order.
@@ -301,12 +308,12 @@ _PRINTED = (
 )
 
 
-def _strings(value: Any) -> list[str]:
+def strings(value: Any) -> list[str]:
     """Every printed string in the data (the link targets are not printed)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
-        return [text for key, item in value.items() if key != "u" for text in _strings(item)]
+        return [text for key, item in value.items() if key != "u" for text in strings(item)]
     if isinstance(value, list):
-        return [text for item in value for text in _strings(item)]
+        return [text for item in value for text in strings(item)]
     return []
