@@ -5,9 +5,13 @@ built — even after its form has been edited, or while it fails to validate —
 records, in each manifest entry (``"release"``), the facts the site shows: whether it is a
 draft, its language, force, headline, verdict and corrections, and its round's title,
 dates, embargo, web address, state (``open``, ``closed`` or ``example``: the site leaves
-example rounds out) and the newsroom's words (the house's, or the campaign's own) phrased
-with the press office's names. They are data, like the form they come from: the
-site escapes every one of them.
+example rounds out) and the newsroom's words (the house's, or the campaign's own): its
+name and statements phrased with the press office's names, its links and labels as the
+templates the site phrases on each page (:mod:`authoring.model.newsroom`). A translation
+(a bilingual force's Welsh release) records its own: its words, its round's title and
+the newsroom's words in its language, and its verdict's name there (the campaign's
+``cy: verdict_names``). They are data, like the form they come from: the site escapes
+every one of them.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from typing import Any
 from authoring.model.campaign import Campaign
 from authoring.model.form import ReleaseForm
 from authoring.model.inline import Inline, smarten
-from authoring.model.phrasing import phrase
+from authoring.model.phrasing import phrase, speaking
 from authoring.model.release import Release
 from authoring.model.sentences import SITE_WORDS
 
@@ -33,12 +37,21 @@ def release_facts(release: Release, form: ReleaseForm | None) -> dict[str, Any]:
     keyed ``pdf@cy`` in the manifest) lists each under ``translations``, with its language.
     """
     grade = getattr(form, "grade", None)
+    verdict = str(grade) if isinstance(grade, str) else ""
     return {
         **_words_of(release),
-        "verdict": str(grade) if isinstance(grade, str) else "",
+        "verdict": verdict,
         "round": round_facts(release.campaign),
-        "translations": [_words_of(twin) for twin in getattr(release, "translations", ())],
+        "translations": [_translation_facts(twin, verdict) for twin in getattr(release, "translations", ())],
     }
+
+
+def _translation_facts(twin: Release, verdict: str) -> dict[str, Any]:
+    """A translation's words, its verdict's name in its language (if the campaign gives one) and its round's facts."""
+    names = twin.campaign.cy.verdict_names if twin.campaign.cy is not None else {}
+    with speaking(language_of(twin)):
+        round_ = round_facts(twin.campaign)
+    return {**_words_of(twin), "verdict_name": names.get(verdict, ""), "round": round_}
 
 
 def _words_of(release: Release) -> dict[str, Any]:
@@ -77,12 +90,17 @@ def site_names(campaign: Campaign) -> dict[str, Any]:
 
 
 def site_words(campaign: Campaign) -> dict[str, Any]:
-    """The newsroom's words (its title, accessibility statement, 'another format' page), phrased."""
+    """The newsroom's words: its title, accessibility statement and 'another format' page phrased, its links and labels.
+
+    The links and labels (``newsroom``) are templates of the page's own values (a date, a
+    count …): the site phrases them on each page (:mod:`authoring.model.newsroom`).
+    """
     words, names = campaign.words, site_names(campaign)
     phrased: dict[str, Any] = {}
     for name in SITE_WORDS:
         value = getattr(words, name)
         phrased[name] = phrase(value, names) if isinstance(value, str) else [phrase(text, names) for text in value]
+    phrased["newsroom"] = dict(words.newsroom)
     return phrased
 
 

@@ -16,13 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
-from authoring.model.campaign import Campaign, house_data
+from authoring.model.campaign import Campaign, house_data, house_newsroom
 from authoring.model.findings import StructuredFinding
 from authoring.model.form import ReleaseForm
 from authoring.model.gaps import MARKER, Todo, parse_gap
 from authoring.model.language import ENGLISH, WELSH, WELSH_SUFFIX, CampaignWelsh
 from authoring.model.phrasing import speaking
 from authoring.model.release import Release, build_release
+from authoring.model.sentences import SITE_WORDS
 from authoring.registry import Force, get_force
 
 Loc = tuple[str | int, ...]
@@ -184,6 +185,9 @@ def welsh_campaign(campaign: Campaign) -> Campaign:
         sentences["press_office_notes"] = texts("sentences.press_office_notes", english_own.press_office_notes, [])
     else:
         sentences["press_office_notes"] = house["press_office_notes"]
+    for name in SITE_WORDS:  # the newsroom's Welsh pages: the campaign's Welsh words, else the house's
+        sentences[name] = house[name]
+    sentences["newsroom"] = {**house_newsroom(WELSH), **(cy.sentences.newsroom or {})}
     inspectors = {
         key: inspector.model_copy(
             update={

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from authoring.model.findings import FindingKindSpec
 from authoring.model.language import CampaignWelsh, WelshSettings
+from authoring.model.newsroom import every_word, known_words
 from authoring.model.summary import Summary
 from authoring.model.types import (
     _DATE,
@@ -112,6 +113,11 @@ class HouseWords(_Model):
     site_title: Text = Field(description="The newsroom's name ('authoring site'), on every page and feed.")
     accessibility_statement: list[Text] = Field(description="The newsroom's accessibility statement, by paragraph.")
     another_format: list[Text] = Field(description="The newsroom's page on asking for a release in another format.")
+    newsroom: dict[str, Text] = Field(
+        description="The newsroom's links, headings, labels and dates, by name (docs/site.md lists them)."
+    )
+
+    _every_word = field_validator("newsroom")(every_word)
 
 
 class Sentences(_Model):
@@ -146,6 +152,11 @@ class Sentences(_Model):
     another_format: list[Text] | None = Field(
         default=None, description="The newsroom's 'another format' page, if not the default."
     )
+    newsroom: dict[str, Text] | None = Field(
+        default=None, description="The newsroom's words it changes, by name (docs/site.md lists them)."
+    )
+
+    _known_words = field_validator("newsroom")(known_words)
 
 
 @cache
@@ -160,6 +171,14 @@ def house_data() -> dict[str, Any]:
     text = files("authoring").joinpath("data/house.yaml").read_text(encoding="utf-8")
     data = dict(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     return {"cy": data.pop("cy", {}), "en": data}
+
+
+@cache
+def house_newsroom(language: str) -> dict[str, str]:
+    """The newsroom's words in ``language`` ("en", "cy") as the house file gives them; English for another language."""
+    if language == "cy":
+        return dict(HouseWords.model_validate({**house_data()["en"], **house_data()["cy"]}).newsroom)
+    return dict(house_words().newsroom)
 
 
 class Campaign(_Model):
@@ -231,7 +250,8 @@ class Campaign(_Model):
         """The press office's words, with the campaign's own where it gives them."""
         own = self.sentences.model_dump(exclude_none=True, exclude={"headline", "findings_lead_in", "attribution"})
         own.pop("full_report", None)
-        return house_words().model_copy(update=own)
+        words = house_words()
+        return words.model_copy(update={**own, "newsroom": {**words.newsroom, **own.get("newsroom", {})}})
 
     @field_validator("release_date", mode="before")
     @classmethod

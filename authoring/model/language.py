@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, field_validator
 
 from authoring.model.findings import Example
+from authoring.model.newsroom import known_words
 from authoring.model.types import Key, Text, _Model
 from authoring.registry import forces, unknown_force_message
 
@@ -111,6 +112,18 @@ class WelshSentences(_Model):
     category: Text | None = None
     page_number: Text | None = None
     press_office_notes: list[Text] | None = None
+    site_title: Text | None = Field(default=None, description="The newsroom's name on its Welsh pages.")
+    accessibility_statement: list[Text] | None = Field(
+        default=None, description="The newsroom's Welsh accessibility statement, by paragraph."
+    )
+    another_format: list[Text] | None = Field(
+        default=None, description="The newsroom's Welsh page on asking for a release in another format."
+    )
+    newsroom: dict[str, Text] | None = Field(
+        default=None, description="The newsroom's Welsh words it changes, by name (docs/site.md lists them)."
+    )
+
+    _known_words = field_validator("newsroom")(known_words)
 
 
 class WelshPressOffice(_Model):
@@ -138,6 +151,13 @@ class CampaignWelsh(_Model):
     national_report: Text | None = None
     original_report: Text | None = None
     verdicts: dict[Key, Text] = Field(default_factory=dict)
+    verdict_names: dict[Key, Text] = Field(
+        default_factory=dict,
+        description=(
+            "Each verdict's name as the newsroom's Welsh pages show it, e.g. good: Da (the English pages show "
+            "the verdict's key). A verdict without one is not shown on a Welsh page."
+        ),
+    )
     background: list[Text] = Field(default_factory=list)
     revisit: Text | None = None
     website: WelshWebsite | None = Field(default=None, description="Default: the English address.")

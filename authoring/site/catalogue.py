@@ -12,7 +12,10 @@
 3. keep what may be shown at ``now``: never a draft, never a release before its embargo, and
    never a release of an example round (``round: example``: invented, not news) unless asked;
 4. gather each round's releases, its national release (if the batch built one), and the
-   languages each release is in.
+   languages each release is in; a bilingual force's releases share the bilingual document
+   (``pdf@cy+en`` …), where its campaign asked for one;
+5. take the newsroom's words in each language from the newest round that gives them
+   (:class:`authoring.site.words.SiteWords`): a Welsh page is Welsh throughout.
 
 Nothing here writes anything; :mod:`authoring.site.publish` turns the catalogue into files.
 Every name that becomes part of a path (a round's folder, a force, a file) is made of
@@ -37,19 +40,21 @@ from authoring.build.facts import DEFAULT_LANGUAGE, primary_language
 from authoring.build.manifest import MANIFEST_FILE, MAX_MANIFEST_BYTES, Entry, FileRecord, Manifest
 from authoring.exceptions import UsageError
 from authoring.files.read import UnreadableFileError, read_regular
-from authoring.model.campaign import house_words
+from authoring.model.campaign import house_data, house_newsroom
 from authoring.model.inline import Inline
-from authoring.model.phrasing import phrase
+from authoring.model.newsroom import WORDS
+from authoring.model.phrasing import phrase, speaking
 from authoring.model.types import file_name_part
-from authoring.render import Format
+from authoring.render import Format, split_format
 from authoring.site.clock import local, start_of
 from authoring.site.content import release_body
+from authoring.site.words import ENGLISH, SiteWords
 
-#: What each downloadable format is called on a page, and its media type.
-DOWNLOADS: dict[str, tuple[str, str]] = {
-    "pdf": ("PDF", "application/pdf"),
-    "docx": ("Word document (DOCX)", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "md": ("Plain text (Markdown)", "text/markdown; charset=utf-8"),
+#: Each format a release's page offers to download (its name is a word of the newsroom's), and its media type.
+DOWNLOADS: dict[str, str] = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown; charset=utf-8",
 }
 #: The folder of a round's national release in the batch's output (issue 23).
 NATIONAL_FOLDER = "national"
@@ -60,12 +65,20 @@ MAX_FILE_BYTES = 256 * 1024 * 1024
 
 @dataclass(frozen=True)
 class Download:
-    """One file to download: its name in the site, its label and media type, and its bytes."""
+    """One file to download: its name in the site, what it is, its media type and its bytes.
+
+    ``kind`` is its format (``pdf``, ``docx``, ``md``; a national release's ``json`` and
+    ``csv``), which a page names in its own language (:meth:`SiteWords.label`);
+    ``bilingual``: the bilingual document's, in both languages at once; ``chart``: the
+    chart a CSV file holds the figures of.
+    """
 
     name: str
-    label: str
+    kind: str
     media_type: str
     data: bytes
+    bilingual: bool = False
+    chart: str = ""
 
     @property
     def size(self) -> int:
@@ -94,13 +107,17 @@ class Published:
     language: str
     headline: str
     verdict: str
-    """The verdict's key in the campaign, as words ('good progress')."""
+    """The verdict's key in the campaign, as words ('good progress'); in Welsh, its name there ('' if none)."""
     published: dt.datetime
     corrections: tuple[Correction, ...]
     body: Markup
     downloads: tuple[Download, ...]
     html: bytes
     organisation: str
+    round_title: str = ""
+    """Its round's title in its language ('' for the round's own)."""
+    bilingual: tuple[Download, ...] = ()
+    """The bilingual document's files, where the campaign asked for one: the same for each language."""
 
     @property
     def path(self) -> str:
@@ -112,6 +129,21 @@ class Published:
     def files_path(self) -> str:
         """Where its downloads go: beside its page."""
         return self.path
+
+    @property
+    def bilingual_path(self) -> str:
+        """Where the bilingual document's files go: once, beside the default language's page."""
+        return f"{self.round_slug}/{self.force}/"
+
+    @property
+    def bilingual_href(self) -> str:
+        """The bilingual document's folder, from this page's: ``""`` or ``../``."""
+        return "" if self.path == self.bilingual_path else "../"
+
+    @property
+    def verdict_label(self) -> str:
+        """The verdict as a page shows it: the key capitalised in English ('Good progress'), the name given in Welsh."""
+        return self.verdict.capitalize() if self.language == DEFAULT_LANGUAGE else self.verdict
 
     @property
     def updated(self) -> dt.datetime:
@@ -157,16 +189,6 @@ class Round:
         return sorted(same, key=lambda other: (other.language != DEFAULT_LANGUAGE, other.language))
 
 
-@dataclass(frozen=True)
-class SiteWords:
-    """The newsroom's own words, phrased with the press office's names."""
-
-    title: str
-    accessibility_statement: tuple[Inline, ...]
-    another_format: tuple[Inline, ...]
-    website: str
-
-
 @dataclass
 class Catalogue:
     """Everything the site shows at ``now``, and what it held back and why."""
@@ -174,6 +196,7 @@ class Catalogue:
     now: dt.datetime
     rounds: list[Round]
     words: SiteWords
+    """The newsroom's words in English: the newest round's."""
     embargoed: dict[str, dt.datetime] = field(default_factory=dict)
     """Each round held back by its embargo, and when it lifts."""
     drafts: int = 0
@@ -182,9 +205,27 @@ class Catalogue:
     problems: list[str] = field(default_factory=list)
     """Releases left out because their files do not match their form (and what to do)."""
 
+    translated: dict[str, SiteWords] = field(default_factory=dict)
+    """The newsroom's words in each other language, from the newest round that gives them."""
+
     @property
     def releases(self) -> list[Published]:
         return [release for round_ in self.rounds for release in round_.releases]
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages of the releases shown, English first."""
+        found = {release.language for release in self.releases} | {DEFAULT_LANGUAGE}
+        return sorted(found, key=lambda language: (language != DEFAULT_LANGUAGE, language))
+
+    def words_in(self, language: str) -> SiteWords:
+        """The newsroom's words in ``language``: the newest round's, else the house file's (English for another)."""
+        if language == DEFAULT_LANGUAGE:
+            return self.words
+        known = self.translated.get(language)
+        if known is not None:
+            return known
+        return house_site_words(language) if language in house_data() else self.words
 
 
 def catalogue(built: Path, *, now: dt.datetime, examples: bool = False) -> Catalogue:
@@ -204,6 +245,7 @@ def catalogue(built: Path, *, now: dt.datetime, examples: bool = False) -> Catal
     embargoed: dict[str, dt.datetime] = {}
     left_out: set[str] = set()
     newest_words: tuple[dt.date, str, SiteWords] | None = None
+    translated: dict[str, tuple[dt.date, str, SiteWords]] = {}
     lifts = _embargoes(manifest)
     example_rounds = set() if examples else _examples(manifest)
     for key, entry in sorted(manifest.releases.items()):
@@ -224,6 +266,10 @@ def catalogue(built: Path, *, now: dt.datetime, examples: bool = False) -> Catal
             continue
         if newest_words is None or (facts.release_date, facts.round_title) > newest_words[:2]:
             newest_words = (facts.release_date, facts.round_title, facts.words)
+        for twin in facts.translations:
+            newest = translated.get(twin.language)
+            if twin.has_words and (newest is None or (facts.release_date, facts.round_title) > newest[:2]):
+                translated[twin.language] = (facts.release_date, facts.round_title, twin.words)
         if facts.draft:
             drafts += 1
             continue
@@ -245,10 +291,15 @@ def catalogue(built: Path, *, now: dt.datetime, examples: bool = False) -> Catal
                 published=published,
                 tag_authority=_authority(facts.website),
             )
-        for version, files in _versions(entry, facts):
+        versions, bilingual_files = _versions(entry, facts)
+        bilingual = _downloads(bilingual_files, built, bilingual=True)
+        for version, files in versions:
             if version.draft:
                 continue
-            made = _published(files, version, built, slug, force, published)
+            if isinstance(bilingual, str):
+                problems.append(f"{key}: not published: {bilingual}; run 'authoring batch' to rebuild it")
+                break
+            made = _published(files, version, built, slug, force, published, bilingual)
             if isinstance(made, str):
                 problems.append(f"{key}: not published: {made}; run 'authoring batch' to rebuild it")
                 continue
@@ -265,7 +316,8 @@ def catalogue(built: Path, *, now: dt.datetime, examples: bool = False) -> Catal
     return Catalogue(
         now=now,
         rounds=sorted(rounds.values(), key=lambda round_: (round_.published, round_.slug), reverse=True),
-        words=newest_words[2] if newest_words else _house_words(),
+        words=newest_words[2] if newest_words else house_site_words(DEFAULT_LANGUAGE),
+        translated={language: newest[2] for language, newest in translated.items()},
         embargoed=embargoed,
         drafts=drafts,
         examples=sorted(left_out),
@@ -336,27 +388,43 @@ class _Facts:
     tag: str = DEFAULT_LANGUAGE
     """The language tag as the batch recorded it (``en-GB``, ``cy``): a translation's files are keyed by it."""
     translations: tuple[_Facts, ...] = ()
+    title_in_language: str = ""
+    """A translation's round title in its language ('' when the record has none)."""
+    has_words: bool = True
+    """Whether the record gives the newsroom's words in its language (a translation's from before it did does not)."""
 
     @classmethod
     def of(cls, data: dict[str, Any], *, original: dict[str, Any] | None = None) -> _Facts:
-        """The facts of ``data``; a translation's (``original`` given) take the round and verdict from its original."""
+        """The facts of ``data``; a translation's (``original`` given) take the round and verdict from its original.
+
+        A translation records its round's title and the newsroom's words in its own language
+        (and its verdict's name there); a record from before it did takes the house file's words.
+        """
         base = original or data
         round_ = base["round"]
-        words = round_["site_words"]
+        own_round = data.get("round") if original is not None else round_
         embargo = round_.get("embargo")
         tag = _text(data.get("language") or DEFAULT_LANGUAGE)
         if not re.fullmatch(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", tag):
             raise ValueError("not a language tag")
+        language = primary_language(tag)
+        website = _text(round_.get("website") or "")
+        if isinstance(own_round, dict):
+            words = _site_words(own_round["site_words"], language, website)
+        else:
+            words = house_site_words(language)
         return cls(
             draft=bool(data["draft"]),
-            language=primary_language(tag),
+            language=language,
             tag=tag,
             translations=()
             if original is not None
             else tuple(cls.of(twin, original=data) for twin in data.get("translations") or []),
             force_name=_text(data["force_name"]),
             headline=_text(data["headline"]),
-            verdict=_text(base.get("verdict") or "").replace("-", " "),
+            verdict=_text(data.get("verdict_name") or "")
+            if original is not None
+            else _text(data.get("verdict") or "").replace("-", " "),
             organisation=_text(data["organisation"]),
             corrections=tuple(
                 Correction(dt.date.fromisoformat(_text(c["date"])), _text(c["note"]))
@@ -366,14 +434,11 @@ class _Facts:
             round_organisation=_text(round_["organisation"]),
             release_date=dt.date.fromisoformat(_text(round_["release_date"])),
             embargo=dt.datetime.fromisoformat(_text(embargo)) if embargo else None,
-            website=_text(round_.get("website") or ""),
+            website=website,
             example=_text(round_.get("state") or "open") == "example",
-            words=SiteWords(
-                title=_text(words["site_title"]),
-                accessibility_statement=tuple(Inline.parse(_text(t)) for t in words["accessibility_statement"]),
-                another_format=tuple(Inline.parse(_text(t)) for t in words["another_format"]),
-                website=_text(round_.get("website") or ""),
-            ),
+            words=words,
+            title_in_language=_text(own_round["title"]) if isinstance(own_round, dict) else "",
+            has_words=isinstance(own_round, dict),
         )
 
     @property
@@ -388,19 +453,53 @@ def _text(value: Any) -> str:
     return value
 
 
-def _versions(entry: Entry, facts: _Facts) -> list[tuple[_Facts, dict[str, FileRecord]]]:
-    """The release and each of its translations, with its files by format (``pdf@cy`` files are the ``cy`` one's)."""
+def _site_words(words: dict[str, Any], language: str, website: str) -> SiteWords:
+    """The newsroom's words as a release records them; a link or label it lacks (an older record) is the house's."""
+    recorded = words.get("newsroom")
+    newsroom = dict(house_newsroom(language))
+    if recorded is not None:
+        if not isinstance(recorded, dict):
+            raise TypeError("not a mapping")
+        newsroom.update({name: _text(value) for name, value in recorded.items() if name in WORDS})
+    return SiteWords(
+        title=_text(words["site_title"]),
+        accessibility_statement=tuple(Inline.parse(_text(t)) for t in words["accessibility_statement"]),
+        another_format=tuple(Inline.parse(_text(t)) for t in words["another_format"]),
+        website=website,
+        language=language,
+        newsroom=newsroom,
+    )
+
+
+def _versions(entry: Entry, facts: _Facts) -> tuple[list[tuple[_Facts, dict[str, FileRecord]]], dict[str, FileRecord]]:
+    """The release and each of its translations, with its files by format (``pdf@cy`` files are the ``cy`` one's).
+
+    And the bilingual document's files by format, which every version offers: a file of a
+    translation and its original at once (``pdf@cy+en``).
+    """
     own = {str(fmt): record for fmt, record in entry.files.items() if "@" not in str(fmt)}
     versions = [(facts, own)]
     for twin in facts.translations:
         suffix = f"@{twin.tag}"
         files = {str(fmt)[: -len(suffix)]: record for fmt, record in entry.files.items() if str(fmt).endswith(suffix)}
         versions.append((twin, files))
-    return versions
+    bilingual = {}
+    if facts.translations:
+        for fmt, record in entry.files.items():
+            base, languages = split_format(str(fmt))
+            if languages and "+" in languages:
+                bilingual[str(base)] = record
+    return versions, bilingual
 
 
 def _published(
-    files: dict[str, FileRecord], facts: _Facts, built: Path, slug: str, force: str, published: dt.datetime
+    files: dict[str, FileRecord],
+    facts: _Facts,
+    built: Path,
+    slug: str,
+    force: str,
+    published: dt.datetime,
+    bilingual: tuple[Download, ...] = (),
 ) -> Published | str:
     """The release as the site shows it, or what is wrong with its files."""
     html_record = files.get(str(Format.HTML))
@@ -425,13 +524,15 @@ def _published(
         downloads=downloads,
         html=html,
         organisation=facts.organisation,
+        round_title=facts.title_in_language or facts.round_title,
+        bilingual=bilingual,
     )
 
 
-def _downloads(files: dict[str, FileRecord], built: Path) -> tuple[Download, ...] | str:
+def _downloads(files: dict[str, FileRecord], built: Path, *, bilingual: bool = False) -> tuple[Download, ...] | str:
     downloads = []
-    for name, (label, media_type) in DOWNLOADS.items():
-        record = files.get(name)
+    for kind, media_type in DOWNLOADS.items():
+        record = files.get(kind)
         if record is None:
             continue
         file_name = record.path.rsplit("/", 1)[-1]
@@ -440,7 +541,7 @@ def _downloads(files: dict[str, FileRecord], built: Path) -> tuple[Download, ...
         data = _read(record, built)
         if data is None:
             return f"its file {record.path} is missing or was changed after the batch wrote it"
-        downloads.append(Download(file_name, label, media_type, data))
+        downloads.append(Download(file_name, kind, media_type, data, bilingual=bilingual))
     return tuple(downloads)
 
 
@@ -484,15 +585,12 @@ def _national(record: dict[str, Any], built: Path) -> National | None:
         if fmt == "html":
             html = data
         elif fmt in DOWNLOADS:
-            label, media_type = DOWNLOADS[fmt]
-            downloads.append(Download(name, label, media_type, data))
+            downloads.append(Download(name, fmt, DOWNLOADS[fmt], data))
         elif fmt == "json":
-            downloads.append(Download(name, "The round’s figures (JSON)", "application/json", data))
+            downloads.append(Download(name, "json", "application/json", data))
         elif fmt.endswith(".csv"):
             chart = fmt.removesuffix(".csv").replace("-", " ")
-            downloads.append(
-                Download(name, f"The figures of the chart ‘{chart}’ (CSV)", "text/csv; charset=utf-8", data)
-            )
+            downloads.append(Download(name, "csv", "text/csv; charset=utf-8", data, chart=chart))
     if html is None and not downloads:
         return None
     return National(html=html, body=release_body(html) if html else None, downloads=tuple(downloads))
@@ -524,18 +622,23 @@ def _authority(url: str) -> str:
     return host if re.fullmatch(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?", host) else "authoring.invalid"
 
 
-def _house_words() -> SiteWords:
-    """The newsroom's words when no release records any: the house file's, phrased with no names."""
-    words = house_words()
+def house_site_words(language: str) -> SiteWords:
+    """The newsroom's words in ``language`` when no release records them: the house file's, phrased with no names."""
+    words = {**house_data()["en"], **(house_data().get(language, {}) if language != DEFAULT_LANGUAGE else {})}
     names: dict[str, Any] = {
         "organisation": "",
         "organisation_short": "",
         "website": {"text": "", "url": ""},
         "press_office": {"hours": "", "phone": "", "out_of_hours_phone": ""},
     }
-    return SiteWords(
-        title=phrase(words.site_title, names).strip(),
-        accessibility_statement=tuple(Inline.parse(phrase(text, names)) for text in words.accessibility_statement),
-        another_format=tuple(Inline.parse(phrase(text, names)) for text in words.another_format),
-        website="",
-    )
+    with speaking(language):
+        return SiteWords(
+            title=phrase(words["site_title"], names).strip(),
+            accessibility_statement=tuple(
+                Inline.parse(phrase(text, names)) for text in words["accessibility_statement"]
+            ),
+            another_format=tuple(Inline.parse(phrase(text, names)) for text in words["another_format"]),
+            website="",
+            language=language if language in house_data() else ENGLISH,
+            newsroom=house_newsroom(language),
+        )

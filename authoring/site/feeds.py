@@ -10,7 +10,8 @@ Each release is one entry, whose ``id`` (a ``tag:`` URI, RFC 4151, from its roun
 address, its release date, its round and force) never changes: a correction changes the
 entry's ``updated`` and says what changed, and a feed reader shows the entry as updated,
 not as a new one. A Welsh version is an entry of its own (``xml:lang="cy"``), each linking
-to the other with ``rel="alternate"`` and ``hreflang``.
+to the other with ``rel="alternate"`` and ``hreflang``, and says everything in Welsh: its
+title, summary, dates, its files' titles and its round's title.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from markupsafe import escape
 
-from authoring.site.catalogue import Published, Round
+from authoring.site.catalogue import Published, Round, house_site_words
 from authoring.site.clock import utc_text
+from authoring.site.words import SiteWords
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -63,8 +65,12 @@ def atom_feed(
     entries: Iterable[tuple[Published, Round]],
     base_url: str,
     language: str = "en",
+    words_in: Callable[[str], SiteWords] = house_site_words,
 ) -> bytes:
-    """An Atom feed of ``entries`` (release, its round), newest first; ``url`` is the page it stands for."""
+    """An Atom feed of ``entries`` (release, its round), newest first; ``url`` is the page it stands for.
+
+    Each entry is in its release's language, in the newsroom's words ``words_in`` gives for it.
+    """
     ns = f"{{{ATOM}}}"
     ordered = sorted(entries, key=lambda pair: (pair[0].updated, pair[0].path), reverse=True)
     feed = ET.Element(f"{ns}feed", {XML_LANG: language})
@@ -76,7 +82,7 @@ def atom_feed(
     _sub(feed, f"{ns}link", rel="self", type="application/atom+xml", href=self_url)
     _sub(feed, f"{ns}generator", "authoring")
     for release, round_ in ordered:
-        _entry(feed, release, round_, base_url)
+        _entry(feed, release, round_, base_url, words_in(release.language))
     return _serialise(feed, ATOM)
 
 
@@ -85,7 +91,7 @@ def entry_id(release: Published, round_: Round) -> str:
     return f"tag:{round_.tag_authority},{round_.release_date.isoformat()}:{release.path.rstrip('/')}"
 
 
-def _entry(feed: ET.Element, release: Published, round_: Round, base_url: str) -> None:
+def _entry(feed: ET.Element, release: Published, round_: Round, base_url: str, words: SiteWords) -> None:
     ns = f"{{{ATOM}}}"
     entry = _sub(feed, f"{ns}entry", **{XML_LANG: release.language})
     _sub(entry, f"{ns}id", entry_id(release, round_))
@@ -102,29 +108,27 @@ def _entry(feed: ET.Element, release: Published, round_: Round, base_url: str) -
             hreflang=version.language,
             href=base_url + version.path,
         )
-    for download in release.downloads:
+    files = [(release.files_path, download) for download in release.downloads]
+    files += [(release.bilingual_path, download) for download in release.bilingual]
+    for folder, download in files:
         _sub(
             entry,
             f"{ns}link",
             rel="enclosure",
             type=download.media_type,
             length=str(download.size),
-            title=download.label,
-            href=base_url + release.files_path + download.name,
+            title=words.label(download.kind, bilingual=download.bilingual, chart=download.chart),
+            href=base_url + folder + download.name,
         )
-    _sub(entry, f"{ns}category", term=round_.slug, label=round_.title)
+    _sub(entry, f"{ns}category", term=round_.slug, label=release.round_title or round_.title)
     summary = f"{release.force_name}: {release.verdict}." if release.verdict else release.force_name
-    updates = " ".join(f"Updated {_day(c.date)}: {c.note}" for c in reversed(release.corrections))
+    updated = [(words.text("updated", date=words.day(c.date)), c.note) for c in reversed(release.corrections)]
+    updates = " ".join(f"{when} {note}" for when, note in updated)
     _sub(entry, f"{ns}summary", f"{updates} {summary}".strip())
     notes = "".join(
-        f'<p class="correction"><strong>Updated {_day(c.date)}:</strong> {escape(c.note)}</p>'
-        for c in reversed(release.corrections)
+        f'<p class="correction"><strong>{escape(when)}</strong> {escape(note)}</p>' for when, note in updated
     )
     _sub(entry, f"{ns}content", notes + str(release.body), type="html")
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def sitemap(pages: Iterable[tuple[str, dt.datetime | None, dict[str, str]]]) -> bytes:

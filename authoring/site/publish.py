@@ -5,8 +5,9 @@
 1. take the catalogue of what may be shown now (:func:`authoring.site.catalogue.catalogue`),
    under the batch output's lock, so that a batch never changes the files being read;
 2. make every file of the site in memory (:func:`site_files`): the pages from the Jinja
-   templates in ``templates/site/`` (autoescaped, sandboxed), the feeds and the sitemap
-   from :mod:`authoring.site.feeds`, the downloads copied from the batch's output;
+   templates in ``templates/site/`` (autoescaped, sandboxed), each in its language's words
+   (:mod:`authoring.site.words`: a Welsh page is Welsh throughout), the feeds and the
+   sitemap from :mod:`authoring.site.feeds`, the downloads copied from the batch's output;
 3. under the site folder's own lock, write only the files whose bytes differ from what is
    there (each atomically, :func:`authoring.files.write.write_files`), and remove the files
    an earlier run wrote that are no longer part of the site (a release back to draft, a
@@ -32,6 +33,7 @@ from typing import Any
 
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from authoring.build.facts import DEFAULT_LANGUAGE
 from authoring.build.pipeline import DEFAULT_OUT_DIR
@@ -41,8 +43,8 @@ from authoring.files.read import UnreadableFileError, read_regular
 from authoring.files.write import write_files
 from authoring.render.environment import Templates, inline_html, template_problem
 from authoring.site.catalogue import Catalogue, Published, Round, catalogue
-from authoring.site.clock import LONDON
 from authoring.site.feeds import atom_feed, sitemap
+from authoring.site.words import SiteWords, time_element
 
 #: Where the site goes unless told otherwise: inside the batch's output folder.
 DEFAULT_SITE_DIR = DEFAULT_OUT_DIR / "site"
@@ -115,35 +117,49 @@ def _base_url(url: str) -> str:
 
 
 def site_files(shown: Catalogue, *, base_url: str, templates: Templates) -> dict[str, bytes]:
-    """Every file of the site, by path inside it (``/``-separated), for the catalogue ``shown``."""
+    """Every file of the site, by path inside it (``/``-separated), for the catalogue ``shown``.
+
+    Each page is in one language, and says everything in it (its :class:`SiteWords`): a
+    release's page in the release's, the others in English; the accessibility statement
+    and the 'another format' page in every language a release is in.
+    """
     env = _environment(templates.root)
     files: dict[str, bytes] = {}
     words = shown.words
-    common: dict[str, Any] = {"words": words, "feed": FEED_FILE, "languages": LANGUAGE_NAMES, "base_url": base_url}
+    common: dict[str, Any] = {
+        "feed": FEED_FILE,
+        "languages": LANGUAGE_NAMES,
+        "base_url": base_url,
+        "words_in": shown.words_in,
+    }
 
-    def page(path: str, template: str, **context: Any) -> None:
+    def page(path: str, template: str, *, words: SiteWords = words, **context: Any) -> None:
         depth = path.count("/")
+        away = Markup(' hreflang="{}"').format(DEFAULT_LANGUAGE) if words.language != DEFAULT_LANGUAGE else Markup()
         try:
             html = env.get_template(f"site/{template}").render(
-                **common, **context, root="../" * depth, here=path.removesuffix("index.html")
+                **common, **context, words=words, away=away, root="../" * depth, here=path.removesuffix("index.html")
             )
         except TemplateError as error:
             raise template_problem(f"site/{template}", error) from error
         files[path] = html.encode()
 
     page("index.html", "home.html.j2", rounds=shown.rounds)
-    page(
-        f"{ACCESSIBILITY}index.html",
-        "words.html.j2",
-        title="Accessibility statement",
-        paragraphs=words.accessibility_statement,
-    )
-    page(
-        f"{ANOTHER_FORMAT}index.html",
-        "words.html.j2",
-        title="Ask for a release in another format",
-        paragraphs=words.another_format,
-    )
+    for folder, word, paragraphs in (
+        (ACCESSIBILITY, "accessibility", "accessibility_statement"),
+        (ANOTHER_FORMAT, "another_format_link", "another_format"),
+    ):
+        versions = [(language, folder + shown.words_in(language).folder) for language in shown.languages]
+        for language, path in versions:
+            in_language = shown.words_in(language)
+            page(
+                f"{path}index.html",
+                "words.html.j2",
+                words=in_language,
+                title=in_language.text(word),
+                paragraphs=getattr(in_language, paragraphs),
+                versions=versions if len(versions) > 1 else [],
+            )
     for round_ in shown.rounds:
         page(f"{round_.path}index.html", "round.html.j2", round=round_)
         files[f"{round_.path}{FEED_FILE}"] = atom_feed(
@@ -154,17 +170,21 @@ def site_files(shown: Catalogue, *, base_url: str, templates: Templates) -> dict
             author=round_.organisation,
             entries=[(release, round_) for release in round_.releases],
             base_url=base_url,
+            words_in=shown.words_in,
         )
         for release in round_.releases:
             page(
                 f"{release.path}index.html",
                 "release.html.j2",
+                words=shown.words_in(release.language),
                 round=round_,
                 release=release,
                 versions=round_.languages_of(release),
             )
             for download in release.downloads:
                 files[f"{release.files_path}{download.name}"] = download.data
+            for download in release.bilingual:  # once for every language: beside the English page
+                files[f"{release.bilingual_path}{download.name}"] = download.data
         if round_.national is not None:
             page(f"{round_.path}national/index.html", "national.html.j2", round=round_, national=round_.national)
             for download in round_.national.downloads:
@@ -177,6 +197,7 @@ def site_files(shown: Catalogue, *, base_url: str, templates: Templates) -> dict
         author=shown.rounds[0].organisation if shown.rounds else words.title,
         entries=[(release, round_) for round_ in shown.rounds for release in round_.releases],
         base_url=base_url,
+        words_in=shown.words_in,
     )
     files["sitemap.xml"] = sitemap(_sitemap_pages(shown, base_url))
     files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n".encode()
@@ -186,11 +207,11 @@ def site_files(shown: Catalogue, *, base_url: str, templates: Templates) -> dict
 
 def _sitemap_pages(shown: Catalogue, base_url: str) -> list[tuple[str, dt.datetime | None, dict[str, str]]]:
     newest = max((round_.updated for round_ in shown.rounds), default=None)
-    pages: list[tuple[str, dt.datetime | None, dict[str, str]]] = [
-        (base_url, newest, {}),
-        (base_url + ACCESSIBILITY, None, {}),
-        (base_url + ANOTHER_FORMAT, None, {}),
-    ]
+    pages: list[tuple[str, dt.datetime | None, dict[str, str]]] = [(base_url, newest, {})]
+    for folder in (ACCESSIBILITY, ANOTHER_FORMAT):
+        words = {language: base_url + folder + shown.words_in(language).folder for language in shown.languages}
+        for address in words.values():
+            pages.append((address, None, words if len(words) > 1 else {}))
     for round_ in shown.rounds:
         pages.append((base_url + round_.path, round_.updated, {}))
         if round_.national is not None:
@@ -212,10 +233,8 @@ def _environment(root: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["inline"] = inline_html
-    env.filters["size"] = _size
-    env.filters["when"] = _when
-    env.filters["day"] = _day
     env.globals["DEFAULT_LANGUAGE"] = DEFAULT_LANGUAGE
+    env.globals["time_element"] = time_element
     return env
 
 
@@ -224,26 +243,6 @@ def _stylesheet(root: Path) -> bytes:
         return (root / "site" / STYLESHEET).read_bytes()
     except OSError as error:
         raise UsageError(f"templates folder {root}: cannot read site/{STYLESHEET}: {error.strerror}") from None
-
-
-def _size(n: int) -> str:
-    """A file size as GOV.UK prints it: '812 bytes', '27.9 KB', '1.2 MB'."""
-    if n < 1024:
-        return f"{n} bytes"
-    if n < 1024 * 1024:
-        return f"{n / 1024:.1f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
-
-
-def _when(moment: dt.datetime) -> str:
-    """'12:01am on 11 December 2012' (Europe/London), as a release prints an embargo."""
-    local = moment.astimezone(LONDON)
-    clock = f"{local:%I:%M}".lstrip("0") + ("am" if local.hour < 12 else "pm")
-    return f"{clock} on {local.day} {local:%B %Y}"
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 # --------------------------------------------------------------------------- writing
