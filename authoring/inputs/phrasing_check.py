@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from authoring.model.bilingual import HOUSE_WORDS
 from authoring.model.campaign import Campaign
 from authoring.model.findings import FindingKindSpec, finding_model
 from authoring.model.gaps import Todo
+from authoring.model.newsroom import SAMPLES, WORDS
 from authoring.model.phrasing import PhrasingError, names_used, phrase, template_mistakes
 from authoring.model.sentences import (
     COMMON_NAMES,
@@ -83,6 +84,7 @@ def check_phrasing(document: SourceDocument, campaign: Campaign) -> list[Problem
     for loc, name, source, allowed in _templates(campaign):
         if _names_ok(source, allowed, loc, problem):
             _check_sentence(loc, name, source, campaign, names, problem)
+    check_newsroom(campaign.words.newsroom, campaign.sentences.newsroom or {}, problem)
     for key, spec in campaign.findings.items():
         _check_kind(key, spec, campaign, problem)
     for loc, message, line_in_template in check_summary(campaign):
@@ -118,6 +120,26 @@ def _check_sentence(
             return
 
 
+def check_newsroom(words: Mapping[str, str], own: Mapping[str, str], problem: Report) -> None:
+    """Each of the newsroom's ``words`` (:mod:`authoring.model.newsroom`): it uses only its names, and phrases.
+
+    Each is run with sample values (a count of 0, 1 and 2); one the campaign gives (in
+    ``own``) is reported at its line, a press-office default without one.
+    """
+    for name, source in words.items():
+        loc: Loc | None = ("sentences", "newsroom", name) if name in own else None
+        if not _names_ok(source, WORDS[name][1], loc, problem):
+            continue
+        values: dict[str, Any] = {}
+        for sample in SAMPLES:
+            values = {**values, **sample}
+            try:
+                phrase(source, values)
+            except PhrasingError as error:
+                problem(loc, error.message, error.line)
+                break
+
+
 def _names_ok(source: str, allowed: tuple[str, ...], loc: Loc | None, problem: Report) -> bool:
     """Whether ``source`` reads, uses known helpers and only the names ``allowed``; each mistake reported."""
     mistakes = template_mistakes(source)
@@ -132,7 +154,13 @@ def _names_ok(source: str, allowed: tuple[str, ...], loc: Loc | None, problem: R
         return False
     for name in unknown:
         close = difflib.get_close_matches(name, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"it may use: {', '.join(allowed)}"
+        hint = (
+            f"did you mean '{close[0]}'?"
+            if close
+            else f"it may use: {', '.join(allowed)}"
+            if allowed
+            else "it takes none: write it as words alone"
+        )
         problem(loc, f"no placeholder '{name}' here; {hint}", _line_naming(source, name))
     return not unknown
 

@@ -24,6 +24,7 @@ from authoring.inputs.phrasing_check import (
     _lines,
     _names_ok,
     _position,
+    check_newsroom,
 )
 from authoring.inputs.yamlsource import Loc, SourceDocument, field_path
 from authoring.model.bilingual import (
@@ -39,7 +40,7 @@ from authoring.model.campaign import Campaign
 from authoring.model.form import ReleaseForm
 from authoring.model.language import WELSH
 from authoring.model.phrasing import speaking
-from authoring.model.sentences import COMMON_NAMES, EXTRA_NAMES, common
+from authoring.model.sentences import COMMON_NAMES, EXTRA_NAMES, SITE_NAMES, SITE_WORDS, common
 from authoring.registry import forces
 
 #: The longest Welsh text, as the longest English one (:data:`authoring.model.types.Text`).
@@ -80,6 +81,13 @@ def check_welsh(document: SourceDocument, campaign: Campaign) -> list[Problem]:
         for key in campaign.cy.findings:
             if key in campaign.findings:
                 _check_kind(key, view.findings[key], view, problem)
+        for name in SITE_WORDS:  # the newsroom's Welsh pages
+            value = getattr(given, name)
+            for index, text in enumerate([value] if isinstance(value, str) else value or ()):
+                loc = ("sentences", name) if isinstance(value, str) else ("sentences", name, index)
+                if _names_ok(text, SITE_NAMES, loc, problem):
+                    _check_sentence(loc, name, text, view, names, problem)
+        check_newsroom(given.newsroom or {}, given.newsroom or {}, problem)
     return problems
 
 
@@ -90,6 +98,7 @@ def _extra_words(campaign: Campaign, problem: Report) -> None:
         return
     keyed: Iterable[tuple[str, dict[str, Any], dict[str, Any]]] = (
         ("verdicts", cy.verdicts, campaign.verdicts),
+        ("verdict_names", cy.verdict_names, campaign.verdicts),
         ("periods", cy.periods, campaign.periods),
         ("inspectors", cy.inspectors, campaign.inspectors),
         ("findings", cy.findings, campaign.findings),
@@ -98,7 +107,8 @@ def _extra_words(campaign: Campaign, problem: Report) -> None:
         for key in welsh:
             if key not in english:
                 known = ", ".join(english) or "none"
-                problem((field, key), f"the English has no '{key}' in {field}; it has: {known}", None)
+                of = "verdicts" if field == "verdict_names" else field
+                problem((field, key), f"the English has no '{key}' in {of}; it has: {known}", None)
     for field in ("background", "notes_to_editors", "quote_closing"):
         welsh_list, english_list = getattr(cy, field), getattr(campaign, field)
         if len(welsh_list) > len(english_list):

@@ -87,7 +87,9 @@ def known_words(value: dict[str, str] | None) -> dict[str, str] | None:
             close = difflib.get_close_matches(name, WORDS, n=1, cutoff=0.6)
             hint = f"did you mean '{close[0]}'?" if close else "docs/site.md lists them"
             raise PydanticCustomError(
-                "no_newsroom_word", "the newsroom has no word '{name}'; {hint}", {"name": name, "hint": hint}
+                "no_newsroom_word",
+                "the newsroom has no word '{name}'; {hint}",
+                {"name": name, "hint": hint, "field": name},
             )
     return value
 
