@@ -2,7 +2,9 @@
 
 A reader goes home → round → release → PDF with JavaScript switched off; axe-core finds
 nothing on any kind of page (home, round, release, a corrected release, a Welsh version,
-a national release, the accessibility statement, the 'another format' page).
+the example round's Welsh release and Welsh accessibility statement, Welsh throughout, a
+release offering the bilingual document, a national release, the accessibility statement,
+the 'another format' page).
 """
 
 from __future__ import annotations
@@ -52,7 +54,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     round_ = next(r for r in shown.rounds if r.slug == ROUND_2012)
     index = next(i for i, r in enumerate(round_.releases) if r.force == "thames-valley")
     english = dataclasses.replace(
-        round_.releases[index], corrections=(SiteCorrection(dt.date(2012, 12, 12), "Corrected a figure."),)
+        round_.releases[index],
+        corrections=(SiteCorrection(dt.date(2012, 12, 12), "Corrected a figure."),),
+        bilingual=tuple(  # as if its campaign asked for the bilingual document
+            dataclasses.replace(download, name=download.name.replace(".", "-cy-en.", 1), bilingual=True)
+            for download in round_.releases[index].downloads
+        ),
     )
     round_.releases[index] = english
     round_.releases.append(dataclasses.replace(english, language="cy"))
@@ -118,6 +125,8 @@ PAGES = {
     "release": f"live/{ROUND_2013}/kent/",
     "corrected release": f"more/{ROUND_2012}/thames-valley/",
     "Welsh release": f"more/{ROUND_2012}/thames-valley/cy/",
+    "Welsh release as built": f"live/{ROUND_2013}/dyfed-powys/cy/",
+    "Welsh accessibility statement": "live/accessibility/cy/",
     "national release": f"more/{ROUND_2012}/national/",
     "accessibility statement": "live/accessibility/",
     "another format": "live/another-format/",
@@ -163,3 +172,29 @@ def test_the_stylesheet_loads_and_nothing_is_fetched_from_elsewhere(served: tupl
         context.close()
     assert border == "8px"
     assert all(request.startswith(url) for request in requested), requested
+
+
+def test_a_welsh_reader_meets_welsh_from_the_skip_link_to_the_bilingual_pdf(
+    served: tuple[str, Path], browser: Browser, tmp_path: Path
+) -> None:
+    url, root = served
+    context = browser.new_context(java_script_enabled=False, accept_downloads=True)
+    page = context.new_page()
+    try:
+        page.goto(url + f"more/{ROUND_2012}/thames-valley/cy/")
+        assert page.evaluate("document.documentElement.lang") == "cy"
+        expect(page.get_by_role("link", name="Neidio i’r prif gynnwys")).to_be_attached()
+        expect(page.get_by_role("navigation", name="Briwsion bara")).to_be_visible()
+        expect(page.get_by_role("link", name="Hafan")).to_have_attribute("hreflang", "en")
+        with page.expect_download() as download:
+            page.get_by_role("link", name=re.compile("^PDF yn Gymraeg ac yn Saesneg \\(dwyieithog\\)")).click()
+        saved = tmp_path / "bilingual.pdf"
+        download.value.save_as(saved)
+        page.get_by_role("link", name="Datganiad hygyrchedd").click()
+        expect(page).to_have_url(f"{url}more/accessibility/cy/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Datganiad hygyrchedd")
+    finally:
+        context.close()
+    [published] = (root / "more" / ROUND_2012 / "thames-valley").glob("*-cy-en.pdf")
+    assert saved.read_bytes() == published.read_bytes()
+    assert download.value.suggested_filename == published.name
