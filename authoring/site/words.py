@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import format_time
@@ -62,11 +63,11 @@ class SiteWords:
 
     def text(self, name: str, **values: Any) -> str:
         """The word ``name`` phrased with ``values``, as plain text (for a feed, a title)."""
-        with speaking(self.language):
-            try:
-                return phrase(self.newsroom.get(name) or house_newsroom(self.language)[name], values)
-            except PhrasingError:
-                return phrase(house_newsroom(self.language)[name], values)
+        given = tuple(sorted(values.items()))
+        try:
+            return _phrased(self.language, self.newsroom.get(name) or house_newsroom(self.language)[name], given)
+        except PhrasingError:
+            return _phrased(self.language, house_newsroom(self.language)[name], given)
 
     def say(self, name: str, **values: Any) -> Markup:
         """The word ``name`` phrased with ``values``, as HTML: its text escaped, a :class:`Markup` value kept."""
@@ -110,6 +111,13 @@ class SiteWords:
         name, values = words.get(kind, (kind, {}))
         label = self.text(name, **values)
         return self.text("bilingual", format=label) if bilingual else label
+
+
+@lru_cache(maxsize=4096)
+def _phrased(language: str, source: str, values: tuple[tuple[str, Any], ...]) -> str:
+    """``source`` phrased in ``language`` with ``values`` (a site's pages say the same words many times over)."""
+    with speaking(language):
+        return phrase(source, dict(values))
 
 
 def time_element(moment: str, text: str) -> Markup:
