@@ -70,6 +70,7 @@ def site_command(
     example round (its campaign says 'round: example': invented releases) unless --examples
     is given. Run it again after an embargo (from cron, say) and the release appears; only
     the files that changed are rewritten, and files of releases no longer shown are removed.
+    A Welsh release's page is Welsh throughout (docs/site.md).
 
     The files written are printed, one a line; what was held back, and why, goes to stderr.
     Exit status: 0 when every built release is shown, or held back by its embargo, as a
