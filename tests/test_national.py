@@ -12,6 +12,8 @@ import io
 import json
 import re
 import shutil
+import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -649,3 +651,51 @@ def test_campaign_text_that_looks_like_typst_is_printed_as_written(tmp_path: Pat
     assert normalise(HOSTILE) in printed
     assert normalise("Caption " + HOSTILE) in printed
     assert "typst ran" not in printed.replace(normalise(HOSTILE), "")
+
+
+class _PageWords(HTMLParser):
+    """Every word a reader of the page sees in its body, but for the charts' own drawing (their labels)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._body = False
+        self._svg = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._body = self._body or tag == "body"
+        self._svg += tag == "svg"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._svg -= tag == "svg"
+
+    def handle_data(self, data: str) -> None:
+        if self._body and not self._svg:
+            self.words += words_of(data)
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", normalise(text)).casefold())
+
+
+@pytest.mark.parametrize("name", ROUNDS)
+def test_the_pdf_says_everything_the_page_says(built: tuple[dict[str, Path], Path, Any], name: str) -> None:
+    """Two layouts of one release (the page's template, the PDF's Typst template) never drift apart in what they say.
+
+    Every word of the page's body (its sentences, every table cell, captions, descriptions,
+    notes, the foot) is printed in the PDF as often as the page shows it (a table's header and
+    totals rows repeat on each page of the PDF, so the PDF may say more, never less).
+    """
+    _folders, out, _ = built
+    files = national_files(out, name)
+    page = _PageWords()
+    page.feed(files["html"].read_text(encoding="utf-8"))
+    printed = Counter(
+        word
+        for pdf_page in pypdf.PdfReader(io.BytesIO(files["pdf"].read_bytes())).pages
+        for word in words_of(pdf_page.extract_text())
+    )
+
+    missing = Counter(page.words) - printed
+    assert page.words
+    assert not missing, missing
