@@ -699,3 +699,23 @@ def test_the_pdf_says_everything_the_page_says(built: tuple[dict[str, Path], Pat
     missing = Counter(page.words) - printed
     assert page.words
     assert not missing, missing
+
+
+def test_invisible_characters_typst_refuses_are_left_out_of_the_pdf(tmp_path: Path) -> None:
+    """A byte-order mark pasted inside a sentence (U+FEFF) prints nothing, as on the page; it never stops the PDF."""
+    folders = copy_rounds(tmp_path / "forces")
+    folder = folders["value-for-money-2013"]
+    campaign = folder / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    pasted = "      EXAMPLE\ufeff ONLY.\U00013430 The\u00ad forces counted"
+    text = text.replace("      EXAMPLE ONLY. The forces counted", pasted, 1)
+    campaign.write_text(text, encoding="utf-8")
+
+    report = run_batch([folder], out_dir=tmp_path / "output", jobs=2)
+
+    assert report.ok, [outcome.problems for outcome in report.outcomes]
+    (national,) = report.national
+    assert national.status == "built", national.problems
+    printed = pdf_text(national_files(tmp_path / "output", "value-for-money-2013")["pdf"].read_bytes())
+    assert "EXAMPLE" in printed
+    assert "forces counted" in printed

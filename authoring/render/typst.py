@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -80,13 +81,51 @@ def compile_pdf(
     try:
         pdf = compiler.compile(
             format="pdf",
-            sys_inputs={INPUT: json.dumps(data, ensure_ascii=False), **(inputs or {})},
+            sys_inputs={
+                INPUT: json.dumps(settable(data), ensure_ascii=False),
+                **{name: typst_text(value) for name, value in (inputs or {}).items()},
+            },
             pdf_standards=PDF_STANDARD,
             timestamp=dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC),
         )
     except _typst().TypstError as exc:
         raise TemplateProblemError(f"template {name}: {_message(exc)}") from None
     return pdf if isinstance(pdf, bytes) else None
+
+
+def settable(value: Any) -> Any:
+    """``value`` (the template's data) with every string as Typst can set it (:func:`typst_text`)."""
+    if isinstance(value, str):
+        return typst_text(value)
+    if isinstance(value, dict):
+        return {key: settable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [settable(item) for item in value]
+    return value
+
+
+def typst_text(text: str) -> str:
+    """``text`` as Typst may set it in a PDF/UA file: the invisible format characters it refuses left out.
+
+    Format characters print nothing (WeasyPrint draws nothing for them either), and checks
+    pass them (:func:`authoring.fonts.uncovered`); but Typst stops a PDF/UA file at a
+    zero-width no-break space (U+FEFF, a byte-order mark pasted inside a text) and at some
+    others no font draws. A zero-width no-break space becomes the word joiner (U+2060) that
+    stands for it; the soft hyphen, zero-width space, joiners and direction marks stay;
+    every other format character is left out.
+    """
+    if text.isprintable():  # the usual case: no format (nor control) character
+        return text
+    return "".join(
+        _WORD_JOINER if char == "\ufeff" else char
+        for char in text
+        if char in _KEPT_FORMAT or char == "\ufeff" or unicodedata.category(char) != "Cf"
+    )
+
+
+_WORD_JOINER = "\u2060"
+#: Format characters Typst sets (tested): soft hyphen, zero-width space, (non-)joiner, direction marks, word joiner.
+_KEPT_FORMAT = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060")
 
 
 def release_data(release: Release) -> dict[str, Any]:
