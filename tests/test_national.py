@@ -464,6 +464,29 @@ def test_a_linked_national_folder_is_never_written_through(tmp_path: Path) -> No
     assert "symbolic link" in str(national.problems[0])
     assert list(elsewhere.iterdir()) == []
     assert report.ok  # the forces' releases are built all the same
+    assert not report.complete  # but the batch did not do all it was asked
+
+
+def test_a_batch_whose_national_release_failed_exits_1_saying_why(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from authoring.cli.app import app
+
+    folders = copy_rounds(tmp_path / "forces")
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "typst" / "national.typ").unlink()  # a templates folder of one's own, older than the national PDF
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["batch", str(folders["value-for-money-2013"]), "--out", str(out), "--templates", str(templates)]
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "National release of value-for-money-2013 failed" in result.output
+    assert "typst/national.typ: not found" in result.output
+    assert "Traceback" not in result.output
+    assert list(out.glob("*/*.pdf"))  # the forces' releases are built all the same
 
 
 def _luminance(colour: str) -> float:
