@@ -23,6 +23,8 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from authoring.build.batch import BuildStatus, run_batch
 from authoring.exceptions import InvalidInputError
@@ -742,3 +744,72 @@ def test_invisible_characters_typst_refuses_are_left_out_of_the_pdf(tmp_path: Pa
     printed = pdf_text(national_files(tmp_path / "output", "value-for-money-2013")["pdf"].read_bytes())
     assert "EXAMPLE" in printed
     assert "forces counted" in printed
+
+
+_FUZZ_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("#$[]\\@<>/*_`=-+~'\"{}():;,.!?&%^| \n\tabcXYZ019éŵŷΣЖ£€—“”")),
+        st.characters(categories=["Cf", "Zs", "Mn"]),  # invisible, spaces, combining marks
+    ),
+    min_size=1,
+    max_size=80,
+).filter(lambda value: value.strip() != "")
+
+
+@pytest.fixture(scope="module")
+def national_release(
+    built: tuple[dict[str, Path], Path, Any], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, dict[str, str]]:
+    """The example round's national release as the batch built it, and its charts' SVG."""
+    from authoring.build.manifest import Manifest
+    from authoring.build.national import NationalBuilds
+    from authoring.build.pipeline import load
+    from authoring.inputs.load import form_files
+    from authoring.render import formats
+
+    folders, out, _ = built
+    _, loaded = load(form_files(folders["value-for-money-2013"]))
+    scratch = tmp_path_factory.mktemp("fuzz")
+    plan = NationalBuilds.plan(
+        loaded,
+        out_dir=scratch,
+        formats=formats(),
+        manifest=Manifest.read(scratch, toolkit_version="test"),
+        templates=Templates.at(),
+        force=True,
+    )
+    release = plan.jobs[0].release
+    files = national_files(out, "value-for-money-2013")
+    svgs = {chart.key: files[f"{chart.key}.svg"].read_text(encoding="utf-8") for chart in release.charts}
+    return release, svgs
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_FUZZ_TEXT)
+def test_fuzzed_campaign_text_prints_as_written_or_is_refused_by_name(
+    national_release: tuple[Any, dict[str, str]], value: str
+) -> None:
+    """Any text in any sentence or caption: the PDF prints it, or says which character no font has; nothing else."""
+    import dataclasses
+
+    from authoring.exceptions import UnprintableCharacterError
+    from authoring.fonts import uncovered
+    from authoring.model.inline import Inline
+    from authoring.render.national import render_national_pdf
+
+    release, svgs = national_release
+    fuzzed = dataclasses.replace(
+        release,
+        headline=value,
+        counted=value,
+        lead=(Inline.plain(value),),
+        table=dataclasses.replace(release.table, caption=value),
+    )
+    if uncovered(value):
+        with pytest.raises(UnprintableCharacterError, match="no font the PDF may use has"):
+            render_national_pdf(fuzzed, svgs)
+        return
+    printed = re.sub(r"\s", "", normalise(pdf_text(render_national_pdf(fuzzed, svgs))))
+    visible = "".join(char for char in normalise(value) if unicodedata.category(char) not in ("Cf", "Mn", "Zs"))
+    for char in "#$[]@<>*_`=+~{}":
+        assert printed.count(char) >= visible.count(char) or char not in visible
