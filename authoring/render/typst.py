@@ -31,10 +31,11 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from authoring.exceptions import RenderError, TemplateProblemError
 from authoring.fonts import BILINGUAL_FAMILY, FALLBACK, HOUSE, Family, _family_covered, font_dirs
+from authoring.model.campaign import Campaign
 from authoring.model.inline import Inline
 from authoring.model.language import WELSH
 from authoring.model.release import Release
@@ -134,23 +135,8 @@ def release_data(release: Release) -> dict[str, Any]:
     A span is ``{"t": text, "i": italic, "u": link target or None}``; the link target is the
     one every format writes (:attr:`authoring.model.inline.Span.target`): a web address or nothing.
     """
-    date = release.campaign.release_date
-    language, _, region = _language(release).partition("-")
     return {
-        "lang": language.lower(),
-        "region": region.lower() or None,
-        "title": release.headline,
-        "author": release.organisation,
-        "subject": release.subject,
-        "keywords": list(release.keywords),
-        "date": [date.year, date.month, date.day],
-        "draft": release.is_draft,
-        "draft_mark": release.draft_mark,
-        "watermark": release.watermark,
-        "embargo": release.embargo,
-        "organisation": release.organisation,
-        "dateline": list(release.dateline_parts),
-        "headline": release.headline,
+        **house_data(release, language=_language(release), dateline=list(release.dateline_parts)),
         "corrections_heading": release.corrections_heading,
         "corrections": [[date, note] for _, date, note in release.correction_notes],
         "background": [spans(paragraph) for paragraph in release.background],
@@ -163,9 +149,66 @@ def release_data(release: Release) -> dict[str, Any]:
         "full_report": spans(release.full_report),
         "notes_heading": release.notes_heading,
         "notes": [spans(note) for note in release.notes],
-        "footer": release.footer,
-        "page_number": list(release.page_number),
         "font": font_data(one_family(release)),
+    }
+
+
+class Document(Protocol):
+    """What ``house.typ`` reads of any document it lays out (a force's release, a round's national release)."""
+
+    @property
+    def campaign(self) -> Campaign: ...
+    @property
+    def headline(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def keywords(self) -> tuple[str, ...]: ...
+    @property
+    def is_draft(self) -> bool: ...
+    @property
+    def draft_mark(self) -> str: ...
+    @property
+    def watermark(self) -> str: ...
+    @property
+    def embargo(self) -> str | None: ...
+    @property
+    def footer(self) -> str: ...
+    @property
+    def page_number(self) -> tuple[str, str, str]: ...
+
+
+def house_data(document: Document, *, language: str, dateline: list[str]) -> dict[str, Any]:
+    """The data ``house.typ`` reads (``house``, ``masthead``): the document's metadata, masthead and page words.
+
+    Raises :class:`RenderError` if the headline prints nothing (invisible characters only):
+    a PDF/UA file's heading must say something.
+    """
+    if not typst_text(document.headline).strip():
+        raise RenderError(
+            "the headline has no character that prints (only invisible ones); write it out in the form or campaign file"
+        )
+    date = document.campaign.release_date
+    language, _, region = language.partition("-")
+    return {
+        "lang": language.lower(),
+        "region": region.lower() or None,
+        "title": document.headline,
+        "author": document.organisation,
+        "subject": document.subject,
+        "keywords": list(document.keywords),
+        "date": [date.year, date.month, date.day],
+        "draft": document.is_draft,
+        "draft_mark": document.draft_mark,
+        "watermark": document.watermark,
+        "embargo": document.embargo,
+        "organisation": document.organisation,
+        "dateline": dateline,
+        "headline": document.headline,
+        "footer": document.footer,
+        "page_number": list(document.page_number),
     }
 
 
