@@ -10,7 +10,7 @@ each format from the same :class:`~authoring.model.national.NationalRelease`:
 - PDF: Typst lays the same release out (``templates/typst/national.typ``, the house style of
   ``house.typ``) as tagged PDF/UA-1: tables tagged ``Table``/``TH``/``TD`` with their
   captions, each chart (its SVG) a ``Figure`` whose alternative text is the chart's; about a
-  tenth of the CPU WeasyPrint takes to print the page (docs/national.md);
+  sixth of the CPU WeasyPrint takes to print the page (docs/national.md);
 - Markdown: ``templates/markdown/national.md.j2``, GFM tables, each chart as an image of its
   SVG file beside its table;
 - Word: python-docx on the house template's styles (``templates/docx/release.docx``), each
