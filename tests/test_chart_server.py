@@ -249,6 +249,14 @@ def children(pid: int) -> list[int]:
     return [child for _, child in sorted(found)]
 
 
+def first_child(pid: int) -> int:
+    """``pid``'s first child process, as soon as it is there: the chart server, forked before anything else."""
+    deadline = time.monotonic() + 30
+    while not children(pid) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    return children(pid)[0]
+
+
 def wait_until_gone(marker: str, seconds: float = 15) -> list[int]:
     deadline = time.monotonic() + seconds
     while living(marker) and time.monotonic() < deadline:
@@ -302,10 +310,7 @@ def test_a_batch_through_the_server_makes_the_same_national_release_and_leaves_n
 @needs_proc
 def test_a_killed_batch_takes_the_server_with_it(round_copy: Path, tmp_path: Path) -> None:
     process = batch(str(round_copy), "--out", str(tmp_path / "out"), cwd=tmp_path)
-    deadline = time.monotonic() + 30
-    while not children(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.005)
-    server = children(process.pid)[0]
+    server = first_child(process.pid)
     process.kill()
     process.communicate(timeout=60)
 
@@ -317,9 +322,7 @@ def test_a_killed_batch_takes_the_server_with_it(round_copy: Path, tmp_path: Pat
 @pytest.mark.parametrize("after", [0.05, 0.3, 1.0, 2.0])  # loading the toolkit; reading the forms; rendering
 def test_an_interrupted_batch_leaves_nothing_running(round_copy: Path, tmp_path: Path, after: float) -> None:
     process = batch(str(round_copy), "--out", str(tmp_path / "out"), cwd=tmp_path, start_new_session=True)
-    deadline = time.monotonic() + 30
-    while not children(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.005)
+    first_child(process.pid)
     time.sleep(after)
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C at a terminal: the whole process group
     _, errors = process.communicate(timeout=60)
@@ -332,10 +335,7 @@ def test_an_interrupted_batch_leaves_nothing_running(round_copy: Path, tmp_path:
 @needs_proc
 def test_a_batch_whose_server_died_draws_its_charts_itself(round_copy: Path, tmp_path: Path) -> None:
     process = batch(str(round_copy), "--out", str(tmp_path / "out"), cwd=tmp_path)
-    deadline = time.monotonic() + 30
-    while not children(process.pid) and time.monotonic() < deadline:
-        time.sleep(0.002)
-    os.kill(children(process.pid)[0], signal.SIGKILL)  # the first child: the server, forked before anything else
+    os.kill(first_child(process.pid), signal.SIGKILL)  # the first child: the server, forked before anything else
     _, errors = process.communicate(timeout=300)
     alone = batch(str(round_copy), "--out", str(tmp_path / "alone"), cwd=tmp_path, python=("-c", NO_SERVER))
     alone.communicate(timeout=300)

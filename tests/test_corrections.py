@@ -143,9 +143,8 @@ def test_a_campaigns_own_correction_words_mark_a_correction_sent_again_and_stay_
     assert release.correction_mark == "RE-ISSUE"
     assert release.correction_note == "Re-issued <b>now</b> & Thames Valley Police"
     files = render(release, (Format.HTML, Format.PDF))
-    contents = Contents(
-        release=release, text="", html=files[Format.HTML].decode(), pdf=files[Format.PDF], pdf_name="release.pdf"
-    )
+    html = files[Format.HTML].decode()
+    contents = Contents(release=release, html=html, pdf=files[Format.PDF], pdf_name="release.pdf")
     message = compose(contents, sender="press@example.org", date=datetime(2012, 12, 12, tzinfo=UTC), correction=True)
     assert ": RE-ISSUE: " in str(message["Subject"])
     assert "CORRECTION" not in str(message["Subject"])

@@ -12,6 +12,8 @@ import io
 import json
 import re
 import shutil
+import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,8 @@ import pikepdf
 import pypdf
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from authoring.build.batch import BuildStatus, run_batch
 from authoring.exceptions import InvalidInputError
@@ -462,6 +466,29 @@ def test_a_linked_national_folder_is_never_written_through(tmp_path: Path) -> No
     assert "symbolic link" in str(national.problems[0])
     assert list(elsewhere.iterdir()) == []
     assert report.ok  # the forces' releases are built all the same
+    assert not report.complete  # but the batch did not do all it was asked
+
+
+def test_a_batch_whose_national_release_failed_exits_1_saying_why(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from authoring.cli.app import app
+
+    folders = copy_rounds(tmp_path / "forces")
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "typst" / "national.typ").unlink()  # a templates folder of one's own, older than the national PDF
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["batch", str(folders["value-for-money-2013"]), "--out", str(out), "--templates", str(templates)]
+    )
+
+    assert result.exit_code == 1, result.output
+    assert "National release of value-for-money-2013 failed" in result.output
+    assert "typst/national.typ: not found" in result.output
+    assert "Traceback" not in result.output
+    assert list(out.glob("*/*.pdf"))  # the forces' releases are built all the same
 
 
 def _luminance(colour: str) -> float:
@@ -649,3 +676,145 @@ def test_campaign_text_that_looks_like_typst_is_printed_as_written(tmp_path: Pat
     assert normalise(HOSTILE) in printed
     assert normalise("Caption " + HOSTILE) in printed
     assert "typst ran" not in printed.replace(normalise(HOSTILE), "")
+
+
+class _PageWords(HTMLParser):
+    """Every word a reader of the page sees in its body, but for the charts' own drawing (their labels)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._body = False
+        self._svg = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._body = self._body or tag == "body"
+        self._svg += tag == "svg"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._svg -= tag == "svg"
+
+    def handle_data(self, data: str) -> None:
+        if self._body and not self._svg:
+            self.words += words_of(data)
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKC", normalise(text)).casefold())
+
+
+@pytest.mark.parametrize("name", ROUNDS)
+def test_the_pdf_says_everything_the_page_says(built: tuple[dict[str, Path], Path, Any], name: str) -> None:
+    """Two layouts of one release (the page's template, the PDF's Typst template) never drift apart in what they say.
+
+    Every word of the page's body (its sentences, every table cell, captions, descriptions,
+    notes, the foot) is printed in the PDF as often as the page shows it (a table's header and
+    totals rows repeat on each page of the PDF, so the PDF may say more, never less).
+    """
+    _folders, out, _ = built
+    files = national_files(out, name)
+    page = _PageWords()
+    page.feed(files["html"].read_text(encoding="utf-8"))
+    printed = Counter(
+        word
+        for pdf_page in pypdf.PdfReader(io.BytesIO(files["pdf"].read_bytes())).pages
+        for word in words_of(pdf_page.extract_text())
+    )
+
+    missing = Counter(page.words) - printed
+    assert page.words
+    assert not missing, missing
+
+
+def test_invisible_characters_typst_refuses_are_left_out_of_the_pdf(tmp_path: Path) -> None:
+    """A byte-order mark pasted inside a sentence (U+FEFF) prints nothing, as on the page; it never stops the PDF."""
+    folders = copy_rounds(tmp_path / "forces")
+    folder = folders["value-for-money-2013"]
+    campaign = folder / "campaign.yaml"
+    text = campaign.read_text(encoding="utf-8")
+    pasted = "      EXAMPLE\ufeff ONLY.\U00013430 The\u00ad forces counted"
+    text = text.replace("      EXAMPLE ONLY. The forces counted", pasted, 1)
+    campaign.write_text(text, encoding="utf-8")
+
+    report = run_batch([folder], out_dir=tmp_path / "output", jobs=2)
+
+    assert report.ok, [outcome.problems for outcome in report.outcomes]
+    (national,) = report.national
+    assert national.status == "built", national.problems
+    printed = pdf_text(national_files(tmp_path / "output", "value-for-money-2013")["pdf"].read_bytes())
+    assert "EXAMPLE" in printed
+    assert "forces counted" in printed
+
+
+_FUZZ_TEXT = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("#$[]\\@<>/*_`=-+~'\"{}():;,.!?&%^| \n\tabcXYZ019éŵŷΣЖ£€—“”")),
+        st.characters(categories=["Cf", "Zs", "Mn"]),  # invisible, spaces, combining marks
+    ),
+    min_size=1,
+    max_size=80,
+)
+
+
+@pytest.fixture(scope="module")
+def national_release(
+    built: tuple[dict[str, Path], Path, Any], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Any, dict[str, str]]:
+    """The example round's national release as the batch built it, and its charts' SVG."""
+    from authoring.build.manifest import Manifest
+    from authoring.build.national import NationalBuilds
+    from authoring.build.pipeline import load
+    from authoring.inputs.load import form_files
+    from authoring.render import formats
+
+    folders, out, _ = built
+    _, loaded = load(form_files(folders["value-for-money-2013"]))
+    scratch = tmp_path_factory.mktemp("fuzz")
+    plan = NationalBuilds.plan(
+        loaded,
+        out_dir=scratch,
+        formats=formats(),
+        manifest=Manifest.read(scratch, toolkit_version="test"),
+        templates=Templates.at(),
+        force=True,
+    )
+    release = plan.jobs[0].release
+    files = national_files(out, "value-for-money-2013")
+    svgs = {chart.key: files[f"{chart.key}.svg"].read_text(encoding="utf-8") for chart in release.charts}
+    return release, svgs
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_FUZZ_TEXT)
+def test_fuzzed_campaign_text_prints_as_written_or_is_refused_by_name(
+    national_release: tuple[Any, dict[str, str]], value: str
+) -> None:
+    """Any text in any sentence or caption: the PDF prints it, or says which character no font has; nothing else."""
+    import dataclasses
+
+    from authoring.exceptions import RenderError, UnprintableCharacterError
+    from authoring.fonts import uncovered
+    from authoring.model.inline import Inline
+    from authoring.render.national import render_national_pdf
+    from authoring.render.typst import typst_text
+
+    release, svgs = national_release
+    fuzzed = dataclasses.replace(
+        release,
+        headline=value,
+        counted=value,
+        lead=(Inline.plain(value),),
+        table=dataclasses.replace(release.table, caption=value),
+    )
+    if uncovered(value):
+        with pytest.raises(UnprintableCharacterError, match="no font the PDF may use has"):
+            render_national_pdf(fuzzed, svgs)
+        return
+    if not typst_text(value).strip():  # nothing that prints: a heading must say something
+        with pytest.raises(RenderError, match="the headline has no character that prints"):
+            render_national_pdf(fuzzed, svgs)
+        return
+    printed = re.sub(r"\s", "", normalise(pdf_text(render_national_pdf(fuzzed, svgs))))
+    visible = "".join(char for char in normalise(value) if unicodedata.category(char) not in ("Cf", "Mn", "Zs"))
+    for char in "#$[]@<>*_`=+~{}":
+        assert printed.count(char) >= visible.count(char) or char not in visible

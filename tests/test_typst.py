@@ -486,3 +486,13 @@ def test_a_batch_process_renders_typst_pdfs_in_forked_workers(forces_copy: Path,
         assert "Typst" in producer(path.read_bytes())
     slug = path.parent.name
     assert path.read_bytes() == pdf(slug, "final", PdfEngine.TYPST)  # the same bytes as rendered here
+
+
+def test_typst_is_given_no_format_character_it_refuses() -> None:
+    from authoring.render.typst import settable, typst_text
+
+    assert typst_text("plain text, ŵ and Ω") == "plain text, ŵ and Ω"
+    assert typst_text("a\ufeffb") == "a\u2060b"  # a zero-width no-break space: the word joiner it stands for
+    assert typst_text("a\U00013430b\u0600c") == "abc"  # formats no font draws: left out
+    assert typst_text("soft\u00adhy\u200bphen\u200d\u2060\ntab\t") == "soft\u00adhy\u200bphen\u200d\u2060\ntab\t"
+    assert settable({"t": ["x\ufeff"], "n": 3, "u": None}) == {"t": ["x\u2060"], "n": 3, "u": None}

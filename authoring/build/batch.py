@@ -168,6 +168,11 @@ class BatchReport:
         """True if no form failed."""
         return not self.of(BuildStatus.FAILED)
 
+    @property
+    def complete(self) -> bool:
+        """True if nothing failed: no form, and no national release (the batch's exit code says so)."""
+        return self.ok and all(item.status != BuildStatus.FAILED for item in self.national)
+
 
 #: The message for hand-sending that ``pack`` writes beside a release's files: it is part of the
 #: release, so a rebuilt release drops it (in the same swap) until ``pack`` writes it anew, and

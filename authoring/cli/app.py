@@ -138,7 +138,8 @@ def batch_command(
     its older files. Files an earlier batch wrote that no release produces
     any more (a new release date, a removed form) are removed and listed.
     OUT/manifest.json lists every file with its size and SHA-256.
-    Exit code 1 if a form failed or another batch is writing to OUT;
+    Exit code 1 if a form or a national release failed, or another batch
+    is writing to OUT;
     130 if interrupted (Ctrl-C), 143 if terminated (SIGTERM).
     """
     chosen = parse_formats(formats)
@@ -180,7 +181,7 @@ def batch_command(
     for problem in batch_problems(report):
         typer.echo(str(problem), err=True)
     batch_summary(report, stdout, stderr)
-    if not report.ok:
+    if not report.complete:
         raise typer.Exit(1)
 
 

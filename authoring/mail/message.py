@@ -57,7 +57,6 @@ class Contents:
     """What one release's message carries, read from its built files."""
 
     release: Release
-    text: str
     html: str
     pdf: bytes
     pdf_name: str

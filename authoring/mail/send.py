@@ -536,15 +536,13 @@ def _contents(
     translations: tuple[Contents, ...] = (),
 ) -> Contents | Problem:
     """What the message of ``release`` carries, from its files as written; a problem if they are not as built."""
-    if record is None or not {".pdf", ".html", ".md"} <= set(paths):
+    if record is None or not {".pdf", ".html"} <= set(paths):
         return Problem(form, None, None, "", "changed while it was being built; run again")
     try:
         pdf = paths[".pdf"].read_bytes()
-        text, html = (paths[suffix].read_text(encoding="utf-8") for suffix in (".md", ".html"))
+        html = paths[".html"].read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:  # removed or damaged since the batch wrote it
         return Problem(form, None, None, "", f"cannot read its files as built ({error}); run again")
     if hashlib.sha256(pdf).hexdigest() != record.sha256:
         return Problem(form, None, None, "", f"{paths['.pdf']} was changed after it was built; run again")
-    return Contents(
-        release=release, text=text, html=html, pdf=pdf, pdf_name=paths[".pdf"].name, translations=translations
-    )
+    return Contents(release=release, html=html, pdf=pdf, pdf_name=paths[".pdf"].name, translations=translations)

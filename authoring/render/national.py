@@ -10,7 +10,7 @@ each format from the same :class:`~authoring.model.national.NationalRelease`:
 - PDF: Typst lays the same release out (``templates/typst/national.typ``, the house style of
   ``house.typ``) as tagged PDF/UA-1: tables tagged ``Table``/``TH``/``TD`` with their
   captions, each chart (its SVG) a ``Figure`` whose alternative text is the chart's; about a
-  tenth of the CPU WeasyPrint takes to print the page (docs/national.md);
+  sixth of the CPU WeasyPrint takes to print the page (docs/national.md);
 - Markdown: ``templates/markdown/national.md.j2``, GFM tables, each chart as an image of its
   SVG file beside its table;
 - Word: python-docx on the house template's styles (``templates/docx/release.docx``), each
@@ -43,7 +43,7 @@ from authoring.render.docx import DOCX_TEMPLATE, LANGUAGE, LINK_COLOUR, _fixed_t
 from authoring.render.environment import Templates, template_problem
 from authoring.render.html import embedded_stylesheet
 from authoring.render.md import front_matter
-from authoring.render.typst import compile_pdf, font_data, spans, strings
+from authoring.render.typst import compile_pdf, font_data, house_data, spans, strings
 
 HTML_TEMPLATE = "html/national.html.j2"
 TYPST_TEMPLATE = "typst/national.typ"
@@ -200,22 +200,8 @@ def national_data(release: NationalRelease) -> dict[str, Any]:
     A cell is ``{"t": text, "n": whether it is a figure}`` (set right-aligned in tabular digits);
     each chart names the ``sys.inputs`` entry that holds its SVG (``chart-0`` …).
     """
-    date = release.campaign.release_date
     return {
-        "lang": "en",
-        "region": "gb",
-        "title": release.headline,
-        "author": release.organisation,
-        "subject": release.subject,
-        "keywords": list(release.keywords),
-        "date": [date.year, date.month, date.day],
-        "draft": release.is_draft,
-        "draft_mark": release.draft_mark,
-        "watermark": release.watermark,
-        "embargo": release.embargo,
-        "organisation": release.organisation,
-        "dateline": [release.dateline],
-        "headline": release.headline,
+        **house_data(release, language=LANGUAGE, dateline=[release.dateline]),
         "lead": [spans(paragraph) for paragraph in release.lead],
         "counted": release.counted,
         "table": _table_data(release.table),
@@ -234,8 +220,6 @@ def national_data(release: NationalRelease) -> dict[str, Any]:
         "quote": [spans(paragraph) for paragraph in release.quote],
         "notes_heading": release.notes_heading,
         "notes": [spans(note) for note in release.notes],
-        "footer": release.footer,
-        "page_number": list(release.page_number),
     }
 
 

@@ -28,12 +28,14 @@ import datetime as dt
 import json
 import os
 import re
+import unicodedata
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from authoring.exceptions import RenderError, TemplateProblemError
 from authoring.fonts import BILINGUAL_FAMILY, FALLBACK, HOUSE, Family, _family_covered, font_dirs
+from authoring.model.campaign import Campaign
 from authoring.model.inline import Inline
 from authoring.model.language import WELSH
 from authoring.model.release import Release
@@ -80,7 +82,10 @@ def compile_pdf(
     try:
         pdf = compiler.compile(
             format="pdf",
-            sys_inputs={INPUT: json.dumps(data, ensure_ascii=False), **(inputs or {})},
+            sys_inputs={
+                INPUT: json.dumps(settable(data), ensure_ascii=False),
+                **{name: typst_text(value) for name, value in (inputs or {}).items()},
+            },
             pdf_standards=PDF_STANDARD,
             timestamp=dt.datetime.combine(date, dt.time(), tzinfo=dt.UTC),
         )
@@ -89,29 +94,49 @@ def compile_pdf(
     return pdf if isinstance(pdf, bytes) else None
 
 
+def settable(value: Any) -> Any:
+    """``value`` (the template's data) with every string as Typst can set it (:func:`typst_text`)."""
+    if isinstance(value, str):
+        return typst_text(value)
+    if isinstance(value, dict):
+        return {key: settable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [settable(item) for item in value]
+    return value
+
+
+def typst_text(text: str) -> str:
+    """``text`` as Typst may set it in a PDF/UA file: the invisible format characters it refuses left out.
+
+    Format characters print nothing (WeasyPrint draws nothing for them either), and checks
+    pass them (:func:`authoring.fonts.uncovered`); but Typst stops a PDF/UA file at a
+    zero-width no-break space (U+FEFF, a byte-order mark pasted inside a text) and at some
+    others no font draws. A zero-width no-break space becomes the word joiner (U+2060) that
+    stands for it; the soft hyphen, zero-width space, joiners and direction marks stay;
+    every other format character is left out.
+    """
+    if text.isprintable():  # the usual case: no format (nor control) character
+        return text
+    return "".join(
+        _WORD_JOINER if char == "\ufeff" else char
+        for char in text
+        if char in _KEPT_FORMAT or char == "\ufeff" or unicodedata.category(char) != "Cf"
+    )
+
+
+_WORD_JOINER = "\u2060"
+#: Format characters Typst sets (tested): soft hyphen, zero-width space, (non-)joiner, direction marks, word joiner.
+_KEPT_FORMAT = frozenset("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060")
+
+
 def release_data(release: Release) -> dict[str, Any]:
     """What the template reads: every text of the release, inline text as spans, nothing phrased here.
 
     A span is ``{"t": text, "i": italic, "u": link target or None}``; the link target is the
     one every format writes (:attr:`authoring.model.inline.Span.target`): a web address or nothing.
     """
-    date = release.campaign.release_date
-    language, _, region = _language(release).partition("-")
     return {
-        "lang": language.lower(),
-        "region": region.lower() or None,
-        "title": release.headline,
-        "author": release.organisation,
-        "subject": release.subject,
-        "keywords": list(release.keywords),
-        "date": [date.year, date.month, date.day],
-        "draft": release.is_draft,
-        "draft_mark": release.draft_mark,
-        "watermark": release.watermark,
-        "embargo": release.embargo,
-        "organisation": release.organisation,
-        "dateline": list(release.dateline_parts),
-        "headline": release.headline,
+        **house_data(release, language=_language(release), dateline=list(release.dateline_parts)),
         "corrections_heading": release.corrections_heading,
         "corrections": [[date, note] for _, date, note in release.correction_notes],
         "background": [spans(paragraph) for paragraph in release.background],
@@ -124,9 +149,66 @@ def release_data(release: Release) -> dict[str, Any]:
         "full_report": spans(release.full_report),
         "notes_heading": release.notes_heading,
         "notes": [spans(note) for note in release.notes],
-        "footer": release.footer,
-        "page_number": list(release.page_number),
         "font": font_data(one_family(release)),
+    }
+
+
+class Document(Protocol):
+    """What ``house.typ`` reads of any document it lays out (a force's release, a round's national release)."""
+
+    @property
+    def campaign(self) -> Campaign: ...
+    @property
+    def headline(self) -> str: ...
+    @property
+    def organisation(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def keywords(self) -> tuple[str, ...]: ...
+    @property
+    def is_draft(self) -> bool: ...
+    @property
+    def draft_mark(self) -> str: ...
+    @property
+    def watermark(self) -> str: ...
+    @property
+    def embargo(self) -> str | None: ...
+    @property
+    def footer(self) -> str: ...
+    @property
+    def page_number(self) -> tuple[str, str, str]: ...
+
+
+def house_data(document: Document, *, language: str, dateline: list[str]) -> dict[str, Any]:
+    """The data ``house.typ`` reads (``house``, ``masthead``): the document's metadata, masthead and page words.
+
+    Raises :class:`RenderError` if the headline prints nothing (invisible characters only):
+    a PDF/UA file's heading must say something.
+    """
+    if not typst_text(document.headline).strip():
+        raise RenderError(
+            "the headline has no character that prints (only invisible ones); write it out in the form or campaign file"
+        )
+    date = document.campaign.release_date
+    language, _, region = language.partition("-")
+    return {
+        "lang": language.lower(),
+        "region": region.lower() or None,
+        "title": document.headline,
+        "author": document.organisation,
+        "subject": document.subject,
+        "keywords": list(document.keywords),
+        "date": [date.year, date.month, date.day],
+        "draft": document.is_draft,
+        "draft_mark": document.draft_mark,
+        "watermark": document.watermark,
+        "embargo": document.embargo,
+        "organisation": document.organisation,
+        "dateline": dateline,
+        "headline": document.headline,
+        "footer": document.footer,
+        "page_number": list(document.page_number),
     }
 
 
