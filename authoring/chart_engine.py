@@ -153,21 +153,24 @@ def start_server() -> bool:
     requests_read, requests_write = os.pipe()
     replies_read, replies_write = os.pipe()
     parent = os.getpid()
-    try:
-        pid = os.fork()
-    except OSError:  # no process to spare (a limit on processes, or memory): the charts are drawn as without
-        for fd in (requests_read, requests_write, replies_read, replies_write):
-            os.close(fd)
-        return False
-    if pid == 0:  # the server: never returns
-        code = 1
+    from authoring.processes import signals_held
+
+    with signals_held():  # until the server has settled its own signals (processes.signals_held)
         try:
-            os.close(requests_write)
-            os.close(replies_read)
-            _serve(requests_read, replies_write, parent)
-            code = 0
-        finally:
-            os._exit(code)
+            pid = os.fork()
+        except OSError:  # no process to spare (a limit on processes, or memory): the charts are drawn as without
+            for fd in (requests_read, requests_write, replies_read, replies_write):
+                os.close(fd)
+            return False
+        if pid == 0:  # the server: never returns, never leaves this block
+            code = 1
+            try:
+                os.close(requests_write)
+                os.close(replies_read)
+                _serve(requests_read, replies_write, parent)
+                code = 0
+            finally:
+                os._exit(code)
     os.close(requests_read)
     os.close(replies_write)
     _server = _Server(pid, requests_write, replies_read)
@@ -184,8 +187,9 @@ def _serve(requests: int, replies: int, parent: int) -> None:
     """In the server: start vl-convert's engine at once, then draw what is asked until the pipes close."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    from authoring.processes import die_with
+    from authoring.processes import die_with, release_signals
 
+    release_signals()  # held while it was forked (processes.signals_held)
     die_with(parent)
     from multiprocessing.connection import Connection
 

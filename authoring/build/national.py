@@ -49,7 +49,7 @@ from authoring.inputs.load import campaign_for
 from authoring.model.campaign import Campaign
 from authoring.model.national import NationalRelease, build_national, counted_rows
 from authoring.model.phrasing import PhrasingError
-from authoring.processes import die_with
+from authoring.processes import die_with, release_signals, signals_held
 from authoring.render import Format
 from authoring.render.environment import Templates
 from authoring.render.national import file_names, render_national, render_national_parts, render_national_pdf
@@ -400,7 +400,8 @@ class Drawing:
             name="national-release",
             daemon=True,
         )
-        self._process.start()
+        with signals_held():
+            self._process.start()
         chart_engine.hand_over_server()  # the drawing process is the chart server's one client
         jobs_receive.close()
         send.close()
@@ -513,6 +514,7 @@ def _make_in_child(
     die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the batch's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    release_signals()  # held while it was forked (processes.signals_held)
     for fd in close_fds:
         os.close(fd)
     for end in parent_ends:  # the batch's ends of the pipes: held here too, a full pipe would never break

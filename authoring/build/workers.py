@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 
 from authoring.exceptions import AuthoringError
 from authoring.model.release import Release
-from authoring.processes import die_with
+from authoring.processes import die_with, release_signals, signals_held
 from authoring.render import Format, making, render, renderer
 from authoring.render import formats as registered_formats
 from authoring.render.environment import Templates
@@ -140,7 +140,8 @@ def _run(
             key, release, formats = waiting.popleft()
             running[pool.submit(_render, release, formats)] = (key, None)
 
-    fill()
+    with signals_held():  # the first submission forks the workers (processes.signals_held)
+        fill()
     while running or more:
         if not running:  # only extra work is left to come: wait for it
             fill(block=True)
@@ -184,6 +185,7 @@ def _start_worker(
     die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (see authoring.cli.app)
+    release_signals()  # held while it was forked (processes.signals_held)
     for fd in close_fds:
         os.close(fd)
     _templates = Templates.at(Path(templates))
