@@ -209,8 +209,8 @@ class NationalBuilds:
     def extra(self, block: bool) -> tuple[list[Extra], bool]:
         """The batch workers' extra work (:data:`authoring.build.workers.ExtraSource`): each stale release's PDF.
 
-        Ready once the drawing process has made the other files: each PDF then goes to the next free
-        worker, which has WeasyPrint warm, ahead of the forces' releases still waiting. With
+        Ready once the drawing process has made the other files: each PDF (laid out by Typst)
+        then goes to the next free worker, ahead of the forces' releases still waiting. With
         ``block``, waits for the drawing process. What no worker prints, :meth:`finish` prints.
         """
         if self._collected or not self.jobs:
@@ -370,7 +370,7 @@ class Drawing:
     (:func:`summary_likely`); it waits for the national releases the batch hands it
     (:meth:`draw`) while the batch reads and checks the forms and warms WeasyPrint up (a
     single-threaded spell that leaves a core free), and makes their files but the PDF,
-    which needs WeasyPrint and is printed by a batch worker (:meth:`NationalBuilds.extra`).
+    which a batch worker lays out with Typst (:meth:`NationalBuilds.extra`).
     Its charts are drawn by the chart server the ``authoring`` command started before it
     loaded the toolkit (:mod:`authoring.chart_engine`), which this process takes over from
     the batch; without one, it starts vl-convert itself as soon as it is forked. Handed
